@@ -1,0 +1,73 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "rnn-gradient-lab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "experiments", targets: ["experiments"]),
+        .library(name: "RecurrentNets", targets: ["RecurrentNets"]),
+        .library(name: "ExperimentKit", targets: ["ExperimentKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // C shim: loads OpenBLAS at run time (after choosing its kernel) and exposes CBLAS/LAPACK entry points.
+        .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
+        // Matrices, BLAS-backed products with a reference backend, the seeded random generator.
+        .target(
+            name: "LinearAlgebra",
+            dependencies: ["CBLASLoader", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: strictSettings),
+        // Cells, stacks, heads, losses, exact BPTT (full and truncated), initialisers, diagnostics.
+        .target(
+            name: "RecurrentNets",
+            dependencies: ["LinearAlgebra", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: strictSettings),
+        // Optimisers, clipping, schedules, regularisation, early stopping, the training loop.
+        .target(
+            name: "Training",
+            dependencies: ["RecurrentNets", "LinearAlgebra", "SequenceTasks"],
+            swiftSettings: strictSettings),
+        // Deterministic data generators: binary sum, adding, copy, temporal order, char LM, tagging.
+        .target(
+            name: "SequenceTasks",
+            dependencies: ["LinearAlgebra"],
+            resources: [.copy("Corpus")],
+            swiftSettings: strictSettings),
+        // Spec -> grid -> runs -> results -> charts/checks.
+        .target(
+            name: "ExperimentKit",
+            dependencies: [
+                "RecurrentNets", "Training", "SequenceTasks", "LinearAlgebra",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: strictSettings),
+        // The command line: parsing and dispatch only.
+        .executableTarget(
+            name: "experiments",
+            dependencies: ["ExperimentKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RecurrentNetsTests", dependencies: ["RecurrentNets", "LinearAlgebra"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TrainingTests", dependencies: ["Training", "RecurrentNets", "SequenceTasks", "LinearAlgebra"],
+            swiftSettings: strictSettings),
+        .testTarget(name: "SequenceTasksTests", dependencies: ["SequenceTasks"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ExperimentKitTests", dependencies: ["ExperimentKit"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

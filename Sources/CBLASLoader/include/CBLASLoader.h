@@ -1,0 +1,29 @@
+#ifndef CBLAS_LOADER_H
+#define CBLAS_LOADER_H
+
+#include <stdbool.h>
+
+/// Loads OpenBLAS once (thread-safe). Before loading, when the CPU has AVX-512 and the user has
+/// not set OPENBLAS_CORETYPE, sets it to "SkylakeX": Debian's OpenBLAS 0.3.21 otherwise picks
+/// its slowest kernel on these CPUs. Returns true when the library and its symbols were found.
+bool gl_blas_load(void);
+
+/// The kernel name OpenBLAS reports (e.g. "SkylakeX"), or "unavailable".
+const char *gl_blas_corename(void);
+
+/// Sets the number of OpenBLAS threads (no-op when not loaded).
+void gl_blas_set_threads(int n);
+
+/// Row-major GEMM: C = alpha * op(A) * op(B) + beta * C. trans = 0 (no) or 1 (transpose).
+void gl_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
+              const float *b, int ldb, float beta, float *c, int ldc);
+void gl_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
+              const double *b, int ldb, double beta, double *c, int ldc);
+
+/// Eigenvalues of a general n x n matrix (column-major, overwritten). Returns LAPACK's info.
+int gl_dgeev(int n, double *a, double *wr, double *wi);
+
+/// Singular values of an m x n matrix (column-major, overwritten), descending. Returns info.
+int gl_dgesvd(int m, int n, double *a, double *s);
+
+#endif

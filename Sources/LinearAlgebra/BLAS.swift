@@ -1,0 +1,119 @@
+internal import CBLASLoader
+
+/// Which implementation computes matrix products.
+public enum BLASBackend: String, Sendable, CaseIterable {
+    /// Plain Swift loops: the ground truth the optimised path is tested against.
+    case reference
+    /// OpenBLAS, loaded at run time with the fastest kernel for this CPU.
+    case openBLAS
+
+    /// Whether OpenBLAS could be loaded on this machine.
+    public static var openBLASAvailable: Bool { gl_blas_load() }
+
+    /// The OpenBLAS kernel in use (for example "SkylakeX"), or "unavailable".
+    public static var openBLASCore: String { String(cString: gl_blas_corename()) }
+
+    /// Sets how many threads OpenBLAS may use for one product (default 1).
+    public static func setOpenBLASThreads(_ n: Int) { gl_blas_set_threads(Int32(n)) }
+}
+
+/// Matrix products: `C = alpha * op(A) * op(B) + beta * C` on row-major matrices.
+public enum BLAS {
+    /// Products with at most this many multiply-adds (`m*n*k`) run in Swift: a library call
+    /// costs more than the arithmetic for the tiny matrices of the tutorial (H = 10).
+    public static let smallProductThreshold = 4096
+
+    /// `C = alpha * op(A) * op(B) + beta * C`, where `op(X)` is `X` or its transpose.
+    ///
+    /// Shapes: `op(A)` is `m x k`, `op(B)` is `k x n`, `C` is `m x n`.
+    @inlinable
+    public static func gemm<S: NetScalar>(
+        _ a: Matrix<S>, transposeA: Bool = false, _ b: Matrix<S>, transposeB: Bool = false,
+        alpha: S = 1, beta: S = 0, into c: inout Matrix<S>, backend: BLASBackend? = nil
+    ) {
+        let m = transposeA ? a.columns : a.rows
+        let k = transposeA ? a.rows : a.columns
+        let kb = transposeB ? b.columns : b.rows
+        let n = transposeB ? b.rows : b.columns
+        precondition(k == kb, "gemm: inner dimensions differ: op(A) is \(m)x\(k), op(B) is \(kb)x\(n)")
+        precondition(c.rows == m && c.columns == n, "gemm: C is \(c.rows)x\(c.columns), expected \(m)x\(n)")
+        a.storage.withUnsafeBufferPointer { pa in
+            b.storage.withUnsafeBufferPointer { pb in
+                c.storage.withUnsafeMutableBufferPointer { pc in
+                    gemm(
+                        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                        alpha: alpha, a: pa.baseAddress, lda: a.columns, b: pb.baseAddress,
+                        ldb: b.columns, beta: beta, c: pc.baseAddress, ldc: n, backend: backend)
+                }
+            }
+        }
+    }
+
+    /// Raw-pointer GEMM with explicit leading dimensions (row-major).
+    @inlinable
+    public static func gemm<S: NetScalar>(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
+        a: UnsafePointer<S>?, lda: Int, b: UnsafePointer<S>?, ldb: Int, beta: S,
+        c: UnsafeMutablePointer<S>?, ldc: Int, backend: BLASBackend? = nil
+    ) {
+        guard m > 0, n > 0, let c else { return }
+        guard k > 0, let a, let b else {
+            scale(c: c, m: m, n: n, ldc: ldc, beta: beta)
+            return
+        }
+        let useBLAS: Bool
+        switch backend {
+        case .reference: useBLAS = false
+        case .openBLAS: useBLAS = openBLASReady()
+        case nil: useBLAS = m * n * k > smallProductThreshold && openBLASReady()
+        }
+        if useBLAS {
+            S.blasGEMM(
+                transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
+                lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        } else {
+            ReferenceBLAS.gemm(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    @usableFromInline
+    static func openBLASReady() -> Bool { gl_blas_load() }
+
+    @inlinable
+    static func scale<S: NetScalar>(c: UnsafeMutablePointer<S>, m: Int, n: Int, ldc: Int, beta: S) {
+        for i in 0..<m {
+            for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }
+        }
+    }
+}
+
+/// Plain-Swift matrix products, used for small products and as the test oracle for OpenBLAS.
+public enum ReferenceBLAS {
+    /// Row-major `C = alpha * op(A) * op(B) + beta * C` by loops.
+    @inlinable
+    public static func gemm<S: NetScalar>(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
+        a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, beta: S,
+        c: UnsafeMutablePointer<S>, ldc: Int
+    ) {
+        for i in 0..<m {
+            let crow = c + i * ldc
+            if beta == 0 {
+                for j in 0..<n { crow[j] = 0 }
+            } else if beta != 1 {
+                for j in 0..<n { crow[j] *= beta }
+            }
+            for p in 0..<k {
+                let aip = alpha * (transposeA ? a[p * lda + i] : a[i * lda + p])
+                if transposeB {
+                    for j in 0..<n { crow[j] += aip * b[j * ldb + p] }
+                } else {
+                    let brow = b + p * ldb
+                    for j in 0..<n { crow[j] += aip * brow[j] }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+internal import CBLASLoader
+public import RealModule
+
+/// A floating-point type the engine computes in: `Float` (float32) or `Double` (float64).
+///
+/// Supplies the BLAS entry point for the type, so generic code reaches the right kernel.
+public protocol NetScalar: Real, BinaryFloatingPoint, Sendable, Codable, CustomStringConvertible
+where Self.RawSignificand: FixedWidthInteger {
+    /// The dtype name used in specs and CSV ("float32", "float64").
+    static var dtypeName: String { get }
+    /// Row-major `C = alpha * op(A) * op(B) + beta * C` through the optimised BLAS.
+    static func blasGEMM(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+extension Float: NetScalar {
+    public static var dtypeName: String { "float32" }
+    public static func blasGEMM(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        gl_sgemm(
+            transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b,
+            Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Double: NetScalar {
+    public static var dtypeName: String { "float64" }
+    public static func blasGEMM(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        gl_dgemm(
+            transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b,
+            Int32(ldb), beta, c, Int32(ldc))
+    }
+}

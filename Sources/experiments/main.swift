@@ -1,0 +1,1 @@
+print("experiments: under construction")
