@@ -1,0 +1,116 @@
+import LinearAlgebra
+
+extension RecurrentModel {
+    /// Loss and exact gradients of every parameter for one batch, by full or truncated BPTT.
+    ///
+    /// - Parameters:
+    ///   - truncation: nil or `k >= T` for full BPTT; otherwise windows of `k` steps: the state is
+    ///     carried across windows without gradient, so memory is `O(k)` and no gradient crosses a
+    ///     window boundary. The gradients of all windows are summed.
+    ///   - initialState: the state to start from (the model's policy with zeros when nil).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
+    public func gradients(
+        for batch: SequenceBatch<Scalar>, targets: Targets<Scalar>, loss: LossFunction,
+        initialState: RecurrentState<Scalar>? = nil, truncation: Int? = nil
+    ) throws(EngineError) -> GradientResult<Scalar> {
+        let c = configuration
+        if let truncation, truncation <= 0 {
+            throw .invalidValue(field: "truncation", value: "\(truncation)", expected: "a window k >= 1")
+        }
+        let T = batch.steps
+        let B = batch.batchSize
+        let k = min(truncation ?? T, T)
+        var state = initialState ?? .zeros(layers: c.layers, batch: B, hidden: c.hiddenSize, withCell: hasCellState)
+        try validate(state: state, batch: B, what: "initial state")
+        var total = parameters.zeros()
+        var totalLoss = 0.0
+        var dx = Matrix<Scalar>(rows: T * B, columns: c.inputSize)
+        var dStart: RecurrentState<Scalar>?
+        var norms = [[Double]](repeating: [], count: c.layers)
+        var xNorms: [Double] = []
+        var correct = 0
+        var labelled = 0
+        var saturated = [Double](repeating: 0, count: c.layers)
+        var derivative = [Double](repeating: 0, count: c.layers)
+        var validCount = 0
+        var windowStart = 0
+        while windowStart < T {
+            let range = windowStart..<min(windowStart + k, T)
+            let w = batch.window(range)
+            let lengths = w.lengths.map { max($0, 0) }
+            let pass = forwardUnchecked(
+                inputs: w.inputs, steps: range.count, batchSize: B, lengths: lengths.map { max($0, 0) },
+                initialState: state)
+            let eval = try evaluateLoss(
+                outputs: pass.outputs, window: range, steps: T, lengths: batch.lengths, targets: targets, loss: loss)
+            let back = backwardUnchecked(pass, outputGradient: eval.outputGradient, finalStateGradient: nil)
+            total.add(back.gradients)
+            if !eval.headWeightGradient.storage.isEmpty {
+                total["head.weight"] = addMatrices(total["head.weight"], eval.headWeightGradient)
+                total["head.bias"] = addMatrices(total["head.bias"], eval.headBiasGradient)
+            }
+            totalLoss += eval.loss
+            for i in 0..<back.inputGradient.count { dx.storage[range.lowerBound * B * c.inputSize + i] = back.inputGradient.storage[i] }
+            if dStart == nil { dStart = back.initialStateGradient }
+            for l in 0..<c.layers { norms[l] += back.stateGradientNorms[l] }
+            xNorms += back.inputGradientNorms
+            correct += eval.correct
+            labelled += eval.labelled
+            for l in 0..<c.layers {
+                let s = pass.states(layer: l)
+                for b in 0..<B {
+                    for t in 0..<lengths[b] {
+                        for j in 0..<c.hiddenSize {
+                            let v = Double(s.storage[(t * B + b) * c.hiddenSize + j])
+                            if Swift.abs(v) > 0.95 { saturated[l] += 1 }
+                            derivative[l] += 1 - v * v
+                        }
+                    }
+                }
+            }
+            validCount += lengths.reduce(0, +) * c.hiddenSize
+            state = pass.finalState
+            windowStart = range.upperBound
+        }
+        let start = dStart ?? .zeros(layers: c.layers, batch: B, hidden: c.hiddenSize, withCell: hasCellState)
+        if c.initialState == .learnable {
+            total["h0"] = Self.sumOverBatch(start.h)
+            if let cs = start.c, hasCellState { total["c0"] = Self.sumOverBatch(cs) }
+        }
+        let denominator = Double(max(validCount, 1))
+        return GradientResult(
+            loss: totalLoss, gradients: total, inputGradient: dx, initialStateGradient: start,
+            stateGradientNorms: norms, inputGradientNorms: xNorms, finalState: state, correct: correct,
+            labelled: labelled, saturatedFraction: saturated.map { $0 / denominator },
+            meanTanhDerivative: derivative.map { $0 / denominator })
+    }
+
+    /// Predictions only (no gradients): head outputs at the head's positions, and accuracy counts.
+    public func evaluate(
+        _ batch: SequenceBatch<Scalar>, targets: Targets<Scalar>, loss: LossFunction,
+        initialState: RecurrentState<Scalar>? = nil
+    ) throws(EngineError) -> LossEvaluation<Scalar> {
+        let pass = try forward(batch, initialState: initialState)
+        return try evaluateLoss(
+            outputs: pass.outputs, window: 0..<batch.steps, steps: batch.steps, lengths: batch.lengths,
+            targets: targets, loss: loss)
+    }
+
+    private func addMatrices(_ a: Matrix<Scalar>?, _ b: Matrix<Scalar>) -> Matrix<Scalar> {
+        guard var a else { return b }
+        for i in 0..<a.count { a.storage[i] += b.storage[i] }
+        return a
+    }
+
+    /// `[L] x (B x H)` summed over the batch into `L x H`.
+    static func sumOverBatch(_ states: [Matrix<Scalar>]) -> Matrix<Scalar> {
+        let L = states.count
+        let H = states.first?.columns ?? 0
+        var m = Matrix<Scalar>(rows: L, columns: H)
+        for (l, s) in states.enumerated() {
+            for b in 0..<s.rows { for j in 0..<H { m[l, j] += s[b, j] } }
+        }
+        return m
+    }
+}

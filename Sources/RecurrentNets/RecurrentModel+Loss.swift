@@ -1,0 +1,162 @@
+public import LinearAlgebra
+import RealModule
+
+extension RecurrentModel {
+    /// The loss and its gradient w.r.t. the top-layer states for steps `window` of a pass.
+    ///
+    /// - Parameters:
+    ///   - outputs: the top-layer states of the window, `(window.count*B) x H`.
+    ///   - window: the global steps these outputs cover.
+    ///   - lengths: valid steps of each sequence over the whole sequence.
+    ///   - steps: `T` of the whole sequence (normalisers count the whole sequence, so the
+    ///     losses of consecutive windows add up to the full loss).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
+    public func evaluateLoss(
+        outputs: Matrix<Scalar>, window: Range<Int>, steps: Int, lengths: [Int], targets: Targets<Scalar>,
+        loss: LossFunction
+    ) throws(EngineError) -> LossEvaluation<Scalar> {
+        let c = configuration
+        let B = lengths.count
+        let H = c.hiddenSize
+        let placement = c.headPlacement
+        // Positions the loss reads.
+        var positions: [(t: Int, b: Int)] = []
+        var totalPositions = 0
+        switch placement {
+        case .everyStep:
+            for t in window { for b in 0..<B where t < lengths[b] { positions.append((t, b)) } }
+            totalPositions = lengths.reduce(0, +)
+        case .lastStep:
+            for b in 0..<B where window.contains(lengths[b] - 1) { positions.append((lengths[b] - 1, b)) }
+            totalPositions = B
+        }
+        let width = c.headOutputs ?? H
+        let targetRow: (Int, Int) -> Int = { t, b in placement == .everyStep ? t * B + b : b }
+        let targetRows = placement == .everyStep ? steps * B : B
+        // Validate targets.
+        switch (loss, targets) {
+        case (.halfSumSquares, _): break
+        case let (.crossEntropy, .classes(labels)):
+            guard labels.count == targetRows else {
+                throw .shapeMismatch(what: "class targets", expected: "[\(targetRows)]", found: "[\(labels.count)]")
+            }
+            if let bad = labels.first(where: { $0 < -1 || $0 >= width }) {
+                throw .invalidValue(field: "class target", value: "\(bad)", expected: "a class in 0..<\(width) or -1")
+            }
+        case let (.mse, .values(m)), let (.bce, .values(m)):
+            guard m.rows == targetRows, m.columns == width else {
+                throw .shapeMismatch(what: "value targets", expected: "\(targetRows)x\(width)", found: "\(m.rows)x\(m.columns)")
+            }
+        default:
+            throw .invalidValue(
+                field: "targets", value: "\(targets)", expected: "class targets for cross-entropy, value targets for mse/bce")
+        }
+        // Gather the states at the positions.
+        let P = positions.count
+        var hs = Matrix<Scalar>(rows: P, columns: H)
+        for (p, pos) in positions.enumerated() {
+            let src = ((pos.t - window.lowerBound) * B + pos.b) * H
+            for j in 0..<H { hs.storage[p * H + j] = outputs.storage[src + j] }
+        }
+        var z: Matrix<Scalar>
+        let headW = parameters["head.weight"]
+        let headB = parameters["head.bias"]
+        if let headW, let headB {
+            z = Matrix(rows: P, columns: width)
+            BLAS.gemm(hs, headW, transposeB: true, into: &z)
+            for p in 0..<P { for j in 0..<width { z.storage[p * width + j] += headB.storage[j] } }
+        } else {
+            z = hs
+        }
+        // Loss and dL/dz.
+        var dz = Matrix<Scalar>(rows: P, columns: width)
+        var total = 0.0
+        var correct = 0
+        var labelled = 0
+        switch (loss, targets) {
+        case (.halfSumSquares, _):
+            for i in 0..<z.count {
+                let v = Double(z.storage[i])
+                total += 0.5 * v * v
+                dz.storage[i] = z.storage[i]
+            }
+        case let (.mse, .values(y)):
+            let n = Double(totalPositions * width)
+            for (p, pos) in positions.enumerated() {
+                let r = targetRow(pos.t, pos.b)
+                for j in 0..<width {
+                    let d = Double(z.storage[p * width + j]) - Double(y.storage[r * width + j])
+                    total += d * d / n
+                    dz.storage[p * width + j] = Scalar(2 * d / n)
+                }
+            }
+        case let (.bce, .values(y)):
+            let n = Double(totalPositions * width)
+            for (p, pos) in positions.enumerated() {
+                let r = targetRow(pos.t, pos.b)
+                for j in 0..<width {
+                    let x = Double(z.storage[p * width + j])
+                    let target = Double(y.storage[r * width + j])
+                    total += (max(x, 0) - x * target + Double.log(onePlus: Double.exp(-Swift.abs(x)))) / n
+                    let s = 1 / (1 + Double.exp(-x))
+                    dz.storage[p * width + j] = Scalar((s - target) / n)
+                }
+            }
+        case let (.crossEntropy, .classes(labels)):
+            let countLabelled: Int
+            switch placement {
+            case .everyStep:
+                var count = 0
+                for b in 0..<B { for t in 0..<lengths[b] where labels[t * B + b] >= 0 { count += 1 } }
+                countLabelled = count
+            case .lastStep: countLabelled = labels.filter { $0 >= 0 }.count
+            }
+            let n = Double(max(countLabelled, 1))
+            for (p, pos) in positions.enumerated() {
+                let label = labels[targetRow(pos.t, pos.b)]
+                guard label >= 0 else { continue }
+                var m = -Double.infinity
+                var arg = 0
+                for j in 0..<width where Double(z.storage[p * width + j]) > m {
+                    m = Double(z.storage[p * width + j])
+                    arg = j
+                }
+                var sum = 0.0
+                for j in 0..<width { sum += Double.exp(Double(z.storage[p * width + j]) - m) }
+                let lse = m + Double.log(sum)
+                total += (lse - Double(z.storage[p * width + label])) / n
+                for j in 0..<width {
+                    let prob = Double.exp(Double(z.storage[p * width + j]) - lse)
+                    dz.storage[p * width + j] = Scalar((prob - (j == label ? 1 : 0)) / n)
+                }
+                labelled += 1
+                if arg == label { correct += 1 }
+            }
+        default:
+            break
+        }
+        // Back through the head.
+        var dhs: Matrix<Scalar>
+        var dW = Matrix<Scalar>(rows: 0, columns: 0)
+        var db = Matrix<Scalar>(rows: 0, columns: 0)
+        if let headW {
+            dhs = Matrix(rows: P, columns: H)
+            BLAS.gemm(dz, headW, into: &dhs)
+            dW = Matrix(rows: width, columns: H)
+            BLAS.gemm(dz, transposeA: true, hs, into: &dW)
+            db = Matrix(rows: 1, columns: width)
+            for p in 0..<P { for j in 0..<width { db.storage[j] += dz.storage[p * width + j] } }
+        } else {
+            dhs = dz
+        }
+        var dOut = Matrix<Scalar>(rows: window.count * B, columns: H)
+        for (p, pos) in positions.enumerated() {
+            let dst = ((pos.t - window.lowerBound) * B + pos.b) * H
+            for j in 0..<H { dOut.storage[dst + j] += dhs.storage[p * H + j] }
+        }
+        return LossEvaluation(
+            loss: total, outputGradient: dOut, headWeightGradient: dW, headBiasGradient: db, predictions: z,
+            positions: positions, correct: correct, labelled: labelled)
+    }
+}
