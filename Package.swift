@@ -44,11 +44,16 @@ let package = Package(
             dependencies: ["LinearAlgebra"],
             resources: [.copy("Corpus")],
             swiftSettings: strictSettings),
+        // The studies a spec can ask for, each one run on the engine: gradient-flow, propagation, train, states.
+        .target(
+            name: "Studies",
+            dependencies: ["RecurrentNets", "Training", "SequenceTasks", "LinearAlgebra"],
+            swiftSettings: strictSettings),
         // Spec -> grid -> runs -> results -> charts/checks.
         .target(
             name: "ExperimentKit",
             dependencies: [
-                "RecurrentNets", "Training", "SequenceTasks", "LinearAlgebra",
+                "Studies", "LinearAlgebra",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -56,7 +61,7 @@ let package = Package(
         // The command line: parsing and dispatch only.
         .executableTarget(
             name: "experiments",
-            dependencies: ["ExperimentKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ExperimentKit", "Studies", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: strictSettings),
         .testTarget(
@@ -66,6 +71,7 @@ let package = Package(
             name: "TrainingTests", dependencies: ["Training", "RecurrentNets", "SequenceTasks", "LinearAlgebra"],
             swiftSettings: strictSettings),
         .testTarget(name: "SequenceTasksTests", dependencies: ["SequenceTasks"], swiftSettings: strictSettings),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies"], swiftSettings: strictSettings),
         .testTarget(
             name: "ExperimentKitTests", dependencies: ["ExperimentKit"], swiftSettings: strictSettings),
     ],
