@@ -27,6 +27,18 @@ public struct ForwardPass<Scalar: NetScalar>: Sendable {
     /// Each sequence's state after its last valid step, per layer.
     public internal(set) var finalState: RecurrentState<Scalar>
     var layers: [LayerCache]
+    /// Inverted-dropout masks applied to each layer's input (nil: none), and to the top states
+    /// before the head.
+    var inputMasks: [Matrix<Scalar>?] = []
+    var outputMask: Matrix<Scalar>?
+
+    /// The top-layer states as the head reads them (after output dropout), `(T*B) x H`.
+    public var headInputs: Matrix<Scalar> {
+        guard let mask = outputMask else { return outputs }
+        var m = outputs
+        for i in 0..<m.count { m.storage[i] *= mask.storage[i] }
+        return m
+    }
 
     /// The top layer's states for every step, `(T*B) x H`, time-major (zero at padded steps).
     public var outputs: Matrix<Scalar> { layers[layers.count - 1].states }

@@ -44,6 +44,9 @@ extension RecurrentModel {
                 k, pass: pass, dOut: dOut, dhFinal: finalStateGradient?.h[k], dcFinal: finalStateGradient?.c?[k],
                 grads: &grads)
             dOut = r.dInput
+            if k < pass.inputMasks.count, let mask = pass.inputMasks[k] {
+                for i in 0..<dOut.count { dOut.storage[i] *= mask.storage[i] }
+            }
             dStart.h[k] = r.dh0
             if hasCellState { dStart.c?[k] = r.dc0 }
             norms[k] = r.norms

@@ -16,9 +16,10 @@ extension RecurrentModel {
         let start = initialState ?? .zeros(
             layers: c.layers, batch: batch.batchSize, hidden: c.hiddenSize, withCell: hasCellState)
         try validate(state: start, batch: batch.batchSize, what: "initial state")
+        var unused = SeededGenerator(seed: 0)
         return forwardUnchecked(
             inputs: batch.inputs, steps: batch.steps, batchSize: batch.batchSize, lengths: batch.lengths,
-            initialState: start)
+            initialState: start, generator: &unused)
     }
 
     func validate(state: RecurrentState<Scalar>, batch: Int, what: String) throws(EngineError) {
@@ -40,23 +41,42 @@ extension RecurrentModel {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forwardUnchecked(
-        inputs: Matrix<Scalar>, steps: Int, batchSize: Int, lengths: [Int], initialState: RecurrentState<Scalar>
+        inputs: Matrix<Scalar>, steps: Int, batchSize: Int, lengths: [Int], initialState: RecurrentState<Scalar>,
+        dropout: DropoutRates = .none, generator: inout SeededGenerator
     ) -> ForwardPass<Scalar> {
         let c = configuration
         var caches: [ForwardPass<Scalar>.LayerCache] = []
         caches.reserveCapacity(c.layers)
         var final = initialState
         var layerInput = inputs
+        var masks: [Matrix<Scalar>?] = []
         for k in 0..<c.layers {
+            let rate = k == 0 ? dropout.input : dropout.between
+            var mask: Matrix<Scalar>?
+            if rate > 0 {
+                let m = DropoutRates.mask(
+                    rows: layerInput.rows, columns: layerInput.columns, rate: rate, as: Scalar.self,
+                    generator: &generator)
+                for i in 0..<layerInput.count { layerInput.storage[i] *= m.storage[i] }
+                mask = m
+            }
+            masks.append(mask)
             let cache = forwardLayer(
                 k, input: layerInput, steps: steps, batchSize: batchSize, lengths: lengths,
                 h0: initialState.h[k], c0: initialState.c?[k], finalH: &final.h[k], finalC: &final.c)
             layerInput = cache.states
             caches.append(cache)
         }
-        return ForwardPass(
+        var pass = ForwardPass(
             steps: steps, batchSize: batchSize, lengths: lengths, initialState: initialState, finalState: final,
             layers: caches)
+        pass.inputMasks = masks
+        if dropout.output > 0 {
+            pass.outputMask = DropoutRates.mask(
+                rows: steps * batchSize, columns: c.hiddenSize, rate: dropout.output, as: Scalar.self,
+                generator: &generator)
+        }
+        return pass
     }
 
     @inline(__always)

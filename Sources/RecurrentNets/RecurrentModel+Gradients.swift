@@ -12,8 +12,11 @@ extension RecurrentModel {
     @_specialize(exported: true, where Scalar == Double)
     public func gradients(
         for batch: SequenceBatch<Scalar>, targets: Targets<Scalar>, loss: LossFunction,
-        initialState: RecurrentState<Scalar>? = nil, truncation: Int? = nil
+        initialState: RecurrentState<Scalar>? = nil, truncation: Int? = nil, dropout: DropoutRates = .none,
+        dropoutSeed: UInt64 = 0
     ) throws(EngineError) -> GradientResult<Scalar> {
+        try dropout.validate()
+        var dropoutStream = SeededGenerator(seed: dropoutSeed)
         let c = configuration
         if let truncation, truncation <= 0 {
             throw .invalidValue(field: "truncation", value: "\(truncation)", expected: "a window k >= 1")
@@ -41,10 +44,14 @@ extension RecurrentModel {
             let lengths = w.lengths.map { max($0, 0) }
             let pass = forwardUnchecked(
                 inputs: w.inputs, steps: range.count, batchSize: B, lengths: lengths.map { max($0, 0) },
-                initialState: state)
+                initialState: state, dropout: dropout, generator: &dropoutStream)
             let eval = try evaluateLoss(
-                outputs: pass.outputs, window: range, steps: T, lengths: batch.lengths, targets: targets, loss: loss)
-            let back = backwardUnchecked(pass, outputGradient: eval.outputGradient, finalStateGradient: nil)
+                outputs: pass.headInputs, window: range, steps: T, lengths: batch.lengths, targets: targets, loss: loss)
+            var outputGradient = eval.outputGradient
+            if let mask = pass.outputMask {
+                for i in 0..<outputGradient.count { outputGradient.storage[i] *= mask.storage[i] }
+            }
+            let back = backwardUnchecked(pass, outputGradient: outputGradient, finalStateGradient: nil)
             total.add(back.gradients)
             if !eval.headWeightGradient.storage.isEmpty {
                 total["head.weight"] = addMatrices(total["head.weight"], eval.headWeightGradient)
