@@ -69,7 +69,7 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "TrainingTests", dependencies: ["Training", "RecurrentNets", "SequenceTasks", "LinearAlgebra"],
-            swiftSettings: strictSettings),
+            resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "SequenceTasksTests", dependencies: ["SequenceTasks"], swiftSettings: strictSettings),
         .testTarget(name: "StudiesTests", dependencies: ["Studies"], swiftSettings: strictSettings),
         .testTarget(
