@@ -75,17 +75,16 @@ struct ConfigurationTests {
 
     @Test(arguments: [-0.1, 1.0, 1.5, Double.nan])
     func invalidDropoutRateIsRejected(rate: Double) {
-        var g = SeededGenerator(seed: 1)
-        #expect(throws: TrainingError.self) {
-            let _: Matrix<Double> = try DropoutMask.sample(rows: 2, columns: 2, rate: rate, generator: &g)
-        }
+        #expect(throws: EngineError.self) { try DropoutRates(input: rate).validate() }
+        #expect(throws: EngineError.self) { try DropoutRates(between: rate).validate() }
+        #expect(throws: EngineError.self) { try DropoutRates(output: rate).validate() }
     }
 
     @Test func dropoutMaskIsInvertedAndSeeded() throws {
         var g1 = SeededGenerator(seed: 7)
         var g2 = SeededGenerator(seed: 7)
-        let a: Matrix<Double> = try DropoutMask.sample(rows: 100, columns: 50, rate: 0.3, generator: &g1)
-        let b: Matrix<Double> = try DropoutMask.sample(rows: 100, columns: 50, rate: 0.3, generator: &g2)
+        let a = DropoutRates.mask(rows: 100, columns: 50, rate: 0.3, as: Double.self, generator: &g1)
+        let b = DropoutRates.mask(rows: 100, columns: 50, rate: 0.3, as: Double.self, generator: &g2)
         #expect(a == b)
         let kept = 1 / 0.7
         #expect(a.storage.allSatisfy { $0 == 0 || $0 == kept })
@@ -93,18 +92,6 @@ struct ConfigurationTests {
         #expect(abs(dropped - 0.3) < 0.03)
         let mean = a.storage.reduce(0, +) / Double(a.count)
         #expect(abs(mean - 1) < 0.05)
-    }
-
-    @Test func zeroRateAndEvaluationModeAreIdentity() throws {
-        var g = SeededGenerator(seed: 3)
-        let before = g
-        let zero: Matrix<Float> = try DropoutMask.sample(rows: 3, columns: 4, rate: 0, generator: &g)
-        let eval: Matrix<Float> = try DropoutMask.sample(rows: 3, columns: 4, rate: 0.5, training: false, generator: &g)
-        #expect(zero.storage.allSatisfy { $0 == 1 } && eval.storage.allSatisfy { $0 == 1 })
-        #expect(g == before)
-        var x = Matrix<Float>([[1, 2], [3, 4]])
-        DropoutMask.apply(Matrix([[0, 2], [2, 0]]), to: &x)
-        #expect(x == Matrix([[0, 4], [6, 0]]))
     }
 
     static func params(_ v: Double) -> ParameterSet<Double> {
