@@ -23,8 +23,9 @@ public enum OptionType: Sendable {
     case bool
     /// One of a fixed list of strings.
     case choice([String])
-    /// A string checked by `validate`, which returns an error text or nil when the string is fine.
-    case string(summary: String, validate: @Sendable (String) -> String?)
+    /// A string checked by `validate`, which returns an error text or nil when the string is fine;
+    /// `pattern` (a regular expression) approximates it for the JSON Schema.
+    case string(summary: String, pattern: String?, validate: @Sendable (String) -> String?)
 }
 
 /// One option a run can have: where it is written, its type, default and the studies using it.
@@ -69,7 +70,7 @@ public struct OptionSpec: Sendable {
             return parts.isEmpty ? "a finite number" : "a number " + parts.joined(separator: " and ")
         case .bool: return "true or false"
         case let .choice(values): return "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
-        case let .string(summary, _): return summary
+        case let .string(summary, _, _): return summary
         }
     }
 
@@ -100,7 +101,7 @@ public struct OptionSpec: Sendable {
                 throw fail(value.excerpt + SpecSuggestion.didYouMean(s, among: values))
             }
             return value
-        case let .string(_, validate):
+        case let .string(_, _, validate):
             guard case let .string(s) = value else { throw fail(value.typeDescription + " " + value.excerpt) }
             if let problem = validate(s) { throw fail(value.excerpt + " (" + problem + ")") }
             return value
@@ -146,6 +147,9 @@ public enum OptionCatalog {
     private static let initSummary =
         "an initialiser: " + initSchemes.joined(separator: ", ") + ", optionally followed by -<positive number>"
 
+    private static let initPattern =
+        "^(" + initSchemes.joined(separator: "|") + ")(-[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?)?$"
+
     private static func unit(_ exclusiveMax: Bool = true) -> OptionType {
         .number(min: 0, max: 1, exclusiveMin: false, exclusiveMax: exclusiveMax)
     }
@@ -162,11 +166,11 @@ public enum OptionCatalog {
         OptionSpec("input", [.model], .int(min: 1, max: nil), default: .number(1), studies: allStudies, "input width"),
         OptionSpec("hidden", [.model], .int(min: 1, max: nil), default: .number(10), studies: allStudies, "hidden width"),
         OptionSpec("layers", [.model], .int(min: 1, max: nil), default: .number(1), studies: allStudies, "stacked layers"),
-        OptionSpec("init", [.model], .string(summary: initSummary, validate: checkInit),
+        OptionSpec("init", [.model], .string(summary: initSummary, pattern: initPattern, validate: checkInit),
                    default: .string("pytorch-default"), studies: allStudies, "weight initialiser"),
-        OptionSpec("init_ih", [.model], .string(summary: "\"\" (same as init) or " + initSummary, validate: checkInitOrEmpty),
+        OptionSpec("init_ih", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
                    default: .string(""), studies: allStudies, "input-to-hidden initialiser (empty: same as init)"),
-        OptionSpec("init_hh", [.model], .string(summary: "\"\" (same as init) or " + initSummary, validate: checkInitOrEmpty),
+        OptionSpec("init_hh", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
                    default: .string(""), studies: allStudies, "hidden-to-hidden initialiser (empty: same as init)"),
         OptionSpec("init_gain", [.model], positive, default: .number(1), studies: allStudies, "gain applied by the initialiser"),
         OptionSpec("h0", [.model], .choice(["zeros", "random", "learnable"]), default: .string("zeros"),
