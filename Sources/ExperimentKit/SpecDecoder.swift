@@ -98,9 +98,9 @@ public enum SpecDecoder {
         }
         // option blocks
         var values: [String: (value: JSONValue, path: String)] = [:]
-        for block in OptionBlock.allCases {
-            guard let blockValue = document[block.rawValue] else { continue }
-            try decodeBlock(blockValue, block: block, study: study, into: &values)
+        for pair in pairs {  // document order, so a conflict is reported where it is written second
+            guard let block = OptionBlock(rawValue: pair.key) else { continue }
+            try decodeBlock(pair.value, block: block, study: study, into: &values)
         }
         let blockValues = OptionCatalog.all.compactMap { option in
             values[option.name].map { (name: option.name, value: $0.value) }
