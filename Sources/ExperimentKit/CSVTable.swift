@@ -1,0 +1,147 @@
+import Foundation
+
+/// A CSV table: a header and rows of text cells. Own small RFC 4180 writer and reader (no CSV
+/// package): fields containing `,`, `"`, CR or LF are quoted with doubled quotes; records end with
+/// LF when written; the reader accepts LF and CRLF.
+public struct CSVTable: Sendable, Equatable {
+    /// A malformed CSV text or unreadable file.
+    public struct ParseError: Error, Sendable, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(file):\(line): \(message)" }
+    }
+
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]]) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// Reads a CSV file whose first record is the header.
+    public init(contentsOf path: String) throws(ParseError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ParseError(file: path, line: 0, message: "cannot read the file")
+        }
+        try self.init(parsing: String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    /// Parses CSV text whose first record is the header.
+    public init(parsing text: String, file: String = "<csv>") throws(ParseError) {
+        var records: [[String]] = []
+        var record: [String] = []
+        var field = ""
+        var quoted = false
+        var afterQuote = false
+        var line = 1
+        var sawAny = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar?
+        func nextScalar() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        while let c = nextScalar() {
+            sawAny = true
+            if quoted {
+                if c == "\"" {
+                    if let n = nextScalar() {
+                        if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = n }
+                    } else {
+                        quoted = false
+                        afterQuote = true
+                    }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case ",":
+                record.append(field)
+                field = ""
+                afterQuote = false
+            case "\r":
+                if let n = nextScalar(), n != "\n" { pending = n }
+                fallthrough
+            case "\n":
+                record.append(field)
+                records.append(record)
+                record = []
+                field = ""
+                afterQuote = false
+                sawAny = false
+                line += 1
+            case "\"":
+                guard field.isEmpty, !afterQuote else {
+                    throw ParseError(file: file, line: line, message: "a quote inside an unquoted field")
+                }
+                quoted = true
+            default:
+                guard !afterQuote else {
+                    throw ParseError(file: file, line: line, message: "text after a closing quote")
+                }
+                field.unicodeScalars.append(c)
+            }
+        }
+        if quoted { throw ParseError(file: file, line: line, message: "an unterminated quoted field") }
+        if sawAny {
+            record.append(field)
+            records.append(record)
+        }
+        guard let first = records.first else { throw ParseError(file: file, line: 1, message: "no header") }
+        for (i, r) in records.enumerated() where r.count != first.count {
+            throw ParseError(file: file, line: i + 1, message: "\(r.count) fields where the header has \(first.count)")
+        }
+        header = first
+        rows = Array(records.dropFirst())
+    }
+
+    /// The cells of the column called `name`, or nil when there is no such column.
+    public func column(named name: String) -> [String]? {
+        guard let i = header.firstIndex(of: name) else { return nil }
+        return rows.map { $0[i] }
+    }
+
+    /// The RFC 4180 text (LF line endings, a final LF).
+    public var text: String {
+        var out = ""
+        for record in [header] + rows {
+            out += record.map(CSVTable.escape).joined(separator: ",")
+            out += "\n"
+        }
+        return out
+    }
+
+    /// A field, quoted when it holds `,`, `"`, CR or LF (or leading/trailing spaces).
+    public static func escape(_ field: String) -> String {
+        let needsQuotes = field.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+            || field.hasPrefix(" ") || field.hasSuffix(" ")
+        guard needsQuotes else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A metric value: Swift's shortest round-trip `description`, with `nan`, `inf`, `-inf`.
+    public static func format(metric x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        return x.description
+    }
+
+    /// A configuration value: strings as they are, integral numbers without `.0`.
+    public static func format(value: JSONValue) -> String {
+        switch value {
+        case let .string(s): return s
+        case let .number(n):
+            if n.isNaN { return "nan" }
+            if n.isInfinite { return n > 0 ? "inf" : "-inf" }
+            return JSONValue.format(n)
+        case let .bool(b): return b ? "true" : "false"
+        case .null: return ""
+        default: return value.canonicalText
+        }
+    }
+}

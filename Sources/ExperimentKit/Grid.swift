@@ -1,0 +1,199 @@
+/// The `grid` of a spec: axes in document order (the first varies slowest, like nested loops),
+/// optional `zip` groups and `where` / `exclude` constraints.
+///
+/// ```json
+/// "grid": {
+///   "init": ["xavier-uniform", "orthogonal", "identity"],
+///   "seq_len": {"range": [10, 50, 10]},
+///   "lr": {"log": [0.0001, 0.1, 4]},
+///   "zip": {"hidden": [10, 20, 40], "layers": [1, 2, 3]},
+///   "seed": {"count": 3},
+///   "where": [{"init": "identity"}, {"seq_len": 10}],
+///   "exclude": [{"init": "identity", "seq_len": 50}]
+/// }
+/// ```
+/// - `zip` is one object of equally long axes (one axis of tuples at the position of the `zip` key),
+///   or an array of such objects (several zip groups, in array order).
+/// - `where`: keep only runs matching at least one partial assignment (all its options equal).
+/// - `exclude`: drop runs matching any partial assignment.
+///   Constraint keys may be any option of the study (matched against the resolved value) or `seed`.
+public struct Grid: Sendable {
+    /// A partial assignment in `where` / `exclude`.
+    public struct Constraint: Sendable {
+        public let assignments: [(name: String, value: JSONValue)]
+
+        /// Whether every assignment holds for `config`.
+        public func matches(_ config: RunConfiguration) -> Bool {
+            assignments.allSatisfy { config.value($0.name) == $0.value }
+        }
+    }
+
+    /// Most runs a grid may have (checked before expanding it).
+    public static let maximumRuns = 1_000_000
+
+    public let axes: [GridAxis]
+    public let include: [Constraint]
+    public let exclude: [Constraint]
+
+    /// Every axis option name in spec order (zip members in their order).
+    public var axisNames: [String] { axes.flatMap(\.names) }
+
+    /// Number of points before `where` / `exclude`.
+    public var size: Int { axes.reduce(1) { $0 * $1.points.count } }
+
+    /// An empty grid: one run.
+    public init() {
+        axes = []
+        include = []
+        exclude = []
+    }
+
+    /// Decodes `grid` (at JSON path `grid`) for runs of `study`.
+    public init(decoding value: JSONValue, study: StudyKind) throws(SpecError) {
+        let path = "grid"
+        guard case let .object(pairs) = value else {
+            throw SpecError(path: path, expected: "an object of axes", found: value.typeDescription)
+        }
+        var axes: [GridAxis] = []
+        var include: [Constraint] = []
+        var exclude: [Constraint] = []
+        var used = Set<String>()
+
+        func option(_ name: String, at keyPath: String) throws(SpecError) -> OptionSpec {
+            if name == "seed" { return GridAxis.seedOption }
+            guard let option = OptionCatalog.option(named: name) else {
+                let candidates = OptionCatalog.options(for: study).map(\.name) + ["seed", "zip", "where", "exclude"]
+                throw SpecError(path: keyPath, expected: "an option name, 'seed', 'zip', 'where' or 'exclude'",
+                                found: "unknown axis '\(name)'" + SpecSuggestion.didYouMean(name, among: candidates))
+            }
+            guard option.applies(to: study) else {
+                throw SpecError(path: keyPath, expected: "an option used by study '\(study.rawValue)'",
+                                found: "'\(name)' (used by: \(option.studies.map(\.rawValue).sorted().joined(separator: ", ")))")
+            }
+            guard !used.contains(name) else {
+                throw SpecError(path: keyPath, expected: "each option on at most one axis", found: "'\(name)' again")
+            }
+            used.insert(name)
+            return option
+        }
+
+        func zipGroup(_ group: JSONValue, path groupPath: String) throws(SpecError) -> GridAxis {
+            guard case let .object(members) = group, !members.isEmpty else {
+                throw SpecError(path: groupPath, expected: "an object of equally long axes", found: group.excerpt)
+            }
+            var names: [String] = []
+            var columns: [[JSONValue]] = []
+            for member in members {
+                let memberPath = JSONPath.child(groupPath, member.key)
+                let opt = try option(member.key, at: memberPath)
+                let values = try GridAxis.values(of: member.value, for: opt, path: memberPath)
+                if let first = columns.first, first.count != values.count {
+                    throw SpecError(path: memberPath, expected: "\(first.count) values like '\(names[0])' (zip axes have equal lengths)",
+                                    found: "\(values.count) values")
+                }
+                names.append(member.key)
+                columns.append(values)
+            }
+            let points = (0..<columns[0].count).map { i in columns.map { $0[i] } }
+            return GridAxis(names: names, points: points, path: groupPath)
+        }
+
+        func constraints(_ list: JSONValue, path listPath: String) throws(SpecError) -> [Constraint] {
+            guard case let .array(items) = list else {
+                throw SpecError(path: listPath, expected: "an array of partial assignments like {\"init\": \"identity\"}",
+                                found: list.typeDescription)
+            }
+            var result: [Constraint] = []
+            for (i, item) in items.enumerated() {
+                let itemPath = JSONPath.element(listPath, i)
+                guard case let .object(members) = item, !members.isEmpty else {
+                    throw SpecError(path: itemPath, expected: "a non-empty object of option values", found: item.excerpt)
+                }
+                var assignments: [(name: String, value: JSONValue)] = []
+                for member in members {
+                    let memberPath = JSONPath.child(itemPath, member.key)
+                    let opt: OptionSpec
+                    if member.key == "seed" {
+                        opt = GridAxis.seedOption
+                    } else if let found = OptionCatalog.option(named: member.key), found.applies(to: study) {
+                        opt = found
+                    } else {
+                        let candidates = OptionCatalog.options(for: study).map(\.name) + ["seed"]
+                        throw SpecError(path: memberPath, expected: "an option of study '\(study.rawValue)' or 'seed'",
+                                        found: "'\(member.key)'" + SpecSuggestion.didYouMean(member.key, among: candidates))
+                    }
+                    assignments.append((member.key, try opt.validate(member.value, path: memberPath)))
+                }
+                result.append(Constraint(assignments: assignments))
+            }
+            return result
+        }
+
+        for pair in pairs {
+            let keyPath = JSONPath.child(path, pair.key)
+            switch pair.key {
+            case "zip":
+                if case let .array(groups) = pair.value {
+                    guard !groups.isEmpty else {
+                        throw SpecError(path: keyPath, expected: "at least one zip group", found: "an empty array")
+                    }
+                    for (i, group) in groups.enumerated() {
+                        axes.append(try zipGroup(group, path: JSONPath.element(keyPath, i)))
+                    }
+                } else {
+                    axes.append(try zipGroup(pair.value, path: keyPath))
+                }
+            case "where":
+                include = try constraints(pair.value, path: keyPath)
+            case "exclude":
+                exclude = try constraints(pair.value, path: keyPath)
+            default:
+                let opt = try option(pair.key, at: keyPath)
+                let values = try GridAxis.values(of: pair.value, for: opt, path: keyPath)
+                axes.append(GridAxis(names: [pair.key], points: values.map { [$0] }, path: keyPath))
+            }
+            // Check the size as soon as it is exceeded, before anything is expanded.
+            var total = 1
+            for axis in axes {
+                let (product, overflow) = total.multipliedReportingOverflow(by: axis.points.count)
+                guard !overflow, product <= Grid.maximumRuns else {
+                    throw SpecError(path: path, expected: "at most \(Grid.maximumRuns) runs",
+                                    found: "a grid of more than \(Grid.maximumRuns) runs ("
+                                        + axes.map { String($0.points.count) }.joined(separator: " x ") + ")")
+                }
+                total = product
+            }
+        }
+        self.axes = axes
+        self.include = include
+        self.exclude = exclude
+    }
+
+    /// Calls `body` with each point's assignments (axis option names and values, spec order), first axis slowest.
+    public func forEachPoint<E: Error>(_ body: ([(name: String, value: JSONValue)]) throws(E) -> Void) throws(E) {
+        let counts = axes.map(\.points.count)
+        if counts.contains(0) { return }
+        var index = [Int](repeating: 0, count: axes.count)
+        while true {
+            var assignment: [(name: String, value: JSONValue)] = []
+            for (a, axis) in axes.enumerated() {
+                for (n, name) in axis.names.enumerated() { assignment.append((name, axis.points[index[a]][n])) }
+            }
+            try body(assignment)
+            var a = axes.count - 1
+            while a >= 0 {
+                index[a] += 1
+                if index[a] < counts[a] { break }
+                index[a] = 0
+                a -= 1
+            }
+            if a < 0 { return }
+        }
+    }
+
+    /// Whether `config` survives `where` and `exclude`.
+    public func admits(_ config: RunConfiguration) -> Bool {
+        if !include.isEmpty, !include.contains(where: { $0.matches(config) }) { return false }
+        return !exclude.contains { $0.matches(config) }
+    }
+}

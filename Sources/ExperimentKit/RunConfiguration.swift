@@ -1,0 +1,82 @@
+/// One fully resolved run: the study, the seed and every option the study uses with its value
+/// (default < block value < grid axis value), in `OptionCatalog.all` order.
+public struct RunConfiguration: Sendable {
+    /// A problem reading an option from a configuration (a programming error in an executor).
+    public struct AccessError: Error, Sendable, CustomStringConvertible {
+        public var option: String
+        public var problem: String
+        public var description: String { "option '\(option)': \(problem)" }
+    }
+
+    public let study: StudyKind
+    public let seed: Int
+    /// Every applicable option and its value, in catalogue order.
+    public let options: [(name: String, value: JSONValue)]
+    /// The grid axes' values for this run, in spec order (`seed` included when it is an axis).
+    /// Informational: the key depends only on `study`, `seed` and `options`.
+    public let axes: [(name: String, value: JSONValue)]
+    /// The identity of the run.
+    public let key: RunKey
+
+    public init(study: StudyKind, seed: Int, options: [(name: String, value: JSONValue)],
+                axes: [(name: String, value: JSONValue)] = []) {
+        self.study = study
+        self.seed = seed
+        self.options = options
+        self.axes = axes
+        self.key = RunKey(canonicalJSON: RunConfiguration.document(study: study, seed: seed, options: options).canonicalText)
+    }
+
+    /// The configuration as one flat object: every option plus `seed` and `study`.
+    public var document: JSONValue { RunConfiguration.document(study: study, seed: seed, options: options) }
+
+    /// Sorted keys, no whitespace: the text the key hashes.
+    public var canonicalJSON: String { document.canonicalText }
+
+    private static func document(study: StudyKind, seed: Int, options: [(name: String, value: JSONValue)]) -> JSONValue {
+        .object(options.map { (key: $0.name, value: $0.value) }
+            + [(key: "seed", value: .number(Double(seed))), (key: "study", value: .string(study.rawValue))])
+    }
+
+    /// The value of `name` (an option, `seed` or `study`), or nil when the run has no such option.
+    public func value(_ name: String) -> JSONValue? {
+        switch name {
+        case "seed": return .number(Double(seed))
+        case "study": return .string(study.rawValue)
+        default: return options.first { $0.name == name }?.value
+        }
+    }
+
+    /// An integer option, e.g. `try config.int("hidden")`.
+    public func int(_ name: String) throws(AccessError) -> Int {
+        guard case let .number(n) = try required(name), n == n.rounded(), Swift.abs(n) < 9.0e15 else {
+            throw AccessError(option: name, problem: "not an integer")
+        }
+        return Int(n)
+    }
+
+    /// A number option, e.g. `try config.double("lr")`.
+    public func double(_ name: String) throws(AccessError) -> Double {
+        guard case let .number(n) = try required(name) else { throw AccessError(option: name, problem: "not a number") }
+        return n
+    }
+
+    /// A string option, e.g. `try config.string("init")`.
+    public func string(_ name: String) throws(AccessError) -> String {
+        guard case let .string(s) = try required(name) else { throw AccessError(option: name, problem: "not a string") }
+        return s
+    }
+
+    /// A boolean option.
+    public func bool(_ name: String) throws(AccessError) -> Bool {
+        guard case let .bool(b) = try required(name) else { throw AccessError(option: name, problem: "not a boolean") }
+        return b
+    }
+
+    private func required(_ name: String) throws(AccessError) -> JSONValue {
+        guard let v = value(name) else {
+            throw AccessError(option: name, problem: "not an option of study '\(study.rawValue)'")
+        }
+        return v
+    }
+}

@@ -1,0 +1,94 @@
+/// A decoded, validated experiment spec (format version 1). Build one with `SpecDecoder`.
+public struct Spec: Sendable {
+    /// The highest spec format version this program reads.
+    public static let supportedVersion = 1
+
+    /// The file it was read from (or "<spec>").
+    public let file: String
+    public let version: Int
+    /// `[A-Za-z0-9._-]+`; names the results folder.
+    public let name: String
+    public let description: String?
+    public let study: StudyKind
+    /// Option values written in the blocks (`model`, `training`, `task`, `study_options`), catalogue order.
+    public let blockValues: [(name: String, value: JSONValue)]
+    public let grid: Grid
+    /// The grid exactly as written (kept for `spec.resolved.json`).
+    public let gridDocument: JSONValue
+    /// The `charts` array, untouched (for the charts module).
+    public let charts: JSONValue
+    /// The `expect` array, untouched (for the expectation checker).
+    public let expect: JSONValue
+
+    init(file: String, version: Int, name: String, description: String?, study: StudyKind,
+         blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
+         charts: JSONValue, expect: JSONValue) {
+        self.file = file
+        self.version = version
+        self.name = name
+        self.description = description
+        self.study = study
+        self.blockValues = blockValues
+        self.grid = grid
+        self.gridDocument = gridDocument
+        self.charts = charts
+        self.expect = expect
+    }
+
+    /// The value of option `name` before grid axes apply: the block value, else the default.
+    public func baseValue(of option: OptionSpec) -> JSONValue {
+        blockValues.first { $0.name == option.name }?.value ?? option.defaultValue
+    }
+
+    /// Every run of the grid in grid order (first axis slowest), after `where` / `exclude`.
+    /// Throws when two points resolve to the same configuration or no run is left.
+    public func configurations() throws(SpecError) -> [RunConfiguration] {
+        let options = OptionCatalog.options(for: study)
+        let base = options.map { ($0.name, baseValue(of: $0)) }
+        var result: [RunConfiguration] = []
+        var seen = Set<RunKey>()
+        var duplicate: RunConfiguration?
+        grid.forEachPoint { (assignment: [(name: String, value: JSONValue)]) in
+            var values = base
+            var seed = 0
+            for (name, value) in assignment {
+                if name == "seed" {
+                    if case let .number(n) = value { seed = Int(n) }
+                } else if let i = values.firstIndex(where: { $0.0 == name }) {
+                    values[i].1 = value
+                }
+            }
+            let config = RunConfiguration(study: study, seed: seed, options: values.map { (name: $0.0, value: $0.1) },
+                                          axes: assignment)
+            guard grid.admits(config) else { return }
+            if !seen.insert(config.key).inserted, duplicate == nil { duplicate = config }
+            result.append(config)
+        }
+        if let duplicate {
+            throw SpecError(file: file, path: "grid", expected: "distinct runs",
+                            found: "the same run twice (" + duplicate.axes.map { "\($0.name)=\($0.value.excerpt)" }
+                                .joined(separator: " ") + ")")
+        }
+        if result.isEmpty {
+            throw SpecError(file: file, path: "grid", expected: "at least one run", found: "'where'/'exclude' leave no runs")
+        }
+        return result
+    }
+
+    /// The spec with every default filled in (what `spec.resolved.json` holds). Decoding it again gives
+    /// the same runs and the same resolved document.
+    public var resolvedDocument: JSONValue {
+        var pairs: [(key: String, value: JSONValue)] = [("version", .number(Double(version))), ("name", .string(name))]
+        if let description { pairs.append(("description", .string(description))) }
+        pairs.append(("study", .string(study.rawValue)))
+        for block in OptionBlock.allCases {
+            let members = OptionCatalog.options(for: study).filter { $0.blocks.first == block }
+            if members.isEmpty { continue }
+            pairs.append((block.rawValue, .object(members.map { ($0.name, baseValue(of: $0)) })))
+        }
+        pairs.append(("grid", gridDocument))
+        pairs.append(("charts", charts))
+        pairs.append(("expect", expect))
+        return .object(pairs)
+    }
+}

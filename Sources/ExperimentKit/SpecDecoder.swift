@@ -1,0 +1,155 @@
+import Foundation
+
+/// Reads and validates specs. Every problem is a `SpecError` naming the file and the JSON path.
+public enum SpecDecoder {
+    /// The top-level keys, in the order `spec.resolved.json` writes them.
+    public static let topLevelKeys = [
+        "version", "name", "description", "study", "model", "training", "task", "study_options", "grid", "charts", "expect",
+    ]
+
+    /// Reads the spec at `path`. A missing, unreadable or non-JSON file is a `SpecError` too.
+    public static func load(path: String) throws(SpecError) -> Spec {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SpecError(file: path, path: "", expected: "a spec file", found: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw SpecError(file: path, path: "", expected: "a spec file", found: "a directory")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError(file: path, path: "", expected: "a readable spec file", found: "a file that cannot be read")
+        }
+        return try decode(bytes: Array(data), file: path)
+    }
+
+    /// Decodes spec text.
+    public static func decode(text: String, file: String = "<spec>") throws(SpecError) -> Spec {
+        try decode(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Decodes spec bytes (UTF-8 JSON).
+    public static func decode(bytes: [UInt8], file: String = "<spec>") throws(SpecError) -> Spec {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes: bytes)
+        } catch {
+            throw SpecError(file: file, path: "", expected: "valid JSON",
+                            found: "line \(error.line), column \(error.column): \(error.message)")
+        }
+        return try decode(document, file: file)
+    }
+
+    /// Decodes a parsed spec document.
+    public static func decode(_ document: JSONValue, file: String = "<spec>") throws(SpecError) -> Spec {
+        do throws(SpecError) {
+            return try decodeDocument(document, file: file)
+        } catch {
+            throw error.inFile(file)
+        }
+    }
+
+    private static func decodeDocument(_ document: JSONValue, file: String) throws(SpecError) -> Spec {
+        guard case let .object(pairs) = document else {
+            throw SpecError(path: "", expected: "a JSON object", found: document.typeDescription)
+        }
+        for pair in pairs where !topLevelKeys.contains(pair.key) {
+            throw SpecError(path: pair.key, expected: "one of the keys " + topLevelKeys.joined(separator: ", "),
+                            found: "unknown key '\(pair.key)'" + SpecSuggestion.didYouMean(pair.key, among: topLevelKeys))
+        }
+        // version
+        guard let versionValue = document["version"] else {
+            throw SpecError(path: "version", expected: "\"version\": \(Spec.supportedVersion)", found: "no version")
+        }
+        guard case let .number(v) = versionValue, v == v.rounded(), v >= 1 else {
+            throw SpecError(path: "version", expected: "a positive integer version", found: versionValue.excerpt)
+        }
+        guard v <= Double(Spec.supportedVersion) else {
+            throw SpecError(path: "version", expected: "version \(Spec.supportedVersion) or lower (the highest supported is \(Spec.supportedVersion))",
+                            found: versionValue.excerpt)
+        }
+        // name
+        guard let nameValue = document["name"] else {
+            throw SpecError(path: "name", expected: "a name of letters, digits, '.', '_' or '-'", found: "no name")
+        }
+        guard case let .string(name) = nameValue, !name.isEmpty,
+              name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }),
+              name != ".", name != ".."
+        else {
+            throw SpecError(path: "name", expected: "a name of letters, digits, '.', '_' or '-' (it names the results folder)",
+                            found: nameValue.excerpt)
+        }
+        // description
+        var description: String?
+        if let d = document["description"] {
+            guard case let .string(text) = d else {
+                throw SpecError(path: "description", expected: "a string", found: d.typeDescription)
+            }
+            description = text
+        }
+        // study
+        let studyNames = StudyKind.allCases.map(\.rawValue)
+        guard let studyValue = document["study"] else {
+            throw SpecError(path: "study", expected: "one of " + studyNames.joined(separator: ", "), found: "no study")
+        }
+        guard case let .string(studyName) = studyValue, let study = StudyKind(rawValue: studyName) else {
+            let hint: String
+            if case let .string(s) = studyValue { hint = SpecSuggestion.didYouMean(s, among: studyNames) } else { hint = "" }
+            throw SpecError(path: "study", expected: "one of " + studyNames.joined(separator: ", "), found: studyValue.excerpt + hint)
+        }
+        // option blocks
+        var values: [String: (value: JSONValue, path: String)] = [:]
+        for pair in pairs {  // document order, so a conflict is reported where it is written second
+            guard let block = OptionBlock(rawValue: pair.key) else { continue }
+            try decodeBlock(pair.value, block: block, study: study, into: &values)
+        }
+        let blockValues = OptionCatalog.all.compactMap { option in
+            values[option.name].map { (name: option.name, value: $0.value) }
+        }
+        // grid
+        let gridDocument = document["grid"] ?? .object([])
+        let grid = try Grid(decoding: gridDocument, study: study)
+        // charts, expect: opaque arrays
+        let charts = document["charts"] ?? .array([])
+        guard case .array = charts else {
+            throw SpecError(path: "charts", expected: "an array of charts", found: charts.typeDescription)
+        }
+        let expect = document["expect"] ?? .array([])
+        guard case .array = expect else {
+            throw SpecError(path: "expect", expected: "an array of expectations", found: expect.typeDescription)
+        }
+        return Spec(file: file, version: Int(v), name: name, description: description, study: study,
+                    blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect)
+    }
+
+    private static func decodeBlock(_ value: JSONValue, block: OptionBlock, study: StudyKind,
+                                    into values: inout [String: (value: JSONValue, path: String)]) throws(SpecError) {
+        let path = block.rawValue
+        guard case let .object(pairs) = value else {
+            throw SpecError(path: path, expected: "an object of \(block.rawValue) options", found: value.typeDescription)
+        }
+        let names = OptionCatalog.options(in: block).map(\.name)
+        for pair in pairs {
+            let keyPath = JSONPath.child(path, pair.key)
+            guard let option = OptionCatalog.option(named: pair.key), option.blocks.contains(block) else {
+                var found = "unknown key '\(pair.key)'"
+                if let other = OptionCatalog.option(named: pair.key), let home = other.blocks.first {
+                    found += " (it belongs in block '\(home.rawValue)')"
+                } else {
+                    found += SpecSuggestion.didYouMean(pair.key, among: names)
+                }
+                throw SpecError(path: keyPath, expected: "an option of block '\(block.rawValue)' (" + names.joined(separator: ", ") + ")",
+                                found: found)
+            }
+            guard option.applies(to: study) else {
+                throw SpecError(path: keyPath, expected: "an option used by study '\(study.rawValue)'",
+                                found: "'\(pair.key)' (used by: \(option.studies.map(\.rawValue).sorted().joined(separator: ", ")))")
+            }
+            let normalised = try option.validate(pair.value, path: keyPath)
+            if let earlier = values[pair.key], earlier.value != normalised {
+                throw SpecError(path: keyPath, expected: "the same value as \(earlier.path) (one option, one value)",
+                                found: normalised.excerpt + " vs " + earlier.value.excerpt)
+            }
+            values[pair.key] = (normalised, keyPath)
+        }
+    }
+}

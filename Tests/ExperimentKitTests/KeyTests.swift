@@ -1,0 +1,53 @@
+import ExperimentKit
+import Testing
+
+@Suite struct KeyTests {
+    /// Computed once (and checked against Python's hashlib); must never change.
+    @Test func aFixedConfigurationHasAFixedKey() throws {
+        let runs = try SpecDecoder.decode(text: #"{"version": 1, "name": "k", "study": "gradient-flow"}"#).configurations()
+        #expect(runs.count == 1)
+        #expect(runs[0].canonicalJSON == #"{"batch":1,"cell":"rnn","derivative":"none","dtype":"float32","h0":"zeros","hidden":10,"init":"pytorch-default","init_gain":1,"init_hh":"","init_ih":"","input":1,"layers":1,"nonlinearity":"tanh","seed":0,"seq_len":10,"steps":50,"study":"gradient-flow","truncation":0}"#)
+        #expect(runs[0].key.hex == "966f3d1bce37d9ae")
+        let train = try SpecDecoder.decode(text: #"{"version":1,"name":"k","study":"train","training":{"lr":0.001},"grid":{"seed":[7]}}"#)
+            .configurations()
+        #expect(train[0].key.hex == "e2345cbf41f9efb1")
+    }
+
+    @Test func keysDoNotDependOnKeyOrderInTheSpec() throws {
+        let a = try SpecDecoder.decode(text: """
+            {"version": 1, "name": "a", "study": "train", "model": {"hidden": 20, "cell": "gru"},
+             "training": {"lr": 0.1, "clip": "norm"}, "grid": {"seed": {"count": 2}}}
+            """).configurations()
+        let b = try SpecDecoder.decode(text: """
+            {"grid": {"seed": {"count": 2}}, "training": {"clip": "norm", "lr": 0.1},
+             "model": {"cell": "gru", "hidden": 20}, "study": "train", "name": "b", "version": 1}
+            """).configurations()
+        #expect(a.map(\.key) == b.map(\.key))
+    }
+
+    @Test func writingADefaultExplicitlyKeepsTheKey() throws {
+        let implicit = try SpecDecoder.decode(text: #"{"version": 1, "name": "a", "study": "train"}"#).configurations()
+        let explicit = try SpecDecoder.decode(text: #"{"version": 1, "name": "a", "study": "train", "training": {"lr": 0.01, "epochs": 20.0}}"#)
+            .configurations()
+        #expect(implicit[0].key == explicit[0].key)
+        let changed = try SpecDecoder.decode(text: #"{"version": 1, "name": "a", "study": "train", "training": {"lr": 0.02}}"#)
+            .configurations()
+        #expect(implicit[0].key != changed[0].key)
+    }
+
+    @Test func keysAreSixteenLowercaseHexDigits() throws {
+        let runs = try expand(#"{"seed": {"count": 20}}"#)
+        for run in runs {
+            #expect(RunKey(hex: run.key.hex) == run.key)
+            #expect(run.key.hex.count == 16)
+        }
+        #expect(RunKey(hex: "ABCDEF0123456789") == nil)
+    }
+
+    @Test func accessorsReportMissingOptions() throws {
+        let run = try expand("{}", study: "gradient-flow")[0]
+        #expect(throws: RunConfiguration.AccessError.self) { try run.double("lr") }
+        #expect(throws: RunConfiguration.AccessError.self) { try run.int("cell") }
+        #expect(try run.int("seq_len") == 10)
+    }
+}

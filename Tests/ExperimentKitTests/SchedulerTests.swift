@@ -1,0 +1,62 @@
+import ExperimentKit
+import Foundation
+import Testing
+
+/// Sleeps, tracking how many runs are in flight at once.
+final class ConcurrencyProbe: StudyExecutor, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = 0
+    private var peak = 0
+    var maximum: Int { lock.withLock { peak } }
+
+    func run(_ config: RunConfiguration) throws -> RunOutcome {
+        lock.withLock {
+            current += 1
+            peak = max(peak, current)
+        }
+        Thread.sleep(forTimeInterval: 0.03)
+        lock.withLock { current -= 1 }
+        return RunOutcome(metrics: [("seed", Double(config.seed))])
+    }
+}
+
+@Suite struct SchedulerTests {
+    @Test(arguments: [1, 2, 3])
+    func atMostJobsRunsAreInFlight(jobs: Int) async throws {
+        let runs = try expand(#"{"seed": {"count": 9}}"#)
+        let probe = ConcurrencyProbe()
+        var finished: [Int] = []
+        let complete = try await Scheduler(jobs: jobs).run(runs, executor: probe) { config, _ in finished.append(config.seed) }
+        #expect(complete)
+        #expect(finished.sorted() == Array(0..<9))
+        #expect(probe.maximum == jobs)
+    }
+
+    @Test func aThrowingRunIsReportedAsFailedAndTheRestGoOn() async throws {
+        let runs = try expand(#"{"seed": {"count": 6}}"#)
+        var statuses: [Int: RunStatus] = [:]
+        _ = try await Scheduler(jobs: 2).run(runs, executor: ScriptedExecutor(failSeeds: [2])) { config, outcome in
+            statuses[config.seed] = outcome.status
+        }
+        #expect(statuses.count == 6)
+        #expect(statuses[2] == .failed(reason: "boom, with \"quotes\", commas"))
+        #expect(statuses.filter { $0.value == .ok }.count == 5)
+    }
+
+    @Test func aStopRequestStartsNoNewRuns() async throws {
+        let runs = try expand(#"{"seed": {"count": 20}}"#)
+        let stop = Scheduler.StopFlag()
+        var count = 0
+        let complete = try await Scheduler(jobs: 2).run(runs, executor: ConcurrencyProbe(), stop: stop) { _, _ in
+            count += 1
+            if count == 3 { stop.set() }
+        }
+        #expect(!complete)
+        #expect(count >= 3 && count <= 5)
+    }
+
+    @Test func theDefaultJobCountIsTheActiveProcessorCount() {
+        #expect(Scheduler().jobs == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(Scheduler(jobs: 0).jobs == 1)
+    }
+}
