@@ -116,7 +116,7 @@ public struct OptionSpec: Sendable {
 /// keys, while changing a default changes only the keys of runs whose value changes.
 public enum OptionCatalog {
     private static let allStudies = Set(StudyKind.allCases)
-    private static let training: Set<StudyKind> = [.train]
+    private static let training: Set<StudyKind> = [.train, .states]
     private static let taskStudies: Set<StudyKind> = [.train, .states]
 
     /// Initialiser names accepted by `init`, `init_ih`, `init_hh` (each optionally `-<positive number>`).
@@ -172,22 +172,21 @@ public enum OptionCatalog {
                    default: .string(""), studies: allStudies, "input-to-hidden initialiser (empty: same as init)"),
         OptionSpec("init_hh", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
                    default: .string(""), studies: allStudies, "hidden-to-hidden initialiser (empty: same as init)"),
-        OptionSpec("init_gain", [.model], positive, default: .number(1), studies: allStudies, "gain applied by the initialiser"),
         OptionSpec("h0", [.model], .choice(["zeros", "random", "learnable"]), default: .string("zeros"),
                    studies: allStudies, "initial hidden state"),
         OptionSpec("dtype", [.model], .choice(["float32", "float64"]), default: .string("float32"),
                    studies: allStudies, "floating-point precision"),
         // study_options (seq_len is shared with task)
         OptionSpec("seq_len", [.studyOptions, .task], .int(min: 1, max: 100_000), default: .number(10),
-                   studies: allStudies, "sequence length (one value shared by study_options and task)"),
+                   studies: [.gradientFlow, .train, .states], "sequence length (one value shared by study_options and task)"),
         OptionSpec("batch", [.studyOptions], .int(min: 1, max: nil), default: .number(1),
-                   studies: [.gradientFlow, .propagation, .states], "sequences per measurement"),
+                   studies: [.gradientFlow], "sequences per measurement"),
         OptionSpec("steps", [.studyOptions], .int(min: 1, max: nil), default: .number(50),
-                   studies: [.gradientFlow, .propagation, .states], "measurement steps"),
+                   studies: [.propagation], "multiplications by W_hh^T"),
         OptionSpec("derivative", [.studyOptions], .choice(["none", "tanh"]), default: .string("none"),
-                   studies: [.gradientFlow, .propagation], "derivative factor tracked along the chain"),
+                   studies: [.propagation], "tanh derivative along a forward trajectory (tanh) or none"),
         OptionSpec("truncation", [.studyOptions], .int(min: 0, max: nil), default: .number(0),
-                   studies: [.gradientFlow, .train], "truncated BPTT length (0 = full BPTT)"),
+                   studies: [.gradientFlow, .train, .states], "truncated BPTT window k (0 = full BPTT)"),
         // training
         OptionSpec("optimizer", [.training], .choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]),
                    default: .string("adam"), studies: training, "optimiser"),
@@ -200,6 +199,16 @@ public enum OptionCatalog {
         OptionSpec("clip_value", [.training], positive, default: .number(5), studies: training, "value clipping threshold"),
         OptionSpec("schedule", [.training], .choice(["constant", "step", "warmup", "plateau"]), default: .string("constant"),
                    studies: training, "learning-rate schedule"),
+        OptionSpec("lr_step_size", [.training], .int(min: 1, max: nil), default: .number(100), studies: training,
+                   "updates between learning-rate drops (schedule step)"),
+        OptionSpec("lr_gamma", [.training], .number(min: 0, max: 1, exclusiveMin: true, exclusiveMax: false), default: .number(0.1),
+                   studies: training, "learning-rate factor per drop (schedule step)"),
+        OptionSpec("warmup_steps", [.training], .int(min: 1, max: nil), default: .number(100), studies: training,
+                   "warm-up updates (schedule warmup: lr * H^-0.5 * min(s^-0.5, s * w^-1.5))"),
+        OptionSpec("plateau_factor", [.training], .number(min: 0, max: 1, exclusiveMin: true, exclusiveMax: true), default: .number(0.5),
+                   studies: training, "learning-rate factor on a plateau (schedule plateau)"),
+        OptionSpec("plateau_patience", [.training], .int(min: 0, max: nil), default: .number(5), studies: training,
+                   "epochs without validation improvement before a drop (schedule plateau)"),
         OptionSpec("epochs", [.training], .int(min: 1, max: nil), default: .number(20), studies: training, "training epochs"),
         OptionSpec("batch_size", [.training], .int(min: 1, max: nil), default: .number(32), studies: training, "minibatch size"),
         OptionSpec("dropout_input", [.training], unit(), default: .number(0), studies: training, "dropout on inputs"),
@@ -211,6 +220,7 @@ public enum OptionCatalog {
         OptionSpec("task", [.task], .choice(["binary-sum", "adding", "copy", "temporal-order", "char-lm", "tagging"]),
                    default: .string("binary-sum"), studies: taskStudies, "sequence task"),
         OptionSpec("samples", [.task], .int(min: 1, max: nil), default: .number(1000), studies: taskStudies, "training samples"),
+        OptionSpec("validation_samples", [.task], .int(min: 1, max: nil), default: .number(100), studies: taskStudies, "validation samples"),
         OptionSpec("test_samples", [.task], .int(min: 1, max: nil), default: .number(100), studies: taskStudies, "test samples"),
     ]
 

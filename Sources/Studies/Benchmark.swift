@@ -1,5 +1,5 @@
 import Foundation
-public import LinearAlgebra
+import LinearAlgebra
 public import RecurrentNets
 
 /// Throughput benchmarks of the engine: forward + backward (full BPTT, MSE on every output,

@@ -46,8 +46,7 @@ struct Run: AsyncParsableCommand {
         var options = ExperimentCommands.RunOptions(
             jobs: jobs, out: out, force: force, shard: shard, shardCount: shardCount, plot: !noPlot, handleInterrupts: true)
         options.environment = ProcessInfo.processInfo.environment
-        // PLACEHOLDER: the lead replaces DemoExecutor with the engine-backed executor.
-        let executor = DemoExecutor(environment: options.environment)
+        let executor = EngineExecutor()
         try finish(await ExperimentCommands.run(specPath: spec, options: options, executor: executor))
     }
 }

@@ -1,0 +1,82 @@
+import LinearAlgebra
+public import RecurrentNets
+public import SequenceTasks
+public import Training
+
+/// Tutorial 2.4.2 and 3.3: train a model on a task and record learning curves and test metrics.
+///
+/// Metrics: `final_train_loss`, `final_train_accuracy`, `final_val_loss`, `final_val_accuracy`,
+/// `test_loss`, `test_accuracy` (NaN for regression), `epochs_run`, `updates`,
+/// `diverged_at_step` (0 when not diverged), `max_grad_norm`, `mean_clip_rate`.
+/// Series per epoch: `train_loss`, `train_accuracy`, `val_loss`, `val_accuracy`,
+/// `grad_norm_before`, `grad_norm_after`, `clip_rate`, `lr`, `grad_h_first`.
+public struct TrainStudy: Sendable {
+    public var model: ModelSettings
+    public var task: TaskConfiguration
+    public var training: TrainingSettings
+    public var seed: Int
+
+    public init(model: ModelSettings, task: TaskConfiguration, training: TrainingSettings, seed: Int) {
+        self.model = model
+        self.task = task
+        self.training = training
+        self.seed = seed
+    }
+
+    public func run() throws(EngineError) -> StudyOutput {
+        switch model.dtype {
+        case .float32: return try trained(Float.self).output
+        case .float64: return try trained(Double.self).output
+        }
+    }
+
+    /// Trains and returns the output together with the trained model and the test set.
+    func trained<S: NetScalar>(_: S.Type) throws(EngineError) -> (output: StudyOutput, model: RecurrentModel<S>, test: SequenceDataset) {
+        let splits = task.makeSplits(seed: RunStreams(seed: seed).seed)
+        let objective = Trainer<S>.objective(for: splits.train)
+        var settings = model
+        settings.inputSize = splits.train.inputFeatures
+        let config = try settings.configuration(headOutputs: objective.outputs, placement: objective.placement)
+        var weights = RunStreams(seed: seed).weights
+        var net = RecurrentModel<S>(
+            configuration: config, inputWeights: model.inputInit, recurrentWeights: model.recurrentInit,
+            generator: &weights)
+        var stream = RunStreams(seed: seed).training
+        let log = try Trainer<S>(settings: training).train(
+            &net, on: splits.train, validation: splits.validation, generator: &stream)
+        var out = StudyOutput()
+        let last = log.epochs.last
+        out.metric("final_train_loss", last?.trainLoss ?? .nan)
+        out.metric("final_train_accuracy", last?.trainAccuracy ?? .nan)
+        out.metric("final_val_loss", last?.validationLoss ?? .nan)
+        out.metric("final_val_accuracy", last?.validationAccuracy ?? .nan)
+        var diverged = 0
+        if case let .diverged(step, _) = log.outcome {
+            diverged = step
+            out.metric("test_loss", .nan)
+            out.metric("test_accuracy", .nan)
+            out.status = .diverged(step: step)
+        } else {
+            let test = try Trainer<S>.evaluate(net, on: splits.test)
+            out.metric("test_loss", test.loss)
+            out.metric("test_accuracy", test.accuracy)
+        }
+        out.metric("epochs_run", Double(log.epochs.count))
+        out.metric("updates", Double(log.updates))
+        out.metric("diverged_at_step", Double(diverged))
+        out.metric("max_grad_norm", log.epochs.map(\.gradNormMax).max() ?? .nan)
+        out.metric("mean_clip_rate", log.epochs.isEmpty ? .nan : log.epochs.map(\.clipRate).reduce(0, +) / Double(log.epochs.count))
+        for e in log.epochs {
+            out.point("train_loss", e.epoch, e.trainLoss)
+            out.point("train_accuracy", e.epoch, e.trainAccuracy)
+            out.point("val_loss", e.epoch, e.validationLoss)
+            out.point("val_accuracy", e.epoch, e.validationAccuracy)
+            out.point("grad_norm_before", e.epoch, e.gradNormBefore)
+            out.point("grad_norm_after", e.epoch, e.gradNormAfter)
+            out.point("clip_rate", e.epoch, e.clipRate)
+            out.point("lr", e.epoch, e.learningRate)
+            out.point("grad_h_first", e.epoch, e.gradHFirst)
+        }
+        return (out, net, splits.test)
+    }
+}
