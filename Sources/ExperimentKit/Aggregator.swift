@@ -116,9 +116,11 @@ enum Aggregator {
         // Axes over which points are aggregated (everything not drawn).
         let drawn = Set([chart.x, chart.series, chart.facet].compactMap { $0 })
         let remaining = data.axes.filter { !drawn.contains($0.name) }
-        for axis in remaining where !axis.isReplication {
+        // Remaining axes that actually vary among the drawn runs.
+        let varying = remaining.filter { axis in Set(runs.compactMap { $0.cells[axis.name] }).count > 1 }
+        for axis in varying where !axis.isReplication {
             let distinct = Set(runs.compactMap { $0.cells[axis.name] })
-            if distinct.count > 1 {
+            if chart.aggregate != .none {
                 result.notes.append("values of '\(axis.name)' (\(distinct.count) of them) are pooled together; "
                                     + "add it to where, series or facet to separate them")
             }
@@ -143,7 +145,7 @@ enum Aggregator {
             if chart.logY && y <= 0 { nonPositiveY += 1; return }
             if chart.logX && x <= 0 { nonPositiveX += 1; return }
             let replicate = chart.aggregate == .none
-                ? remaining.compactMap { axis in run.cells[axis.name].map { "\(axis.name)=\($0)" } }.joined(separator: " ")
+                ? varying.compactMap { axis in run.cells[axis.name].map { "\(axis.name)=\($0)" } }.joined(separator: " ")
                 : nil
             observations.append(Observation(facet: chart.facet.flatMap { run.cells[$0] },
                                             series: chart.series.flatMap { run.cells[$0] },
