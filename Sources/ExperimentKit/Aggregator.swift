@@ -198,8 +198,8 @@ enum Aggregator {
                         summarize(byX[x] ?? [], aggregate: chart.aggregate, band: band).map { Point(x: x, summary: $0) }
                     }
                     if points.contains(where: { $0.summary.count > 1 }) && band != .none { result.hasBand = true }
-                    var label = [chart.series.map { "\($0)=\(seriesValue ?? "")" }, replicate].compactMap { $0 }
-                        .joined(separator: " ")
+                    // The key's title names the series axis, so a line is labelled by its value.
+                    var label = [seriesValue, replicate].compactMap { $0 }.joined(separator: " ")
                     if label.isEmpty { label = chart.y }
                     result.lines.append(Line(facet: facet, label: label, points: points))
                 }

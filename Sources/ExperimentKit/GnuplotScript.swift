@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes a chart's gnuplot data file (`<name>.dat`) and standalone script (`<name>.gp`).
 ///
 /// The script renders `<name>.svg` and then `<name>.png` (pngcairo when the gnuplot build has
@@ -75,15 +77,17 @@ struct GnuplotScript {
         self.data = dat
 
         var body = ""
-        body += "set grid xtics ytics mxtics mytics lc rgb '#d9d9d9' lw 1 dt 1, lc rgb '#eeeeee' lw 1 dt 1\n"
+        body += "set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1\n"
         body += "set border 3 lc rgb '#444444'\nset tics nomirror out\n"
         body += "set xlabel " + GnuplotScript.quote(chart.xLabel ?? chart.x) + " noenhanced\n"
         body += "set ylabel " + GnuplotScript.quote(chart.yLabel ?? chart.y) + " noenhanced\n"
         if chart.logY {
-            body += "set logscale y 10\nset format y '10^{%L}'\n"
+            body += "set logscale y 10\n"
+            body += GnuplotScript.logTics(axis: "y", lineData.lines.flatMap { $0.points.flatMap { [$0.summary.low, $0.summary.high] } })
         }
         if chart.logX {
-            body += "set logscale x 10\nset format x '10^{%L}'\n"
+            body += "set logscale x 10\n"
+            body += GnuplotScript.logTics(axis: "x", lineData.lines.flatMap { $0.points.map(\.x) })
         }
         var xrange = ""
         if let categories = lineData.xCategories {
@@ -92,19 +96,28 @@ struct GnuplotScript {
             xrange = "set xrange [-0.5:\(GnuplotScript.number(Double(categories.count) - 0.5))]\n"
         } else if let range = GnuplotScript.paddedRange(lineData.lines.flatMap { $0.points.map(\.x) }, log: chart.logX) {
             xrange = "set xrange [\(range)]\n"
+            // A few grid values (seq_len 10, 20, 50, ...) get a tic each.
+            let xs = Set(lineData.lines.flatMap { $0.points.map(\.x) }).sorted()
+            if chart.source == .runs && xs.count <= 12 {
+                body += "set xtics (" + xs.map(GnuplotScript.number).joined(separator: ", ") + ")\n"
+                if chart.logX { body += "set format x '%g'\n" }
+            }
         }
         body += xrange
         let facets = lineData.facets
         let multi = facets.count > 1 || (facets.first ?? nil) != nil
-        let key = multi ? "set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced\n"
-            : "set key outside right top vertical Left reverse samplen 2 spacing 1.2 noenhanced\n"
-        body += key
+        // One unnamed line per panel needs no key; otherwise the key's title names the series axis.
+        let named = chart.series != nil || chart.aggregate == .none
+        var key = multi ? "set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced"
+            : "set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced"
+        if let series = chart.series { key += " title " + GnuplotScript.quote(series) }
+        body += named ? key + "\n" : "unset key\n"
         var plots = ""
         if multi {
             let (rows, columns) = GnuplotScript.layout(facets.count)
-            plots += "set multiplot layout \(rows),\(columns) title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced\n"
+            plots += "set multiplot layout \(rows),\(columns) title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced font ',15'\n"
         } else {
-            plots += "set title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced\n"
+            plots += "set title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced font ',15'\n"
         }
         for facet in facets {
             if multi { plots += "set title " + GnuplotScript.quote("\(chart.facet ?? "")=\(facet ?? "")") + " noenhanced\n" }
@@ -118,7 +131,9 @@ struct GnuplotScript {
                     bands.append("datafile index \(index) using 1:3:4 with filledcurves fc rgb '\(color)' "
                                  + "fs transparent solid 0.18 noborder notitle")
                 }
-                lines.append("datafile index \(index) using 1:2 with linespoints lw 2 pt \(point) ps 0.9 lc rgb '\(color)' title "
+                // Dense lines show every k-th marker only.
+                let interval = max(1, (line.points.count + 11) / 12)
+                lines.append("datafile index \(index) using 1:2 with linespoints lw 2 pt \(point) ps 0.9 pi \(interval) lc rgb '\(color)' title "
                              + GnuplotScript.quote(line.label) + " noenhanced")
             }
             if lines.isEmpty {
@@ -177,9 +192,9 @@ struct GnuplotScript {
         var plots = ""
         if multi {
             let (rows, columns) = GnuplotScript.layout(panels.count)
-            plots += "set multiplot layout \(rows),\(columns) title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced\n"
+            plots += "set multiplot layout \(rows),\(columns) title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced font ',15'\n"
         } else {
-            plots += "set title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced\n"
+            plots += "set title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced font ',15'\n"
         }
         if panels.isEmpty { plots += GnuplotScript.emptyPlot }
         for (number, panel) in panels {
@@ -213,6 +228,23 @@ struct GnuplotScript {
     /// A panel that says "no data" (ranges valid on log axes too); autoscale is restored after it.
     static let emptyPlot = "set label 1 'no data' at graph 0.5, graph 0.5 center\n"
         + "set xrange [1:2]\nset yrange [1:2]\nplot 3 notitle\nunset label 1\nset autoscale x\nset autoscale y\n"
+
+    /// Log-axis tics: powers of ten as `10^{k}` over wide ranges; 1-2-5 steps labelled plainly when
+    /// the data span less than two decades (gnuplot would otherwise label one tic or none).
+    static func logTics(axis: String, _ values: [Double]) -> String {
+        let positive = values.filter { $0 > 0 && $0.isFinite }
+        guard let low = positive.min(), let high = positive.max() else { return "set format \(axis) '10^{%L}'\n" }
+        let first = Int(log10(low).rounded(.down)), last = Int(log10(high).rounded(.up))
+        guard last - first <= 2 else { return "set format \(axis) '10^{%L}'\n" }
+        var tics: [Double] = []
+        for exponent in (first - 1)...last {
+            for mantissa in [1.0, 2, 5] {
+                let tic = mantissa * pow(10, Double(exponent))
+                if tic >= low / 2.5 && tic <= high * 2.5 { tics.append(tic) }
+            }
+        }
+        return "set format \(axis) '%g'\nset \(axis)tics (" + tics.map { String(format: "%g", $0) }.joined(separator: ", ") + ")\n"
+    }
 
     /// A near-square multiplot layout (rows, columns).
     static func layout(_ count: Int) -> (Int, Int) {

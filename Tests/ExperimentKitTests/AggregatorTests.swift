@@ -31,7 +31,7 @@ import Testing
         let data = try ReportData(directory: folder.path, spec: nil, specFile: "spec.json")
         let chart = ChartSpec(x: "seq_len", y: "grad_h_first", series: "init", logY: true)
         let line = Aggregator.lineData(chart: chart, data: data, series: nil)
-        #expect(line.lines.map(\.label) == ["init=orthogonal", "init=xavier", "init=normal"])
+        #expect(line.lines.map(\.label) == ["orthogonal", "xavier", "normal"])
         let normal = try #require(line.lines.last)
         #expect(normal.points.map(\.x) == [10, 20, 40])
         #expect(normal.points.map(\.summary.count) == [3, 3, 2])

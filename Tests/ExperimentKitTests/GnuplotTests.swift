@@ -39,8 +39,8 @@ import Testing
         }
         let script = folder.read("hostile.gp")
         #expect(script.contains("set title '\"; system \"touch pwned\"; \"' noenhanced"))
-        #expect(script.contains("title 'init=`touch pwned2`' noenhanced"))
-        #expect(script.contains("title 'init=it''s' noenhanced"))
+        #expect(script.contains("title '`touch pwned2`' noenhanced"))
+        #expect(script.contains("title 'it''s' noenhanced"))
         // No user text outside single quotes: removing quoted strings leaves no hostile fragment.
         let unquoted = script.replacingOccurrences(of: "'[^']*'", with: "", options: .regularExpression)
         #expect(!unquoted.contains("pwned") && !unquoted.contains("system") && !unquoted.contains("`"))

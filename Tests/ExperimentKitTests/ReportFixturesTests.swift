@@ -48,7 +48,7 @@ struct ResultsFolder {
             for length in lengths {
                 for seed in 1...3 {
                     let key = "\(initName)-L\(length)-s\(seed)"
-                    let jitter = 1 + 0.05 * Double(seed - 2)
+                    let jitter = 1 + 0.25 * Double(seed - 2)
                     let first = pow(rate, Double(length)) * jitter
                     let diverged = rate > 1 && length == 40 && seed == 3
                     let firstText = diverged ? "inf" : "\(first)"
