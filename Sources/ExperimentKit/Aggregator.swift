@@ -112,6 +112,11 @@ enum Aggregator {
         let failed = data.runs.filter { $0.status == "failed" && chart.filter.accepts($0.cells) }.count
         if failed > 0 { result.notes.append("\(failed) failed run(s) skipped") }
         if runs.isEmpty { result.notes.append("no runs match the chart's filter") }
+        if chart.source == .runs, data.table.index(of: chart.y) == nil {
+            var note = "runs.csv has no column '\(chart.y)'"
+            if let hint = CheckedObject.closest(to: chart.y, in: data.metrics) { note += " (did you mean '\(hint)'?)" }
+            result.notes.append(note)
+        }
 
         // Axes over which points are aggregated (everything not drawn).
         let drawn = Set([chart.x, chart.series, chart.facet].compactMap { $0 })

@@ -11,6 +11,14 @@ public enum ChartRenderer {
         try render(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, gnuplot: GnuplotRenderer.locate())
     }
 
+    /// Checks the `charts` block of a spec without results: strict parsing, and axes when given
+    /// (by default the axes of the spec's `grid`).
+    public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
+        let charts = try ChartSpec.parseAll(spec["charts"], path: "charts", file: file)
+        let names = axes ?? PlotAxis.axes(ofSpec: spec).map(\.name)
+        for chart in charts { try chart.validate(axes: names, file: file) }
+    }
+
     /// The charts a spec asks for, validated against its axes; the defaults when it has none.
     static func charts(for data: ReportData) throws(ChartError) -> [ChartSpec] {
         let parsed: [ChartSpec]
@@ -34,16 +42,24 @@ public enum ChartRenderer {
         }
         let charts = try charts(for: data)
         var series: SeriesIndex?
+        var seriesNote: String?
         if charts.contains(where: { $0.source == .series }) {
-            do {
-                series = try data.loadSeries()
-            } catch {
-                throw .results(error)
+            if FileManager.default.fileExists(atPath: ReportData.path(resultsDirectory, ReportData.seriesFile)) {
+                do {
+                    series = try data.loadSeries()
+                } catch {
+                    throw .results(error)
+                }
+            } else {
+                // Charts of runs.csv are still drawn; charts of series say why they are empty.
+                series = SeriesIndex()
+                seriesNote = "series.csv not found in the results folder"
             }
         }
         var outputs: [ChartOutput] = []
         for chart in charts {
-            let script = makeScript(chart: chart, data: data, series: series)
+            var script = makeScript(chart: chart, data: data, series: series)
+            if chart.source == .series, let seriesNote { script.addNote(seriesNote) }
             try write(script.data, to: ReportData.path(resultsDirectory, script.dataFile))
             try write(script.script, to: ReportData.path(resultsDirectory, script.scriptFile))
             var output = ChartOutput(name: chart.name, title: chart.displayTitle, dataFile: script.dataFile,

@@ -31,6 +31,13 @@ public enum ExpectationChecker {
         return expectations.map { evaluate($0, data: data, series: series) }
     }
 
+    /// Checks the `expect` block of a spec without results: strict parsing, and axes when given.
+    public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
+        let expectations = try Expectation.parseAll(spec["expect"], path: "expect", file: file)
+        let names = axes ?? PlotAxis.axes(ofSpec: spec).map(\.name)
+        for expectation in expectations { try expectation.validate(axes: names, file: file) }
+    }
+
     /// An aligned table: name | observed | expected | PASS/FAIL, details of failures below, and a total.
     public static func table(_ results: [ExpectationResult]) -> String {
         let header = ["expectation", "observed", "expected", "result"]
@@ -63,6 +70,11 @@ public enum ExpectationChecker {
         func result(_ observed: String, _ passed: Bool, _ detail: String = "") -> ExpectationResult {
             ExpectationResult(name: e.name, description: e.description, observed: observed, expected: e.expectedText,
                               passed: passed, detail: detail)
+        }
+        if case let .metric(name) = e.selector, data.table.index(of: name) == nil {
+            var detail = "runs.csv has no column '\(name)'"
+            if let hint = CheckedObject.closest(to: name, in: data.metrics) { detail += " (did you mean '\(hint)'?)" }
+            return result("no column", false, detail)
         }
         let matched = data.runs.filter { e.filter.accepts($0.cells) }
         guard !matched.isEmpty else {

@@ -27,6 +27,12 @@ struct GnuplotScript {
     var svgFile: String { chart.name + ".svg" }
     var pngFile: String { chart.name + ".png" }
 
+    /// Adds a note to the outputs and to the data file's comments.
+    mutating func addNote(_ note: String) {
+        notes.append(note)
+        data = "# note: " + GnuplotScript.comment(note) + "\n" + data
+    }
+
     // MARK: Quoting
 
     /// A single-quoted gnuplot string literal: control characters dropped, `'` doubled.

@@ -139,3 +139,26 @@ import Testing
         }
     }
 }
+
+@Suite struct ExpectationValidationTests {
+    @Test func missingMetricColumnFailsWithAHint() throws {
+        let folder = try ResultsFolder.small(expect: #"[{"metric": "los", "<": 1}]"#)
+        defer { folder.remove() }
+        let results = try ExpectationChecker.check(resultsDirectory: folder.path, spec: folder.spec, specFile: "s.json")
+        #expect(results.first?.passed == false)
+        #expect(results.first?.detail == "runs.csv has no column 'los' (did you mean 'loss'?)")
+    }
+
+    @Test func specBlocksValidateWithoutResults() throws {
+        let good = try JSONParser.parse("""
+        {"grid": {"init": ["a"], "zip": {"seq_len": [1, 2], "lr": [0.1, 0.2]}, "where": {"x": 1}, "seed": [1]},
+         "charts": [{"x": "seq_len", "y": "m", "series": "lr"}],
+         "expect": [{"metric": "m", "where": {"init": "a"}, "trend": "increasing", "over": "seq_len"}]}
+        """)
+        try ChartRenderer.validate(spec: good, file: "g.json")
+        try ExpectationChecker.validate(spec: good, file: "g.json")
+        #expect(PlotAxis.axes(ofSpec: good).map(\.name) == ["init", "seq_len", "lr", "seed"])
+        let bad = try JSONParser.parse(#"{"grid": {"init": ["a"]}, "expect": [{"metric": "m", "trend": "increasing", "over": "lr"}]}"#)
+        #expect(throws: SpecError.self) { try ExpectationChecker.validate(spec: bad, file: "b.json") }
+    }
+}

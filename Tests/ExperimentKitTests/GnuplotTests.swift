@@ -142,6 +142,18 @@ import Testing
         #expect(!folder.exists("grad_h_distance.svg"))
     }
 
+    @Test func missingSeriesFileLeavesSeriesChartsEmptyWithANote() throws {
+        let folder = try ResultsFolder.gradientFlow()
+        defer { folder.remove() }
+        try FileManager.default.removeItem(atPath: folder.file("series.csv"))
+        guard let gnuplot = Self.gnuplot else { return }
+        let outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: gnuplot)
+        #expect(outputs.count == 4)
+        #expect(outputs.last?.notes.contains("series.csv not found in the results folder") == true)
+        #expect(outputs.allSatisfy { $0.svgFile != nil })
+        #expect(folder.read("grad_h_distance.gp").contains("'no data'"))
+    }
+
     @Test func gnuplotErrorsCarryStderr() throws {
         guard let gnuplot = Self.gnuplot else { return }
         let folder = try ResultsFolder.small(expect: "[]")
