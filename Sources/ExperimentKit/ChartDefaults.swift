@@ -1,0 +1,57 @@
+extension ChartSpec {
+    /// Sensible charts for a study when its spec has no `charts` block.
+    ///
+    /// - gradient-flow: each gradient metric present (`grad_norm.weight_ih_l0`,
+    ///   `grad_norm.weight_hh_l0`, `grad_h_first`) against the first numeric axis by the first
+    ///   string axis, log y; and the `grad_h_distance` series (||dL/dh_t|| against T - t) by the
+    ///   first string axis at the largest value of the first numeric axis, log y.
+    /// - propagation: the `norm` series against step by the first string axis, log y.
+    /// - train: `train_loss` and `test_accuracy` series against epoch by the first string axis.
+    /// - states: a heatmap of the `state` series, one panel per value of the first string axis.
+    /// - otherwise: every metric against the first numeric axis by the first string axis.
+    ///
+    /// `metrics` are the metric columns of runs.csv (empty: assume the standard ones exist).
+    public static func defaults(study: String, axes: [PlotAxis], metrics: [String]) -> [ChartSpec] {
+        let varying = axes.filter { !$0.isReplication }
+        let numeric = varying.first { $0.isNumeric && $0.values.count > 1 } ?? varying.first { $0.isNumeric }
+        let categorical = varying.first { !$0.isNumeric && $0.values.count > 1 } ?? varying.first { !$0.isNumeric && $0.name != numeric?.name }
+        let byAxis = categorical?.name
+        func has(_ metric: String) -> Bool { metrics.isEmpty || metrics.contains(metric) }
+        let kind = study.lowercased()
+        var charts: [ChartSpec] = []
+
+        if kind.contains("grad") {
+            if let x = numeric {
+                for metric in ["grad_norm.weight_ih_l0", "grad_norm.weight_hh_l0", "grad_h_first"] where has(metric) {
+                    charts.append(ChartSpec(title: "\(metric) vs \(x.name)", x: x.name, y: metric, series: byAxis,
+                                            logY: true, yLabel: metric == "grad_h_first" ? "||dL/dh_1||" : "||\(metric)||"))
+                }
+            }
+            var filter = PlotFilter(path: "where")
+            if let x = numeric, let longest = x.values.compactMap({ if case let .number(n) = $0 { return n } else { return nil } }).max() {
+                filter.conditions = [(x.name, [.number(longest)])]
+            }
+            let suffix = filter.conditions.isEmpty ? "" : " (" + filter.summary + ")"
+            charts.append(ChartSpec(name: "grad_h_distance", title: "||dL/dh_t|| vs distance T - t" + suffix, source: .series,
+                                    x: "step", y: "grad_h_distance", series: byAxis, filter: filter, logY: true,
+                                    xLabel: "T - t (steps back from the loss)", yLabel: "||dL/dh_t||"))
+        } else if kind.contains("propag") {
+            charts.append(ChartSpec(name: "norm_vs_step", title: "Signal norm vs step", source: .series, x: "step", y: "norm",
+                                    series: byAxis, logY: true, xLabel: "step", yLabel: "norm"))
+        } else if kind.contains("train") {
+            charts.append(ChartSpec(name: "train_loss", title: "Training loss", source: .series, x: "step", y: "train_loss",
+                                    series: byAxis, logY: true, xLabel: "epoch", yLabel: "train loss"))
+            charts.append(ChartSpec(name: "test_accuracy", title: "Test accuracy", source: .series, x: "step",
+                                    y: "test_accuracy", series: byAxis, xLabel: "epoch", yLabel: "test accuracy"))
+        } else if kind.contains("state") {
+            charts.append(ChartSpec(name: "states", title: "Hidden state over time", kind: .heatmap, source: .series,
+                                    x: "step", y: "state", facet: byAxis, aggregate: .median, band: ChartSpec.Band.none,
+                                    xLabel: "step", yLabel: "unit"))
+        } else if let x = numeric ?? varying.first {
+            for metric in metrics {
+                charts.append(ChartSpec(x: x.name, y: metric, series: byAxis == x.name ? nil : byAxis))
+            }
+        }
+        return charts
+    }
+}

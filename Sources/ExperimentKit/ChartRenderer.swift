@@ -1,0 +1,114 @@
+import Foundation
+
+/// Produces the charts of a results folder: `<name>.dat`, `<name>.gp`, `<name>.svg`, `<name>.png`.
+public enum ChartRenderer {
+    /// Renders every chart of the spec (or the study's default charts when it has no `charts`
+    /// block) into `resultsDirectory`. `spec` nil reads `spec.resolved.json` from the folder.
+    ///
+    /// When gnuplot is not installed the `.dat` and `.gp` files are still written and
+    /// `ChartError.gnuplotNotFound` is thrown afterwards.
+    public static func renderAll(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError) -> [ChartOutput] {
+        try render(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, gnuplot: GnuplotRenderer.locate())
+    }
+
+    /// Checks the `charts` block of a spec without results: strict parsing, and axes when given
+    /// (by default the axes of the spec's `grid`).
+    public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
+        let charts = try ChartSpec.parseAll(spec["charts"], path: "charts", file: file)
+        let names = axes ?? PlotAxis.axes(ofSpec: spec).map(\.name)
+        for chart in charts { try chart.validate(axes: names, file: file) }
+    }
+
+    /// The charts a spec asks for, validated against its axes; the defaults when it has none.
+    static func charts(for data: ReportData) throws(ChartError) -> [ChartSpec] {
+        let parsed: [ChartSpec]
+        do {
+            parsed = try ChartSpec.parseAll(data.spec["charts"], path: "charts", file: data.specFile)
+            for chart in parsed { try chart.validate(axes: data.axisNames, file: data.specFile) }
+        } catch {
+            throw .spec(error)
+        }
+        if data.spec["charts"] != nil { return parsed }
+        return ChartSpec.defaults(study: data.studyKind, axes: data.axes, metrics: data.metrics)
+    }
+
+    /// Writes the files of every chart; runs `gnuplot` when given, else throws `gnuplotNotFound` at the end.
+    static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
+        let data: ReportData
+        do {
+            data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
+        } catch {
+            throw .results(error)
+        }
+        let charts = try charts(for: data)
+        var series: SeriesIndex?
+        var seriesNote: String?
+        if charts.contains(where: { $0.source == .series }) {
+            if FileManager.default.fileExists(atPath: ReportData.path(resultsDirectory, ReportData.seriesFile)) {
+                do {
+                    series = try data.loadSeries()
+                } catch {
+                    throw .results(error)
+                }
+            } else {
+                // Charts of runs.csv are still drawn; charts of series say why they are empty.
+                series = SeriesIndex()
+                seriesNote = "series.csv not found in the results folder"
+            }
+        }
+        var outputs: [ChartOutput] = []
+        for chart in charts {
+            var script = makeScript(chart: chart, data: data, series: series)
+            if chart.source == .series, let seriesNote { script.addNote(seriesNote) }
+            try write(script.data, to: ReportData.path(resultsDirectory, script.dataFile))
+            try write(script.script, to: ReportData.path(resultsDirectory, script.scriptFile))
+            var output = ChartOutput(name: chart.name, title: chart.displayTitle, dataFile: script.dataFile,
+                                     scriptFile: script.scriptFile, notes: script.notes)
+            if let gnuplot {
+                let warnings = try GnuplotRenderer.run(gnuplot: gnuplot, script: script.scriptFile, chart: chart.name,
+                                                       directory: resultsDirectory)
+                output.notes += warnings.split(separator: "\n").map { "gnuplot: " + $0 }
+                let files = FileManager.default
+                if files.fileExists(atPath: ReportData.path(resultsDirectory, script.svgFile)) { output.svgFile = script.svgFile }
+                if files.fileExists(atPath: ReportData.path(resultsDirectory, script.pngFile)) { output.pngFile = script.pngFile }
+            }
+            outputs.append(output)
+        }
+        if gnuplot == nil && !charts.isEmpty { throw .gnuplotNotFound(directory: resultsDirectory) }
+        return outputs
+    }
+
+    static func makeScript(chart: ChartSpec, data: ReportData, series: SeriesIndex?) -> GnuplotScript {
+        let pooled = data.axes.map(\.name).filter { ![chart.x, chart.series, chart.facet].contains($0) }
+        var context = "source: \(chart.source.rawValue), x: \(chart.x), y: \(chart.y)"
+        if let s = chart.series { context += ", series: \(s)" }
+        if let f = chart.facet { context += ", facet: \(f)" }
+        if !chart.filter.conditions.isEmpty { context += "\nwhere: " + chart.filter.summary }
+        context += "\naggregate: \(chart.aggregate.rawValue) over " + (pooled.isEmpty ? "nothing" : pooled.joined(separator: ", "))
+        switch chart.kind {
+        case .line:
+            let line = Aggregator.lineData(chart: chart, data: data, series: series)
+            context += ", band: " + (line.hasBand ? bandText(chart.band ?? .minMax) : "none")
+            return GnuplotScript(lineChart: chart, data: line, context: context)
+        case .heatmap:
+            let heat = Aggregator.heatmapData(chart: chart, data: data, series: series ?? SeriesIndex())
+            return GnuplotScript(heatmap: chart, data: heat, context: context)
+        }
+    }
+
+    static func bandText(_ band: ChartSpec.Band) -> String {
+        switch band {
+        case .minMax: return "min-max"
+        case let .quantile(low, high): return "quantile \(low)-\(high) (linear interpolation)"
+        case .none: return "none"
+        }
+    }
+
+    static func write(_ text: String, to path: String) throws(ChartError) {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw .writeFailed(path: path, message: "\(error)")
+        }
+    }
+}

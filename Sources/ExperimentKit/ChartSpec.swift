@@ -1,0 +1,203 @@
+/// One chart of a spec's `charts` block.
+///
+/// ```json
+/// {"name": "grad_hh", "title": "...", "kind": "line", "source": "runs",
+///  "x": "seq_len", "y": "grad_norm.weight_hh_l0", "series": "init", "facet": "activation",
+///  "where": {"clip": "none"}, "aggregate": "median", "band": "min-max",
+///  "log_x": false, "log_y": true, "x_label": "...", "y_label": "..."}
+/// ```
+public struct ChartSpec: Sendable, Equatable {
+    /// `line` (default) or `heatmap` (source `series`, series named `<y>.<row>`).
+    public enum Kind: String, Sendable { case line, heatmap }
+    /// Where y values come from: a metric column of `runs.csv` or a named series of `series.csv`.
+    public enum Source: String, Sendable { case runs, series }
+    /// How runs that differ only in the remaining axes (the seeds) become one point.
+    public enum Aggregate: String, Sendable { case median, mean, none }
+    /// The shaded band around an aggregated line.
+    public enum Band: Sendable, Equatable {
+        case minMax
+        /// Quantiles with linear interpolation between order statistics (type 7).
+        case quantile(low: Double, high: Double)
+        case none
+    }
+
+    /// File stem of `<name>.dat`, `.gp`, `.svg`, `.png` (letters, digits, `.`, `_`, `-`).
+    public var name: String
+    public var title: String?
+    public var kind: Kind
+    public var source: Source
+    /// An axis name, or `step` for source `series`.
+    public var x: String
+    /// A metric column (source `runs`), a series name (source `series`) or a series prefix (heatmap).
+    public var y: String
+    /// Axis drawn as one line per value.
+    public var series: String?
+    /// Axis drawn as one panel per value.
+    public var facet: String?
+    public var filter: PlotFilter
+    public var aggregate: Aggregate
+    /// nil: min-max when aggregating more than one run per point, else none.
+    public var band: Band?
+    public var logX: Bool
+    public var logY: Bool
+    public var xLabel: String?
+    public var yLabel: String?
+    /// JSON path of the chart in its spec (`charts[2]`), for errors.
+    public var path: String
+
+    public init(name: String? = nil, title: String? = nil, kind: Kind = .line, source: Source = .runs,
+                x: String, y: String, series: String? = nil, facet: String? = nil, filter: PlotFilter = PlotFilter(),
+                aggregate: Aggregate = .median, band: Band? = nil, logX: Bool = false, logY: Bool = false,
+                xLabel: String? = nil, yLabel: String? = nil, path: String = "") {
+        self.name = name ?? ChartSpec.defaultName(kind: kind, x: x, y: y, series: series, facet: facet)
+        self.title = title
+        self.kind = kind
+        self.source = source
+        self.x = x
+        self.y = y
+        self.series = series
+        self.facet = facet
+        self.filter = filter
+        self.aggregate = aggregate
+        self.band = band
+        self.logX = logX
+        self.logY = logY
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.path = path
+    }
+
+    static let keys = ["name", "title", "kind", "source", "x", "y", "series", "facet", "where", "aggregate",
+                       "band", "log_x", "log_y", "x_label", "y_label"]
+
+    /// Parses a `charts` block (nil or absent: no charts). Names must be unique.
+    public static func parseAll(_ json: JSONValue?, path: String = "charts", file: String) throws(SpecError) -> [ChartSpec] {
+        guard let json, json != .null else { return [] }
+        guard case let .array(items) = json else {
+            throw SpecError(file: file, path: path, expected: "an array of chart objects", found: json.typeDescription)
+        }
+        var charts: [ChartSpec] = []
+        for (index, item) in items.enumerated() {
+            let chart = try parse(item, path: JSONPath.element(path, index), file: file)
+            if charts.contains(where: { $0.name == chart.name }) {
+                throw SpecError(file: file, path: JSONPath.child(chart.path, "name"), expected: "a name used by one chart only",
+                                found: "'\(chart.name)' again (set a distinct \"name\")")
+            }
+            charts.append(chart)
+        }
+        return charts
+    }
+
+    /// Parses one chart object.
+    public static func parse(_ json: JSONValue, path: String, file: String) throws(SpecError) -> ChartSpec {
+        let object = try CheckedObject(json, path: path, file: file, what: "a chart object")
+        try object.rejectUnknownKeys(allowed: keys)
+        let kind = Kind(rawValue: try object.choice("kind", ["line", "heatmap"]) ?? "line") ?? .line
+        let sourceDefault = kind == .heatmap ? "series" : "runs"
+        let source = Source(rawValue: try object.choice("source", ["runs", "series"]) ?? sourceDefault) ?? .runs
+        guard let y = try object.nonEmptyString("y") else {
+            throw SpecError(file: file, path: object.childPath("y"),
+                            expected: source == .runs ? "a metric column of runs.csv" : "a series name", found: "nothing")
+        }
+        let x: String
+        if let given = try object.nonEmptyString("x") {
+            x = given
+        } else if source == .series {
+            x = "step"
+        } else {
+            throw SpecError(file: file, path: object.childPath("x"), expected: "an axis name", found: "nothing")
+        }
+        if kind == .heatmap && source != .series {
+            throw object.error("source", expected: "\"series\" for a heatmap", found: "\"runs\"")
+        }
+        if source == .series && x != "step" {
+            throw object.error("x", expected: "\"step\" for a chart of series", found: "\"\(x)\"")
+        }
+        let aggregate = Aggregate(rawValue: try object.choice("aggregate", ["median", "mean", "none"]) ?? "median") ?? .median
+        var band: Band?
+        if let text = try object.string("band") {
+            guard let parsed = parseBand(text) else {
+                throw object.error("band", expected: "\"min-max\", \"quantile\", \"quantile-<low>-<high>\" (e.g. quantile-0.1-0.9) or \"none\"",
+                                   found: "\"\(text)\"")
+            }
+            band = parsed
+        }
+        let name = try object.nonEmptyString("name")
+        if let name, !ChartSpec.isSafeStem(name) {
+            throw object.error("name", expected: "a file stem of letters, digits, '.', '_', '-' (not starting with '.')",
+                               found: "\"\(name)\"")
+        }
+        let series = try object.nonEmptyString("series")
+        let facet = try object.nonEmptyString("facet")
+        if let series, series == facet {
+            throw object.error("facet", expected: "an axis other than the series axis", found: "\"\(series)\"")
+        }
+        let filter = try object["where"].map { (v: JSONValue) throws(SpecError) in
+            try PlotFilter.parse(v, path: object.childPath("where"), file: file)
+        } ?? PlotFilter(path: object.childPath("where"))
+        return ChartSpec(
+            name: name, title: try object.string("title"), kind: kind, source: source, x: x, y: y,
+            series: series, facet: facet, filter: filter, aggregate: aggregate, band: band,
+            logX: try object.bool("log_x") ?? false, logY: try object.bool("log_y") ?? false,
+            xLabel: try object.string("x_label"), yLabel: try object.string("y_label"), path: path)
+    }
+
+    static func parseBand(_ text: String) -> Band? {
+        switch text {
+        case "min-max", "minmax": return .minMax
+        case "none": return Band.none
+        case "quantile": return .quantile(low: 0.1, high: 0.9)
+        default:
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0] == "quantile", let low = Double(parts[1]), let high = Double(parts[2]),
+                  0 <= low, low < high, high <= 1
+            else { return nil }
+            return .quantile(low: low, high: high)
+        }
+    }
+
+    /// Fails when `x`, `series`, `facet` or a `where` key names an axis the grid does not have.
+    public func validate(axes: [String], file: String) throws(SpecError) {
+        if source == .runs && !axes.contains(x) {
+            throw PlotFilter.unknownAxis(x, path: JSONPath.child(path, "x"), axes: axes, file: file)
+        }
+        if let series, !axes.contains(series) {
+            throw PlotFilter.unknownAxis(series, path: JSONPath.child(path, "series"), axes: axes, file: file)
+        }
+        if let facet, !axes.contains(facet) {
+            throw PlotFilter.unknownAxis(facet, path: JSONPath.child(path, "facet"), axes: axes, file: file)
+        }
+        try filter.validate(axes: axes, file: file)
+    }
+
+    /// The title shown on the chart.
+    public var displayTitle: String {
+        if let title { return title }
+        return kind == .heatmap ? y : "\(y) vs \(x)" + (series.map { " by \($0)" } ?? "")
+    }
+
+    static func defaultName(kind: Kind, x: String, y: String, series: String?, facet: String?) -> String {
+        var stem = kind == .heatmap ? "heatmap_\(y)" : "\(y)_vs_\(x)"
+        if let series { stem += "_by_\(series)" }
+        if let facet { stem += "_per_\(facet)" }
+        return sanitizeStem(stem)
+    }
+
+    /// True for a non-empty stem of `[A-Za-z0-9._-]` that does not start with a dot.
+    static func isSafeStem(_ stem: String) -> Bool {
+        !stem.isEmpty && !stem.hasPrefix(".") && stem.unicodeScalars.allSatisfy(isStemScalar)
+    }
+
+    static func sanitizeStem(_ stem: String) -> String {
+        var out = String(String.UnicodeScalarView(stem.unicodeScalars.map { isStemScalar($0) ? $0 : "_" }))
+        while out.hasPrefix(".") { out.removeFirst() }
+        return out.isEmpty ? "chart" : out
+    }
+
+    private static func isStemScalar(_ u: Unicode.Scalar) -> Bool {
+        switch u {
+        case "A"..."Z", "a"..."z", "0"..."9", ".", "_", "-": return true
+        default: return false
+        }
+    }
+}

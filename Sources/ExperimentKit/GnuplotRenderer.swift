@@ -1,0 +1,40 @@
+import Foundation
+
+/// Runs gnuplot on a written script, in the results folder.
+enum GnuplotRenderer {
+    /// The absolute path of `gnuplot` on PATH, or nil.
+    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = (String(directory) as NSString).appendingPathComponent("gnuplot")
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs `gnuplot <script>` with `directory` as working directory; returns gnuplot's stderr
+    /// (warnings) on success and throws `ChartError.gnuplotFailed` with it otherwise.
+    static func run(gnuplot: String, script: String, chart: String, directory: String) throws(ChartError) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: gnuplot)
+        process.arguments = [script]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory, isDirectory: true)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        do {
+            try process.run()
+        } catch {
+            throw .launchFailed(path: gnuplot, message: "\(error)")
+        }
+        // Read to the end before waiting so a chatty gnuplot cannot fill the pipe and block.
+        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = String(decoding: data, as: UTF8.self)
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw .gnuplotFailed(chart: chart, status: process.terminationStatus, stderr: stderr)
+        }
+        return stderr
+    }
+}

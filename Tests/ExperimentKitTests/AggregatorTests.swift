@@ -1,0 +1,81 @@
+import Testing
+@testable import ExperimentKit
+
+@Suite struct AggregatorTests {
+    @Test func medianOfOddAndEvenCounts() {
+        #expect(Aggregator.median([3, 1, 2]) == 2)
+        #expect(Aggregator.median([4, 1, 3, 2]) == 2.5)
+        #expect(Aggregator.median([]) == nil)
+    }
+
+    @Test func quantilesInterpolateLinearly() throws {
+        let sorted: [Double] = [1, 2, 3, 4, 5]
+        #expect(Aggregator.quantile(sorted, 0.1) == 1.4)
+        #expect(Aggregator.quantile(sorted, 0.9) == 4.6)
+        #expect(Aggregator.quantile([1, 2, 3, 4], 0.5) == 2.5)
+        #expect(Aggregator.quantile([7], 0.9) == 7)
+    }
+
+    @Test func summaryWithMinMaxBandAndMean() throws {
+        let s = try #require(Aggregator.summarize([5, 1, 3, 2], aggregate: .median, band: .minMax))
+        #expect(s == Aggregator.Summary(center: 2.5, low: 1, high: 5, count: 4))
+        let m = try #require(Aggregator.summarize([5, 1, 3], aggregate: .mean, band: .quantile(low: 0.25, high: 0.75)))
+        #expect(m.center == 3)
+        #expect(m.low == 2)
+        #expect(m.high == 4)
+    }
+
+    @Test func nanAndInfiniteValuesAreExcludedAndCounted() throws {
+        let folder = try ResultsFolder.gradientFlow()
+        defer { folder.remove() }
+        let data = try ReportData(directory: folder.path, spec: nil, specFile: "spec.json")
+        let chart = ChartSpec(x: "seq_len", y: "grad_h_first", series: "init", logY: true)
+        let line = Aggregator.lineData(chart: chart, data: data, series: nil)
+        #expect(line.lines.map(\.label) == ["orthogonal", "xavier", "normal"])
+        let normal = try #require(line.lines.last)
+        #expect(normal.points.map(\.x) == [10, 20, 40])
+        #expect(normal.points.map(\.summary.count) == [3, 3, 2])
+        #expect(line.notes.contains("1 NaN or infinite value(s) excluded"))
+        #expect(line.hasBand)
+    }
+
+    @Test func zeroAndNegativeValuesAreExcludedFromLogAxis() throws {
+        let runs = """
+        key,study,init,seed,m,status,status_step,status_reason
+        a,s,x,1,0,ok,,
+        b,s,x,2,-1,ok,,
+        c,s,x,3,0.5,ok,,
+        d,s,y,1,2,ok,,
+        e,s,y,2,2,failed,,
+
+        """
+        let folder = try ResultsFolder(runs: runs, spec: #"{"study": "s", "grid": {"init": ["y", "x"], "seed": [1, 2, 3]}}"#)
+        defer { folder.remove() }
+        let data = try ReportData(directory: folder.path, spec: nil, specFile: "spec.json")
+        let logChart = ChartSpec(x: "init", y: "m", logY: true)
+        let line = Aggregator.lineData(chart: logChart, data: data, series: nil)
+        #expect(line.notes.contains("2 value(s) <= 0 excluded from the log y axis"))
+        #expect(line.notes.contains("1 failed run(s) skipped"))
+        // Categorical x in spec order: y first, then x.
+        #expect(line.xCategories == ["y", "x"])
+        #expect(line.lines.first?.points.map(\.summary.center) == [2, 0.5])
+        let linear = Aggregator.lineData(chart: ChartSpec(x: "init", y: "m"), data: data, series: nil)
+        #expect(linear.lines.first?.points.last?.summary.count == 3)
+    }
+
+    @Test func aggregateNoneDrawsOneLinePerSeed() throws {
+        let folder = try ResultsFolder.gradientFlow()
+        defer { folder.remove() }
+        let data = try ReportData(directory: folder.path, spec: nil, specFile: "spec.json")
+        var filter = PlotFilter()
+        filter.conditions = [("init", [.string("xavier")])]
+        let chart = ChartSpec(x: "seq_len", y: "final_loss", filter: filter, aggregate: .none)
+        let line = Aggregator.lineData(chart: chart, data: data, series: nil)
+        #expect(line.lines.map(\.label) == ["seed=1", "seed=2", "seed=3"])
+        #expect(!line.hasBand)
+    }
+
+    @Test func naturalOrderSortsDigitRunsNumerically() {
+        #expect(["state.h10", "state.h2", "state.h1"].sorted(by: Aggregator.naturalLess) == ["state.h1", "state.h2", "state.h10"])
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import ExperimentKit
+
+@Suite(.serialized) struct GnuplotTests {
+    static let gnuplot = GnuplotRenderer.locate()
+
+    @Test func quotingDoublesSingleQuotesAndDropsControlCharacters() {
+        #expect(GnuplotScript.quote("it's") == "'it''s'")
+        #expect(GnuplotScript.quote("a\nb\r\tc\u{7}") == "'abc'")
+        #expect(GnuplotScript.quote("`cmd` \"x\" @m") == "'`cmd` \"x\" @m'")
+    }
+
+    @Test func hostileTitleAndSeriesValuesStayText() throws {
+        let title = #""; system "touch pwned"; ""#
+        let hostile = "`touch pwned2`"
+        let runs = """
+        key,study,init,seq_len,seed,m,status,status_step,status_reason
+        a,s,"\(hostile)",10,1,0.5,ok,,
+        b,s,"\(hostile)",20,1,0.25,ok,,
+        c,s,it's,10,1,0.4,ok,,
+        d,s,it's,20,1,0.3,ok,,
+
+        """
+        let spec = """
+        {"study": "s", "grid": {"init": ["`touch pwned2`", "it's"], "seq_len": [10, 20], "seed": [1]},
+         "charts": [{"name": "hostile", "title": \(JSONValue.quote(title)), "x": "seq_len", "y": "m",
+                     "series": "init", "x_label": "@x_label_macro `touch pwned3`", "log_y": true}]}
+        """
+        let folder = try ResultsFolder(runs: runs, spec: spec)
+        defer { folder.remove() }
+        #expect(folder.spec["charts"] != nil)
+        let outputs: [ChartOutput]
+        if let gnuplot = Self.gnuplot {
+            outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: gnuplot)
+        } else {
+            print("gnuplot not installed: checking the script text only")
+            outputs = (try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: nil)) ?? []
+        }
+        let script = folder.read("hostile.gp")
+        #expect(script.contains("set title '\"; system \"touch pwned\"; \"' noenhanced"))
+        #expect(script.contains("title '`touch pwned2`' noenhanced"))
+        #expect(script.contains("title 'it''s' noenhanced"))
+        // No user text outside single quotes: removing quoted strings leaves no hostile fragment.
+        let unquoted = script.replacingOccurrences(of: "'[^']*'", with: "", options: .regularExpression)
+        #expect(!unquoted.contains("pwned") && !unquoted.contains("system") && !unquoted.contains("`"))
+        guard Self.gnuplot != nil else { return }
+        #expect(outputs.first?.svgFile == "hostile.svg")
+        for name in ["pwned", "pwned2", "pwned3"] {
+            #expect(!folder.exists(name), "gnuplot executed \(name)")
+            #expect(!FileManager.default.fileExists(atPath: FileManager.default.currentDirectoryPath + "/" + name))
+        }
+        let svg = folder.read("hostile.svg")
+        #expect(svg.contains("system") && svg.contains("touch pwned"))
+        #expect(svg.contains("`touch pwned2`"))
+        #expect(folder.exists("hostile.png"))
+    }
+
+    @Test func defaultGradientFlowChartsRenderStandaloneAndReproducibly() throws {
+        let folder = try ResultsFolder.gradientFlow()
+        defer { folder.remove() }
+        let first = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: Self.gnuplot)
+        let names = ["grad_norm.weight_ih_l0_vs_seq_len_by_init", "grad_norm.weight_hh_l0_vs_seq_len_by_init",
+                     "grad_h_first_vs_seq_len_by_init", "grad_h_distance"]
+        for name in names {
+            #expect(folder.exists(name + ".gp") && folder.exists(name + ".dat"), "\(name)")
+        }
+        let dat = folder.read("grad_h_first_vs_seq_len_by_init.dat")
+        #expect(dat.contains("# note: 1 NaN or infinite value(s) excluded"))
+        #expect(!dat.contains("\r"))
+        let blocks = dat.components(separatedBy: "\n\n\n")
+        #expect(blocks.count == 3)
+        guard let gnuplot = Self.gnuplot else {
+            print("gnuplot not installed: rendering skipped")
+            return
+        }
+        let outputs = try #require(first)
+        #expect(outputs.map(\.name) == names)
+        for output in outputs {
+            #expect(output.svgFile != nil && output.pngFile != nil, "\(output.name)")
+        }
+        // The script runs standalone (plain `gnuplot name.gp` in the folder) and reruns are byte-identical.
+        let before = names.map { folder.read($0 + ".gp") + folder.read($0 + ".dat") + folder.read($0 + ".svg") }
+        try FileManager.default.removeItem(atPath: folder.file("grad_h_distance.svg"))
+        _ = try GnuplotRenderer.run(gnuplot: gnuplot, script: "grad_h_distance.gp", chart: "grad_h_distance", directory: folder.path)
+        #expect(folder.exists("grad_h_distance.svg"))
+        _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: gnuplot)
+        let after = names.map { folder.read($0 + ".gp") + folder.read($0 + ".dat") + folder.read($0 + ".svg") }
+        #expect(before == after)
+    }
+
+    @Test func facetsHeatmapsAndEmptyChartsRender() throws {
+        var series = "key,series,step,value\n"
+        var runs = "key,study,activation,seed,loss,status,status_step,status_reason\n"
+        for (activation, scale) in [("tanh", 1.0), ("relu", 2.0)] {
+            for seed in 1...2 {
+                let key = "\(activation)-\(seed)"
+                runs += "\(key),states,\(activation),\(seed),0.5,ok,,\n"
+                for unit in 0..<12 {
+                    for step in 1...30 {
+                        let value = scale * sin(Double(step * (unit + 1)) / 10) * (activation == "relu" ? 0.5 : 1)
+                        series += "\(key),state.h\(unit),\(step),\(value)\n"
+                    }
+                }
+                for step in 1...30 { series += "\(key),norm,\(step),\(pow(scale, Double(step) / 10))\n" }
+            }
+        }
+        let spec = """
+        {"study": "states", "grid": {"activation": ["tanh", "relu"], "seed": [1, 2]},
+         "charts": [{"kind": "heatmap", "y": "state", "facet": "activation", "name": "states"},
+                    {"source": "series", "y": "norm", "facet": "activation", "log_y": true, "name": "norm"},
+                    {"source": "series", "y": "missing_series", "log_y": true, "name": "empty"}]}
+        """
+        let folder = try ResultsFolder(runs: runs, series: series, spec: spec)
+        defer { folder.remove() }
+        guard let gnuplot = Self.gnuplot else {
+            #expect(throws: ChartError.gnuplotNotFound(directory: folder.path)) {
+                try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: nil)
+            }
+            return
+        }
+        let outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: gnuplot)
+        #expect(outputs.map(\.name) == ["states", "norm", "empty"])
+        #expect(outputs.allSatisfy { $0.svgFile != nil && $0.pngFile != nil })
+        #expect(folder.read("states.gp").contains("with image"))
+        #expect(folder.read("states.gp").contains("set multiplot layout 1,2"))
+        #expect(folder.read("states.dat").contains("# rows: h0 h1 h2"))
+        #expect(outputs[2].notes.contains("no points of series 'missing_series' for the matching runs"))
+    }
+
+    @Test func missingGnuplotStillWritesScriptsAndExplains() throws {
+        let folder = try ResultsFolder.gradientFlow()
+        defer { folder.remove() }
+        do {
+            _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: nil)
+            Issue.record("expected gnuplotNotFound")
+        } catch {
+            #expect(error == .gnuplotNotFound(directory: folder.path))
+            #expect(error.description == "gnuplot not found: install it (apt-get install gnuplot-nox), then render with: experiments plot \(folder.path)")
+        }
+        #expect(folder.exists("grad_h_distance.gp") && folder.exists("grad_h_distance.dat"))
+        #expect(!folder.exists("grad_h_distance.svg"))
+    }
+
+    @Test func missingSeriesFileLeavesSeriesChartsEmptyWithANote() throws {
+        let folder = try ResultsFolder.gradientFlow()
+        defer { folder.remove() }
+        try FileManager.default.removeItem(atPath: folder.file("series.csv"))
+        guard let gnuplot = Self.gnuplot else { return }
+        let outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: gnuplot)
+        #expect(outputs.count == 4)
+        #expect(outputs.last?.notes.contains("series.csv not found in the results folder") == true)
+        #expect(outputs.allSatisfy { $0.svgFile != nil })
+        #expect(folder.read("grad_h_distance.gp").contains("'no data'"))
+    }
+
+    @Test func gnuplotErrorsCarryStderr() throws {
+        guard let gnuplot = Self.gnuplot else { return }
+        let folder = try ResultsFolder.small(expect: "[]")
+        defer { folder.remove() }
+        try folder.write("broken.gp", "plot 'nonexistent.dat' using 1:2\n")
+        do {
+            _ = try GnuplotRenderer.run(gnuplot: gnuplot, script: "broken.gp", chart: "broken", directory: folder.path)
+            Issue.record("expected a failure")
+        } catch {
+            guard case let .gnuplotFailed(chart, _, stderr) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(chart == "broken")
+            #expect(stderr.contains("nonexistent.dat"))
+        }
+    }
+}
