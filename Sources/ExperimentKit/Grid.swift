@@ -86,7 +86,7 @@ public struct Grid: Sendable {
             for member in members {
                 let memberPath = JSONPath.child(groupPath, member.key)
                 let opt = try option(member.key, at: memberPath)
-                let values = try GridAxis.values(of: member.value, for: opt, path: memberPath)
+                let values = try GridAxis.values(of: member.value, for: opt, path: memberPath, distinct: false)
                 if let first = columns.first, first.count != values.count {
                     throw SpecError(path: memberPath, expected: "\(first.count) values like '\(names[0])' (zip axes have equal lengths)",
                                     found: "\(values.count) values")
@@ -95,6 +95,11 @@ public struct Grid: Sendable {
                 columns.append(values)
             }
             let points = (0..<columns[0].count).map { i in columns.map { $0[i] } }
+            var seen = Set<String>()
+            for (i, point) in points.enumerated() where !seen.insert(JSONValue.array(point).canonicalText).inserted {
+                throw SpecError(path: JSONPath.element(JSONPath.child(groupPath, names[0]), i),
+                                expected: "distinct points in a zip group", found: "the point \(JSONValue.array(point).excerpt) again")
+            }
             return GridAxis(names: names, points: points, path: groupPath)
         }
 

@@ -21,12 +21,12 @@ public struct GridAxis: Sendable {
     /// Decodes one axis value at `path` for `option`:
     /// an array of points, `{"values": [...]}`, `{"range": [start, stop, step]}`,
     /// `{"log": [start, stop, count]}` or (seed only) `{"count": n}`.
-    static func values(of value: JSONValue, for option: OptionSpec, path: String) throws(SpecError) -> [JSONValue] {
+    static func values(of value: JSONValue, for option: OptionSpec, path: String, distinct: Bool = true) throws(SpecError) -> [JSONValue] {
         let raw: [JSONValue]
         switch value {
         case let .array(items):
             raw = items
-            return try checked(raw, option: option, path: path) { JSONPath.element(path, $0) }
+            return try checked(raw, option: option, path: path, distinct: distinct) { JSONPath.element(path, $0) }
         case let .object(pairs):
             guard pairs.count == 1, let (form, argument) = pairs.first.map({ ($0.key, $0.value) }) else {
                 throw SpecError(path: path, expected: "an object with exactly one of 'values', 'range', 'log', 'count'",
@@ -38,7 +38,7 @@ public struct GridAxis: Sendable {
                 guard case let .array(items) = argument else {
                     throw SpecError(path: formPath, expected: "an array of values", found: argument.typeDescription)
                 }
-                return try checked(items, option: option, path: formPath) { JSONPath.element(formPath, $0) }
+                return try checked(items, option: option, path: formPath, distinct: distinct) { JSONPath.element(formPath, $0) }
             case "range":
                 raw = try range(argument, option: option, path: formPath)
             case "log":
@@ -59,7 +59,7 @@ public struct GridAxis: Sendable {
                 throw SpecError(path: formPath, expected: "one of 'values', 'range', 'log', 'count'",
                                 found: "'\(form)'" + SpecSuggestion.didYouMean(form, among: ["values", "range", "log", "count"]))
             }
-            return try checked(raw, option: option, path: formPath) { _ in formPath }
+            return try checked(raw, option: option, path: formPath, distinct: distinct) { _ in formPath }
         default:
             throw SpecError(path: path, expected: "an array of values or an object with 'values', 'range', 'log' or 'count'",
                             found: value.typeDescription + " " + value.excerpt)
@@ -67,7 +67,7 @@ public struct GridAxis: Sendable {
     }
 
     /// Validates every point and rejects empty axes and repeated points.
-    private static func checked(_ items: [JSONValue], option: OptionSpec, path: String,
+    private static func checked(_ items: [JSONValue], option: OptionSpec, path: String, distinct: Bool,
                                 elementPath: (Int) -> String) throws(SpecError) -> [JSONValue] {
         guard !items.isEmpty else {
             throw SpecError(path: path, expected: "at least one value", found: "an empty axis")
@@ -76,7 +76,7 @@ public struct GridAxis: Sendable {
         var seen = Set<String>()
         for (i, item) in items.enumerated() {
             let v = try option.validate(item, path: elementPath(i))
-            guard seen.insert(v.canonicalText).inserted else {
+            guard seen.insert(v.canonicalText).inserted || !distinct else {
                 throw SpecError(path: elementPath(i), expected: "distinct values on an axis", found: "\(v.excerpt) again")
             }
             result.append(v)

@@ -87,7 +87,7 @@ public struct Spec: Sendable {
             pairs.append((block.rawValue, .object(members.map { ($0.name, baseValue(of: $0)) })))
         }
         pairs.append(("grid", gridDocument))
-        pairs.append(("charts", charts))
+        if charts != .null { pairs.append(("charts", charts)) }
         pairs.append(("expect", expect))
         return .object(pairs)
     }

@@ -108,17 +108,21 @@ public enum SpecDecoder {
         // grid
         let gridDocument = document["grid"] ?? .object([])
         let grid = try Grid(decoding: gridDocument, study: study)
-        // charts, expect: opaque arrays
-        let charts = document["charts"] ?? .array([])
-        guard case .array = charts else {
+        // charts (absent: the study's default charts), expect; checked by the charts module below
+        let charts = document["charts"] ?? .null
+        if charts != .null, case .array = charts {} else if charts != .null {
             throw SpecError(path: "charts", expected: "an array of charts", found: charts.typeDescription)
         }
         let expect = document["expect"] ?? .array([])
         guard case .array = expect else {
             throw SpecError(path: "expect", expected: "an array of expectations", found: expect.typeDescription)
         }
-        return Spec(file: file, version: Int(v), name: name, description: description, study: study,
-                    blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect)
+        let spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
+                        blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect)
+        let resolved = spec.resolvedDocument
+        try ChartRenderer.validate(spec: resolved, file: file)
+        try ExpectationChecker.validate(spec: resolved, file: file)
+        return spec
     }
 
     private static func decodeBlock(_ value: JSONValue, block: OptionBlock, study: StudyKind,

@@ -43,8 +43,8 @@ struct CLIProcess {
 
 @Suite(.serialized) struct CLITests {
     let spec = """
-        {"version": 1, "name": "kill", "study": "propagation",
-         "grid": {"init": ["orthogonal", "identity"], "seq_len": [4, 8], "seed": {"count": 10}}}
+        {"version": 1, "name": "kill", "study": "gradient-flow", "model": {"hidden": 64},
+         "grid": {"init": ["orthogonal", "identity"], "seq_len": [600, 800], "seed": {"count": 10}}}
         """
 
     func records(_ folder: String) -> Int {
@@ -60,8 +60,7 @@ struct CLIProcess {
         let folder = try TemporaryFolder()
         let specPath = try folder.write("grid.json", spec)
         let killed = folder.path + "/killed"
-        let slow = ["EXPERIMENTS_DEMO_SLEEP_MS": "50"]  // test-only knob of DemoExecutor
-        let running = try CLIProcess(binary, ["run", specPath, "--jobs", "2", "--out", killed, "--no-plot"], environment: slow)
+        let running = try CLIProcess(binary, ["run", specPath, "--jobs", "2", "--out", killed, "--no-plot"])
         let deadline = Date().addingTimeInterval(30)
         while records(killed) < 6, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         kill(running.process.processIdentifier, SIGKILL)
@@ -93,8 +92,7 @@ struct CLIProcess {
         let folder = try TemporaryFolder()
         let specPath = try folder.write("grid.json", spec)
         let out = folder.path + "/out"
-        let running = try CLIProcess(binary, ["run", specPath, "--jobs", "2", "--out", out, "--no-plot"],
-                                     environment: ["EXPERIMENTS_DEMO_SLEEP_MS": "50"])
+        let running = try CLIProcess(binary, ["run", specPath, "--jobs", "2", "--out", out, "--no-plot"])
         let deadline = Date().addingTimeInterval(30)
         while records(out) < 4, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         kill(running.process.processIdentifier, SIGINT)

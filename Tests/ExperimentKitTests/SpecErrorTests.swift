@@ -39,7 +39,7 @@ struct MalformedSpec: Sendable, CustomTestStringConvertible {
         with("unknown top-level key", #""gird": {}"#, "gird", "did you mean 'grid'"),
         with("unknown nested key", #""model": {"hiden": 20}"#, "model.hiden", "did you mean 'hidden'"),
         with("option in the wrong block", #""model": {"lr": 0.1}"#, "model.lr", "belongs in block 'training'"),
-        with("option unused by the study", study: "gradient-flow", #""training": {"lr": 0.1}"#, "training.lr", "used by: train"),
+        with("option unused by the study", study: "gradient-flow", #""training": {"lr": 0.1}"#, "training.lr", "used by: states, train"),
         with("wrong type", #""model": {"hidden": "20"}"#, "model.hidden", "an integer >= 1, found a string"),
         with("fractional integer", #""model": {"layers": 1.5}"#, "model.layers", "an integer >= 1"),
         with("negative length", #""study_options": {"seq_len": -5}"#, "study_options.seq_len", "from 1 to 100000"),
@@ -111,11 +111,11 @@ struct MalformedSpec: Sendable, CustomTestStringConvertible {
              "training": {"optimizer": "sgd", "clip": "norm", "max_norm": 1},
              "task": {"task": "adding", "seq_len": 50}, "study_options": {"seq_len": 50, "truncation": 10},
              "grid": {"lr": {"log": [0.001, 1, 4]}, "seed": {"count": 2}},
-             "charts": [{"anything": true}], "expect": []}
+             "charts": [{"x": "lr", "y": "test_loss", "log_x": true}], "expect": []}
             """)
         #expect(spec.name == "clip-study_v1.2")
         #expect(try spec.configurations().count == 8)
-        #expect(spec.charts == .array([.object([("anything", .bool(true))])]))
+        #expect(spec.charts == .array([.object([("x", .string("lr")), ("y", .string("test_loss")), ("log_x", .bool(true))])]))
     }
 
     @Test func theResolvedSpecDecodesToTheSameRunsAndItself() throws {
