@@ -24,7 +24,7 @@ import Testing
 /// | z_h_3    | [2.56, 2.78, 2.44]     | [2.0093, 2.4443, 2.7596]       | wrong |
 /// | h_3      | [0.99, 0.99, 0.98]     | [0.9647, 0.9850, 0.9920]       | 1st and 3rd wrong |
 /// | o_3      | [2.34, 2.55]           | [1.6645, 1.5734]               | wrong, and impossible (bounds 1.7, 1.6) |
-/// | y_3      | [0.45, 0.55]           | [0.5227, 0.4773]               | wrong: class 0 wins, not "positive (class 1)" |
+/// | y_3      | [0.45, 0.55]           | [0.5227, 0.4773]               | wrong: class 0 wins, so the conclusion "positive (class 1)" is wrong too |
 struct WorkedExampleTests {
     static let x: [[Double]] = [[0.2, 0.5, 0.1, 0.8], [0.9, 0.7, 0.3, 0.6], [0.4, 0.2, 0.9, 0.5]]
     static let wxh: [[Double]] = [[0.5, 0.3, 0.2, 0.1], [0.4, 0.6, 0.3, 0.5], [0.2, 0.4, 0.7, 0.3]]
@@ -141,8 +141,10 @@ struct WorkedExampleTests {
                 #expect(Self.close(db, expected), "y_\(t + 1) via dL/db_y")
             }
         }
-        // Arg-max at the last step is class 0 (the tutorial claims class 1).
-        #expect(eval.correct == 3, "class 0 wins at every step")
+        // Arg-max per step is class 1, 0, 0: the last step says class 0 (the tutorial claims 1).
+        let argmax = try m.evaluate(batch, targets: .classes([1, 0, 0]), loss: .crossEntropy)
+        #expect(argmax.correct == 3 && argmax.labelled == 3)
+        #expect(eval.correct == 2)
     }
 
     @Test("putting b_h in bias_hh instead of bias_ih gives the same forward pass")
