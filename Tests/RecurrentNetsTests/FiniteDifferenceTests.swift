@@ -262,6 +262,48 @@ struct FiniteDifferenceTests {
         }
     }
 
+    @Test("a loss on the final state (backward's finalStateGradient) reaches each sequence's last valid step",
+          arguments: [CellKind.rnn, .lstm, .gru, .layerNormRNN])
+    func finalStateGradientWithVariableLengths(_ cell: CellKind) throws {
+        let s = try GradientCase(cell: cell, layers: 2, variableLengths: true).setup()
+        let state0 = try #require(s.state)
+        var g = SeededGenerator(seed: 12)
+        let L = 2, B = s.batch.batchSize, H = GradientCase.hidden
+        let gh = (0..<L).map { _ in GradientCheck.gaussian(rows: B, columns: H, &g) }
+        let gc = cell == .lstm ? (0..<L).map { _ in GradientCheck.gaussian(rows: B, columns: H, &g) } : nil
+        // loss = sum <G_h, h_final> + <G_c, c_final>
+        func loss(_ m: RecurrentModel<Double>, _ batch: SequenceBatch<Double>, _ st: RecurrentState<Double>) throws -> Double {
+            let f = try m.forward(batch, initialState: st).finalState
+            var total = 0.0
+            for k in 0..<L {
+                total += zip(f.h[k].storage, gh[k].storage).map(*).reduce(0, +)
+                if let gc, let fc = f.c { total += zip(fc[k].storage, gc[k].storage).map(*).reduce(0, +) }
+            }
+            return total
+        }
+        let pass = try s.model.forward(s.batch, initialState: state0)
+        let r = try s.model.backward(
+            pass, outputGradient: Matrix(rows: s.batch.steps * B, columns: H), finalStateGradient: RecurrentState(h: gh, c: gc))
+        for name in s.model.parameters.names {
+            let values = try #require(s.model.parameters[name]).storage
+            let numeric = try Check.numericGradient(of: values) { v in try loss(Check.replacing(s.model, name, v), s.batch, state0) }
+            let err = Check.relativeError(try #require(r.gradients[name]).storage, numeric)
+            #expect(err < Check.tolerance, "\(cell) d\(name): relative error \(err)")
+        }
+        let numericX = try Check.numericGradient(of: s.batch.inputs.storage) { v in try loss(s.model, s.replacingInputs(v), state0) }
+        #expect(Check.relativeError(r.inputGradient.storage, numericX) < Check.tolerance, "\(cell) dL/dx")
+        for k in 0..<L {
+            let numeric = try Check.numericGradient(of: state0.h[k].storage) { v in
+                try loss(s.model, s.batch, replacingState(state0, layer: k, cell: false, v))
+            }
+            #expect(Check.relativeError(r.initialStateGradient.h[k].storage, numeric) < Check.tolerance, "\(cell) dh0 \(k)")
+        }
+        // The length-1 sequence's final state depends on step 0 only: its rows at steps >= 1 are 0.
+        for t in 1..<s.batch.steps {
+            #expect((0..<s.batch.features).allSatisfy { r.inputGradient[t * B + 2, $0] == 0 })
+        }
+    }
+
     // MARK: - Truncated BPTT
 
     static let truncationCells: [GradientCase] = [
