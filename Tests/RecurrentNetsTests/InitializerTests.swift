@@ -176,6 +176,8 @@ struct InitializerTests {
         #expect(try Initializer(name: "kaiming-uniform") == .kaimingUniform(gain: 2.0.squareRoot()))
         #expect(try Initializer(name: "kaiming-normal-1") == .kaimingNormal(gain: 1))
         #expect(try Initializer(name: "orthogonal-2") == .orthogonal(gain: 2))
+        #expect(try Initializer(name: "kaiming-normal-tanh") == .kaimingNormal(gain: 5.0 / 3.0))
+        #expect(try Initializer(name: "orthogonal-tanh") == .orthogonal(gain: 5.0 / 3.0))
         #expect(try Initializer(name: "orthogonal") == .orthogonal(gain: 1))
         #expect(try Initializer(name: "Orthogonal-1e-1") == .orthogonal(gain: 0.1))
     }
@@ -201,7 +203,7 @@ struct InitializerTests {
 
     @Test("bad parameters are typed errors",
           arguments: ["normal-abc", "normal-", "normal--1", "normal-0", "orthogonal-nan", "identity-inf", "pytorch-default-1",
-                      "uniform-1-2"])
+                      "uniform-1-2", "normal-tanh", "uniform-tanh", "identity-tanh", "pytorch-default-tanh"])
     func badSuffixesAreRejected(name: String) {
         do throws(EngineError) {
             _ = try Initializer(name: name)
