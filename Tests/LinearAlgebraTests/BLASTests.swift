@@ -122,6 +122,21 @@ struct BLASTests {
         #expect(["skylakex", "cooperlake", "sapphirerapids"].contains(core), "kernel \(core)")
     }
 
+    /// The loader's own choice, in a fresh process where OpenBLAS is not loaded yet and the
+    /// variable is unset (this shell or CI may set OPENBLAS_CORETYPE for the parent process).
+    @Test("with OPENBLAS_CORETYPE unset, the loader sets SkylakeX on an AVX-512 CPU")
+    func loaderChoosesSkylakeXWhenUnset() async {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let hasAVX512 = cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f") }
+        guard hasAVX512 else { return }
+        await #expect(processExitsWith: .success) {
+            unsetenv("OPENBLAS_CORETYPE")
+            let core = BLASBackend.openBLASCore.lowercased()
+            let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
+            exit(core == "skylakex" && env == "SkylakeX" ? 0 : 1)
+        }
+    }
+
     @Test("Double GEMM: OpenBLAS == reference == Double oracle (all transposes, sub-blocks, alpha/beta)", arguments: GEMMCase.all)
     func doubleGEMM(_ c: GEMMCase) {
         Self.check(c, Double.self, relative: 1e-14)
