@@ -122,17 +122,23 @@ public enum PortableMath {
             m /= 2
             e += 1
         }
-        // log(m) = 2 atanh(f), f = (m - 1) / (m + 1), |f| <= 0.1716
-        let f = (m - 1) / (m + 1)
+        // log(m) = 2 atanh(f), f = (m - 1) / (m + 1), |f| <= 0.1716. Written as
+        // u - (u f - 2 (f^3/3 + f^5/5 + ...)) with u = m - 1 exact (2f = u - u f), so the largest
+        // term carries no rounding error, and e ln2 split into an exact high part and a low part
+        // (fdlibm's constants): within ~1.2 ulp of the true value (the plain `2 * sum + e * ln2`
+        // form was off by up to 4 ulp, e.g. at x = 1.5424357272729712).
+        let u = m - 1
+        let f = u / (m + 1)
         let f2 = f * f
-        var term = f
-        var sum = 0.0
-        var k = 1.0
-        for _ in 0..<14 {
-            sum += term / k
+        var term = f * f2
+        var tail = 0.0
+        var k = 3.0
+        for _ in 0..<13 {
+            tail += term / k
             term *= f2
             k += 2
         }
-        return 2 * sum + e * 0.6931471805599453
+        let logm = u - (u * f - 2 * tail)
+        return e * 6.93147180369123816490e-01 + (logm + e * 1.90821492927058770002e-10)
     }
 }

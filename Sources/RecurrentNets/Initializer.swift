@@ -50,6 +50,12 @@ public enum Initializer: Sendable, Equatable, CustomStringConvertible {
             base = scheme
             let suffix = String(lowered.dropFirst(scheme.count + 1))
             if suffix == "tanh" {
+                // A gain: meaningless as a std, bound or scale (normal-tanh would draw N(0, (5/3)^2)).
+                guard ["xavier-uniform", "xavier-normal", "kaiming-uniform", "kaiming-normal", "orthogonal"].contains(scheme)
+                else {
+                    throw .invalidValue(
+                        field: "init", value: name, expected: "'\(scheme)-<positive number>' ('-tanh' is a gain: xavier, kaiming, orthogonal)")
+                }
                 parameter = Initializer.tanhGain
             } else if let v = Double(suffix), v.isFinite, v > 0 {
                 parameter = v

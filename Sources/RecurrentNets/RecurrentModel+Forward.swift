@@ -2,7 +2,8 @@ import LinearAlgebra
 import RealModule
 
 extension RecurrentModel {
-    /// Runs the stack over `batch` from `initialState` (zeros when nil), keeping caches for BPTT.
+    /// Runs the stack over `batch` from `initialState` (when nil: the learned `h0`/`c0` if the
+    /// initial state is learnable, zeros otherwise), keeping caches for BPTT.
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public func forward(
@@ -13,13 +14,24 @@ extension RecurrentModel {
             throw .shapeMismatch(
                 what: "inputs", expected: "(T*B) x \(c.inputSize)", found: "\(batch.inputs.rows)x\(batch.features)")
         }
-        let start = initialState ?? .zeros(
-            layers: c.layers, batch: batch.batchSize, hidden: c.hiddenSize, withCell: hasCellState)
+        let start = initialState ?? defaultInitialState(batchSize: batch.batchSize)
         try validate(state: start, batch: batch.batchSize, what: "initial state")
         var unused = SeededGenerator(seed: 0)
         return forwardUnchecked(
             inputs: batch.inputs, steps: batch.steps, batchSize: batch.batchSize, lengths: batch.lengths,
             initialState: start, generator: &unused)
+    }
+
+    /// The state a pass starts from when the caller gives none: the learned `h0`/`c0` broadcast
+    /// over the batch for a learnable initial state (so the loss depends on the parameters whose
+    /// gradient is reported), zeros otherwise.
+    func defaultInitialState(batchSize: Int) -> RecurrentState<Scalar> {
+        let c = configuration
+        guard c.initialState == .learnable else {
+            return .zeros(layers: c.layers, batch: batchSize, hidden: c.hiddenSize, withCell: hasCellState)
+        }
+        var unused = SeededGenerator(seed: 0)  // the learnable policy draws nothing
+        return initialState(batchSize: batchSize, generator: &unused)
     }
 
     func validate(state: RecurrentState<Scalar>, batch: Int, what: String) throws(EngineError) {

@@ -7,7 +7,8 @@ extension RecurrentModel {
     ///   - truncation: nil or `k >= T` for full BPTT; otherwise windows of `k` steps: the state is
     ///     carried across windows without gradient, so memory is `O(k)` and no gradient crosses a
     ///     window boundary. The gradients of all windows are summed.
-    ///   - initialState: the state to start from (the model's policy with zeros when nil).
+    ///   - initialState: the state to start from; when nil, the learned `h0`/`c0` for a learnable
+    ///     initial state, zeros otherwise.
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public func gradients(
@@ -24,7 +25,11 @@ extension RecurrentModel {
         let T = batch.steps
         let B = batch.batchSize
         let k = min(truncation ?? T, T)
-        var state = initialState ?? .zeros(layers: c.layers, batch: B, hidden: c.hiddenSize, withCell: hasCellState)
+        guard batch.features == c.inputSize else {
+            throw .shapeMismatch(
+                what: "inputs", expected: "(T*B) x \(c.inputSize)", found: "\(batch.inputs.rows)x\(batch.features)")
+        }
+        var state = initialState ?? defaultInitialState(batchSize: B)
         try validate(state: state, batch: B, what: "initial state")
         var total = parameters.zeros()
         var totalLoss = 0.0

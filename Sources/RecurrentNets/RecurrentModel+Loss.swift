@@ -20,6 +20,10 @@ extension RecurrentModel {
         let B = lengths.count
         let H = c.hiddenSize
         let placement = c.headPlacement
+        guard outputs.rows == window.count * B, outputs.columns == H else {
+            throw .shapeMismatch(
+                what: "outputs", expected: "\(window.count * B)x\(H)", found: "\(outputs.rows)x\(outputs.columns)")
+        }
         // Positions the loss reads.
         var positions: [(t: Int, b: Int)] = []
         var totalPositions = 0
