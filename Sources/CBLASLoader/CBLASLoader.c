@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <strings.h>
 
 enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
 
@@ -30,9 +31,16 @@ static corename_fn p_corename;
 
 static void load(void) {
 #if defined(__x86_64__)
+    // On an AVX-512 CPU use an AVX-512 kernel unless one is already chosen: Debian's OpenBLAS
+    // 0.3.21 may otherwise run a slower one (an inherited OPENBLAS_CORETYPE=Haswell measured 2-4x
+    // slower than SkylakeX here). RNNLAB_KEEP_OPENBLAS_CORETYPE=1 keeps any user setting.
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && getenv("OPENBLAS_CORETYPE") == NULL) {
-        setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
+    if (__builtin_cpu_supports("avx512f") && getenv("RNNLAB_KEEP_OPENBLAS_CORETYPE") == NULL) {
+        const char *current = getenv("OPENBLAS_CORETYPE");
+        int avx512_core = current != NULL && (strcasecmp(current, "SkylakeX") == 0 ||
+                                              strcasecmp(current, "Cooperlake") == 0 ||
+                                              strcasecmp(current, "SapphireRapids") == 0);
+        if (!avx512_core) setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
     }
 #endif
     const char *names[] = {"libopenblas.so.0", "libopenblas.so",

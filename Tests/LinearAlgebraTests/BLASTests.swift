@@ -105,35 +105,40 @@ struct BLASTests {
         #expect(BLASBackend.openBLASCore != "unavailable")
     }
 
-    @Test("OpenBLAS uses a SkylakeX-class kernel on AVX-512 CPUs unless the user chose one")
-    func openBLASKernel() throws {
+    static var hasAVX512: Bool {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let hasAVX512 = cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f") }
+        return cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f") }
+    }
+
+    @Test("OpenBLAS runs an AVX-512 kernel on AVX-512 CPUs, even under an inherited OPENBLAS_CORETYPE=Haswell")
+    func openBLASKernel() throws {
+        guard Self.hasAVX512, ProcessInfo.processInfo.environment["RNNLAB_KEEP_OPENBLAS_CORETYPE"] == nil else { return }
         let core = BLASBackend.openBLASCore.lowercased()
-        // Read after loading: either the user's value, or the loader's "SkylakeX", or unset.
-        let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { $0.lowercased() }
-        if let chosen, chosen != "skylakex" {
-            // The user picked a kernel; the loader must leave it alone.
-            #expect(core == chosen, "OPENBLAS_CORETYPE=\(chosen) but OpenBLAS runs \(core)")
-            return
-        }
-        guard hasAVX512 else { return }  // no AVX-512: nothing to assert about the kernel class
-        #expect(chosen == "skylakex", "the loader did not set OPENBLAS_CORETYPE on an AVX-512 CPU")
         #expect(["skylakex", "cooperlake", "sapphirerapids"].contains(core), "kernel \(core)")
     }
 
-    /// The loader's own choice, in a fresh process where OpenBLAS is not loaded yet and the
-    /// variable is unset (this shell or CI may set OPENBLAS_CORETYPE for the parent process).
-    @Test("with OPENBLAS_CORETYPE unset, the loader sets SkylakeX on an AVX-512 CPU")
-    func loaderChoosesSkylakeXWhenUnset() async {
-        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let hasAVX512 = cpuinfo.split(separator: "\n").contains { $0.hasPrefix("flags") && $0.split(separator: " ").contains("avx512f") }
-        guard hasAVX512 else { return }
+    /// The loader's choice in fresh processes where OpenBLAS is not loaded yet.
+    @Test("the loader picks SkylakeX when the variable is unset or names a slower kernel")
+    func loaderChoosesSkylakeX() async {
+        guard Self.hasAVX512 else { return }
         await #expect(processExitsWith: .success) {
             unsetenv("OPENBLAS_CORETYPE")
-            let core = BLASBackend.openBLASCore.lowercased()
-            let env = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"]
-            exit(core == "skylakex" && env == "SkylakeX" ? 0 : 1)
+            unsetenv("RNNLAB_KEEP_OPENBLAS_CORETYPE")
+            exit(BLASBackend.openBLASCore.lowercased() == "skylakex" ? 0 : 1)
+        }
+        await #expect(processExitsWith: .success) {
+            setenv("OPENBLAS_CORETYPE", "Haswell", 1)
+            unsetenv("RNNLAB_KEEP_OPENBLAS_CORETYPE")
+            exit(BLASBackend.openBLASCore.lowercased() == "skylakex" ? 0 : 1)
+        }
+    }
+
+    @Test("RNNLAB_KEEP_OPENBLAS_CORETYPE=1 keeps the user's kernel")
+    func userCanKeepTheirKernel() async {
+        await #expect(processExitsWith: .success) {
+            setenv("OPENBLAS_CORETYPE", "Haswell", 1)
+            setenv("RNNLAB_KEEP_OPENBLAS_CORETYPE", "1", 1)
+            exit(BLASBackend.openBLASCore.lowercased() == "haswell" ? 0 : 1)
         }
     }
 

@@ -3,9 +3,11 @@
 
 #include <stdbool.h>
 
-/// Loads OpenBLAS once (thread-safe). Before loading, when the CPU has AVX-512 and the user has
-/// not set OPENBLAS_CORETYPE, sets it to "SkylakeX": Debian's OpenBLAS 0.3.21 otherwise picks
-/// its slowest kernel on these CPUs. Returns true when the library and its symbols were found.
+/// Loads OpenBLAS once (thread-safe). Before loading, when the CPU has AVX-512 and
+/// OPENBLAS_CORETYPE does not already name an AVX-512 kernel, sets it to "SkylakeX": Debian's
+/// OpenBLAS 0.3.21 otherwise may run a much slower kernel on these CPUs
+/// (RNNLAB_KEEP_OPENBLAS_CORETYPE=1 keeps the variable as it is). Returns true when the library
+/// and its symbols were found.
 bool gl_blas_load(void);
 
 /// The kernel name OpenBLAS reports (e.g. "SkylakeX"), or "unavailable".
