@@ -222,12 +222,24 @@ cat >"$SPEC_A" <<'EOF'
  "model": {"cell": "rnn", "nonlinearity": "tanh", "input": 1, "hidden": 10},
  "grid": {"init": ["orthogonal", "normal-0.01"], "seq_len": [5, 10, 20], "seed": {"count": 4}}}
 EOF
-cat >"$SPEC_B" <<'EOF'
-{"version": 1, "name": "slurm-long", "study": "gradient-flow",
- "model": {"cell": "rnn", "nonlinearity": "tanh", "input": 1, "hidden": 10},
- "grid": {"init": ["orthogonal", "normal-0.01"], "seq_len": [SEQ_LENS], "seed": {"count": 4}}}
+# Spec B's runs must be slow enough (~0.7 s each, ~4 s per task) to cancel a task mid-run, whatever
+# the build (debug or release): time one run of length 20000 and scale the lengths.
+spec_b() {
+    cat >"$2" <<EOF
+{"version": 1, "name": "$1", "study": "gradient-flow",
+ "model": {"cell": "rnn", "nonlinearity": "tanh", "input": 1, "hidden": 20},
+ "grid": {"init": [$4], "seq_len": [$3], "seed": {"count": $5}}}
 EOF
-sed -i "s/SEQ_LENS/${SLURM_TEST_SEQ_LENS:-20000, 30000, 40000}/" "$SPEC_B"
+}
+spec_b slurm-probe "$WORK/probe.json" 20000 '"orthogonal"' 1
+t0=$(date +%s.%N)
+"$BIN" run "$WORK/probe.json" --out "$WORK/probe" --no-plot --jobs 1 2>"$WORK/probe.log" || die "probe run failed: $(tail -n 3 "$WORK/probe.log")"
+probe=$(awk -v s="$t0" -v n="$(date +%s.%N)" 'BEGIN { printf "%.2f", n - s }')
+SEQ_LENS=${SLURM_TEST_SEQ_LENS:-$(awk -v t="$probe" 'BEGIN {
+    if (t < 0.01) t = 0.01; L = int(20000 * 0.7 / t); if (L > 100000) L = 100000; if (L < 300) L = 300
+    printf "%d, %d, %d", L * 2 / 3, L * 5 / 6, L }')}
+spec_b slurm-long "$SPEC_B" "$SEQ_LENS" '"orthogonal", "normal-0.01"' 4
+note "spec B: seq_len [$SEQ_LENS] (one run of length 20000 took ${probe}s)"
 N_A=$("$BIN" expand "$SPEC_A" | tail -n 1 | cut -d' ' -f1)
 N_B=$("$BIN" expand "$SPEC_B" | tail -n 1 | cut -d' ' -f1)
 

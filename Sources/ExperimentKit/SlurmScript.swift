@@ -75,9 +75,10 @@ public struct SlurmPlan: Sendable, Equatable {
     public var time: String?
 
     /// Lays out `runCount` runs of the spec `specName` at `specPath`; relative paths are taken from
-    /// `currentDirectory`.
+    /// `currentDirectory` (default: the process's).
     public init(specName: String, runCount: Int, specPath: String, options: Options,
-                currentDirectory: String = FileManager.default.currentDirectoryPath) throws(PlanError) {
+                currentDirectory: String? = nil) throws(PlanError) {
+        let currentDirectory = currentDirectory ?? FileManager.default.currentDirectoryPath
         guard runCount >= 1 else { throw PlanError(message: "the spec has no runs") }
         if let n = options.arraySize, n < 1 { throw PlanError(message: "--array-size must be >= 1") }
         guard options.maxArraySize >= 1 else { throw PlanError(message: "--max-array-size must be >= 1") }
@@ -102,7 +103,7 @@ public struct SlurmPlan: Sendable, Equatable {
         for path in [self.specPath, outDirectory, binary, scriptDirectory] where path.contains(where: { $0.isNewline }) {
             throw PlanError(message: "paths must not contain line breaks: '\(path)'")
         }
-        if logDirectory.contains("\"") || logDirectory.contains("\\") {
+        if scriptDirectory.contains("\"") || scriptDirectory.contains("\\") {
             throw PlanError(message: "the script folder '\(scriptDirectory)' must not contain '\"' or '\\' (it appears in #SBATCH --output)")
         }
         shardCount = min(runCount, options.arraySize ?? runCount)
