@@ -187,7 +187,7 @@ submit() {
     output=$("$BIN" slurm "$1" --array-size 4 --cpus 1 --time 00:05:00 --out "$2" --submit 2>"$WORK/slurm-cli.err") \
         || { fail "experiments slurm --submit: $(cat "$WORK/slurm-cli.err")"; return 1; }
     echo "$output" | sed 's/^/    /'
-    ARRAY_IDS=$(echo "$output" | sed -n 's/^submitted array job \([0-9][0-9]*\).*/\1/p' | tr '\n' ' ')
+    ARRAY_IDS=$(echo "$output" | sed -n 's/^submitted array job \([0-9][0-9]*\).*/\1/p' | paste -sd " " -)
     GATHER_ID=$(echo "$output" | sed -n 's/^submitted gather job \([0-9][0-9]*\).*/\1/p')
     [ -n "$ARRAY_IDS" ] && [ -n "$GATHER_ID" ] || { fail "no job ids in: $output"; return 1; }
 }
