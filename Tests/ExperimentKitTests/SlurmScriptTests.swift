@@ -15,7 +15,7 @@ import Testing
     @Test func oneArrayJobWithOneTaskPerShard() throws {
         let p = try plan(arraySize: 4)
         #expect(p.shardCount == 4)
-        #expect(p.chunks == [SlurmPlan.Chunk(number: 1, offset: 0, count: 4)])
+        #expect(p.chunks.map { [$0.number, $0.offset, $0.count] } == [[1, 0, 4]])
         #expect(p.specPath == "/home/lab/specs/grad.json")
         #expect(p.outDirectory == "/home/lab/results/grad")
         #expect(p.binary == "/home/lab/bin/experiments")
