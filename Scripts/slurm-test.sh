@@ -6,6 +6,7 @@
 # Needs root (it installs slurmctld/slurmd/slurm-client/munge with apt-get when missing and runs the
 # daemons in the background, without systemd; see the field notes on single-node Slurm).
 #   (a) a 24-run gradient-flow grid as a 4-task job array + gather job == a local `experiments run`;
+#   (c) 8 shards with MaxArraySize=5 (from `scontrol show config`): 2 array jobs with offsets == local;
 #   (b) one task of a slower grid is cancelled mid-run: gather fails listing missing keys; the same
 #       `experiments slurm --submit` again finishes it; the gather == a local run, no key missing or twice.
 # Prints PASS/FAIL lines; exits 1 on failure. When Slurm cannot start, prints SKIP and exits 0 only
@@ -148,6 +149,7 @@ SlurmdParameters=config_overrides
 DependencyParameters=kill_invalid_depend
 SchedulerParameters=batch_sched_delay=0
 MailProg=/bin/true
+MaxArraySize=5
 NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEMORY State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
@@ -181,10 +183,10 @@ wait_jobs() {
 }
 # job_field ID FIELD: a field of `scontrol show job` (JobState, ExitCode).
 job_field() { scontrol -o show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
-# submit SPEC OUT: `experiments slurm --submit`; sets ARRAY_IDS and GATHER_ID.
+# submit SPEC OUT [ARRAY_SIZE]: `experiments slurm --submit`; sets ARRAY_IDS and GATHER_ID.
 submit() {
     local output
-    output=$("$BIN" slurm "$1" --array-size 4 --cpus 1 --time 00:05:00 --out "$2" --submit 2>"$WORK/slurm-cli.err") \
+    output=$("$BIN" slurm "$1" --array-size "${3:-4}" --cpus 1 --time 00:05:00 --out "$2" --submit 2>"$WORK/slurm-cli.err") \
         || { fail "experiments slurm --submit: $(cat "$WORK/slurm-cli.err")"; return 1; }
     echo "$output" | sed 's/^/    /'
     ARRAY_IDS=$(echo "$output" | sed -n 's/^submitted array job \([0-9][0-9]*\).*/\1/p' | paste -sd " " -)
@@ -319,6 +321,27 @@ if submit "$SPEC_B" "$OUT_B"; then
         same_tables "$WORK/local-b" "$OUT_B" "(b)"
         keys_once "$OUT_B" "$N_B" "(b)"
     fi
+fi
+
+# --- (c) more shards than MaxArraySize (5 in slurm.conf, read from scontrol): chunks with offsets ---
+OUT_C="$DATA/out c"
+t0=$(date +%s)
+if submit "$SPEC_A" "$OUT_C" 8; then
+    # shellcheck disable=SC2086
+    set -- $ARRAY_IDS
+    chunks=$#
+    wait_jobs "$@" "$GATHER_ID"
+    state=$(job_field "$GATHER_ID" JobState); code=$(job_field "$GATHER_ID" ExitCode)
+    dependency=$(grep -h "^#SBATCH --array=" "$OUT_C"/slurm/array-*-of-2.sbatch | paste -sd ' ' -)
+    summaries=$(find "$OUT_C/shards" -name 'shard-*-of-8.json' 2>/dev/null | wc -l)
+    if [ "$chunks" = 2 ] && [ "$dependency" = "#SBATCH --array=0-4 #SBATCH --array=0-2" ] && [ "$summaries" = 8 ] \
+        && [ "$state" = COMPLETED ] && [ "$code" = 0:0 ]; then
+        pass "(c) 8 shards, MaxArraySize 5: array jobs $ARRAY_IDS (tasks 0-4, 0-2 = shards 1-5, 6-8), 8 shard summaries, gather $GATHER_ID after both COMPLETED in $(( $(date +%s) - t0 ))s"
+    else
+        fail "(c) chunks=$chunks arrays='$dependency' summaries=$summaries gather $GATHER_ID $state exit $code"
+    fi
+    same_tables "$WORK/local-a" "$OUT_C" "(c)"
+    keys_once "$OUT_C" "$N_A" "(c)"
 fi
 
 if [ "$FAILURES" = 0 ]; then
