@@ -168,15 +168,14 @@ done
 pass "single-node Slurm up ($HOST, $CPUS CPUs, $(sinfo -V 2>/dev/null))"
 
 # --- helpers -------------------------------------------------------------------------------------
-# wait_jobs ID...: until none of the jobs is pending or running.
+# wait_jobs ID...: until none of the jobs is pending or running; fails the test after TIMEOUT seconds.
 wait_jobs() {
     local ids deadline
     ids=$(IFS=,; echo "$*")
     deadline=$(( $(date +%s) + TIMEOUT ))
     while [ -n "$(squeue -h -j "$ids" -t PD,R,CG,CF,S -o %i 2>/dev/null)" ]; do
         if [ "$(date +%s)" -ge "$deadline" ]; then
-            fail "jobs $ids still queued after ${TIMEOUT}s: $(squeue -h -j "$ids" -o '%i %T %r' | tr '\n' ';')"
-            return 1
+            die "jobs $ids still queued after ${TIMEOUT}s: $(squeue -h -j "$ids" -o '%i %T %r' | tr '\n' ';') (SLURM_TEST_TIMEOUT)"
         fi
         sleep 0.2
     done
