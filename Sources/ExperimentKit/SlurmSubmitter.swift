@@ -156,7 +156,6 @@ extension ExperimentCommands {
         }
         do {
             try FileManager.default.createDirectory(atPath: plan.logDirectory, withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: plan.outDirectory, withIntermediateDirectories: true)
             for chunk in plan.chunks { try write(plan.arrayScript(chunk), to: plan.arrayScriptPath(chunk)) }
             try write(plan.gatherScript, to: plan.gatherScriptPath)
         } catch {
