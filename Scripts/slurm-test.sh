@@ -85,6 +85,11 @@ stop_cluster() {
             [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
             sleep 0.2
         done
+        # Let the jobs' slurmstepd processes exit (their sockets are in the spool) before slurmd goes.
+        for _ in $(seq 50); do
+            [ -z "$(find "$CLUSTER/spool" -type s 2>/dev/null)" ] && break
+            sleep 0.1
+        done
     fi
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
     for pid in "${PIDS[@]}"; do
