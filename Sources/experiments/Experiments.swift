@@ -9,7 +9,7 @@ struct Experiments: AsyncParsableCommand {
         commandName: "experiments",
         abstract: "Run RNN gradient experiments described by JSON specs.",
         discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs or incomplete gather, 2 spec or usage error, 130 interrupted.",
-        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self])
+        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self, Slurm.self])
 }
 
 /// Exits with `status` (no output when it is success).
@@ -74,4 +74,29 @@ struct Check: ParsableCommand {
 struct Schema: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of the spec format.")
     func run() throws { try finish(ExperimentCommands.schema()) }
+}
+
+struct Slurm: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write (and with --submit, submit) a Slurm job array running the grid, plus a gather job.",
+        discussion: "Each array task runs one shard: '<binary> run SPEC --out DIR --shard i/n --no-plot --jobs J'. Grids with more shards than MaxArraySize are split into several array jobs. The gather job depends on all of them (afterany) and exits 1 listing missing keys when a shard did not finish: resubmit (finished runs are skipped).")
+    @Argument(help: "The spec file.") var spec: String
+    @Option(help: "Number of array tasks (shards), at most the number of runs (default: one per run).") var arraySize: Int?
+    @Option(help: "Slurm's MaxArraySize (default: from 'scontrol show config', else 1001).") var maxArraySize: Int?
+    @Option(help: "Slurm partition.") var partition: String?
+    @Option(help: "Time limit per task (sbatch --time).") var time: String?
+    @Option(help: "CPUs per array task.") var cpus: Int = 1
+    @Option(help: "Runs in flight per task (default: --cpus).") var jobsPerTask: Int?
+    @Option(help: "Results folder (default: results/<spec name>).") var out: String?
+    @Option(help: "The experiments executable the jobs run (default: this one).") var binary: String?
+    @Flag(help: "Submit with sbatch and print the job ids.") var submit = false
+    @Option(help: "Where to write the scripts and logs/ (default: <out>/slurm).") var scriptDir: String?
+
+    func run() throws {
+        let plan = SlurmPlan.Options(
+            binary: binary ?? SlurmSubmitter.currentExecutable(), arraySize: arraySize, partition: partition, time: time,
+            cpus: cpus, jobsPerTask: jobsPerTask, out: out, scriptDirectory: scriptDir)
+        try finish(ExperimentCommands.slurm(
+            specPath: spec, options: .init(plan: plan, maxArraySize: maxArraySize, submit: submit)))
+    }
 }
