@@ -30,7 +30,7 @@ public struct EngineExecutor: StudyExecutor {
         }
         return RunOutcome(
             status: status, metrics: output.metrics,
-            series: output.series.map { SeriesPoint(series: $0.series, step: $0.step, value: $0.value) })
+            series: output.series)
     }
 
     private func study(_ c: RunConfiguration) throws -> StudyOutput {

@@ -1,3 +1,5 @@
+public import Studies
+
 /// How a run ended. `diverged` is a legitimate result (e.g. of clipping studies), not a crash.
 public enum RunStatus: Sendable, Equatable {
     case ok
@@ -16,18 +18,8 @@ public enum RunStatus: Sendable, Equatable {
     }
 }
 
-/// One point of a run's time series (e.g. the gradient norm at time step `step`).
-public struct SeriesPoint: Sendable, Equatable {
-    public var series: String
-    public var step: Int
-    public var value: Double
-
-    public init(series: String, step: Int, value: Double) {
-        self.series = series
-        self.step = step
-        self.value = value
-    }
-}
+/// One point of a run's time series (e.g. the gradient norm at time step `step`): the studies' own type.
+public typealias SeriesPoint = StudyPoint
 
 /// What an executor returns for one run: its status, scalar metrics in a fixed order
 /// (they become runs.csv columns) and time series (rows of series.csv).

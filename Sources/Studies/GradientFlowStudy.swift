@@ -37,11 +37,8 @@ public struct GradientFlowStudy: Sendable {
     }
 
     func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
-        let config = try model.configuration(headOutputs: nil, placement: .lastStep)
-        var weightStream = RunStreams(seed: seed).weights
-        let net = RecurrentModel<S>(
-            configuration: config, inputWeights: model.inputInit, recurrentWeights: model.recurrentInit,
-            generator: &weightStream)
+        let net: RecurrentModel<S> = try model.makeModel(headOutputs: nil, placement: .lastStep, seed: seed)
+        let config = net.configuration
         var data = RunStreams(seed: seed).data
         let T = sequenceLength
         let B = batchSize

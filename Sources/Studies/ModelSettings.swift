@@ -36,6 +36,16 @@ public struct ModelSettings: Sendable, Equatable {
         self.dtype = dtype
     }
 
+    /// A model with the given head, its weights drawn from the run's weight stream.
+    public func makeModel<S: NetScalar>(
+        headOutputs: Int?, placement: HeadPlacement, seed: Int, as _: S.Type = S.self
+    ) throws(EngineError) -> RecurrentModel<S> {
+        var stream = RunStreams(seed: seed).weights
+        return RecurrentModel<S>(
+            configuration: try configuration(headOutputs: headOutputs, placement: placement),
+            inputWeights: inputInit, recurrentWeights: recurrentInit, generator: &stream)
+    }
+
     /// The engine configuration with the given head.
     public func configuration(headOutputs: Int?, placement: HeadPlacement) throws(EngineError) -> ModelConfiguration {
         try ModelConfiguration(

@@ -30,14 +30,11 @@ public struct PropagationStudy: Sendable {
     }
 
     func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
-        let config = try model.configuration(headOutputs: nil, placement: .everyStep)
-        guard config.cell == .rnn else {
-            throw .invalidValue(field: "cell", value: config.cell.rawValue, expected: "rnn for a propagation study")
+        guard model.cell == .rnn else {
+            throw .invalidValue(field: "cell", value: model.cell.rawValue, expected: "rnn for a propagation study")
         }
-        var weightStream = RunStreams(seed: seed).weights
-        let net = RecurrentModel<S>(
-            configuration: config, inputWeights: model.inputInit, recurrentWeights: model.recurrentInit,
-            generator: &weightStream)
+        let net: RecurrentModel<S> = try model.makeModel(headOutputs: nil, placement: .everyStep, seed: seed)
+        let config = net.configuration
         let H = config.hiddenSize
         guard let w = net.parameters["weight_hh_l0"] else { return StudyOutput() }
         var data = RunStreams(seed: seed).data

@@ -36,11 +36,8 @@ public struct TrainStudy: Sendable {
         let objective = Trainer<S>.objective(for: splits.train)
         var settings = model
         settings.inputSize = splits.train.inputFeatures
-        let config = try settings.configuration(headOutputs: objective.outputs, placement: objective.placement)
-        var weights = RunStreams(seed: seed).weights
-        var net = RecurrentModel<S>(
-            configuration: config, inputWeights: model.inputInit, recurrentWeights: model.recurrentInit,
-            generator: &weights)
+        var net: RecurrentModel<S> = try settings.makeModel(
+            headOutputs: objective.outputs, placement: objective.placement, seed: seed)
         var stream = RunStreams(seed: seed).training
         let log = try Trainer<S>(settings: training).train(
             &net, on: splits.train, validation: splits.validation, generator: &stream)
