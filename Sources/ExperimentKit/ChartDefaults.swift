@@ -6,7 +6,7 @@ extension ChartSpec {
     ///   string axis, log y; and the `grad_h_distance` series (||dL/dh_t|| against T - t) by the
     ///   first string axis at the largest value of the first numeric axis, log y.
     /// - propagation: the `norm` series against step by the first string axis, log y.
-    /// - train: `train_loss` and `test_accuracy` series against epoch by the first string axis.
+    /// - train: `train_loss` and `val_accuracy` series against epoch by the first string axis.
     /// - states: a heatmap of the `state` series, one panel per value of the first string axis.
     /// - otherwise: every metric against the first numeric axis by the first string axis.
     ///
@@ -41,8 +41,8 @@ extension ChartSpec {
         } else if kind.contains("train") {
             charts.append(ChartSpec(name: "train_loss", title: "Training loss", source: .series, x: "step", y: "train_loss",
                                     series: byAxis, logY: true, xLabel: "epoch", yLabel: "train loss"))
-            charts.append(ChartSpec(name: "test_accuracy", title: "Test accuracy", source: .series, x: "step",
-                                    y: "test_accuracy", series: byAxis, xLabel: "epoch", yLabel: "test accuracy"))
+            charts.append(ChartSpec(name: "val_accuracy", title: "Validation accuracy", source: .series, x: "step",
+                                    y: "val_accuracy", series: byAxis, xLabel: "epoch", yLabel: "validation accuracy"))
         } else if kind.contains("state") {
             charts.append(ChartSpec(name: "states", title: "Hidden state over time", kind: .heatmap, source: .series,
                                     x: "step", y: "state", facet: byAxis, aggregate: .median, band: ChartSpec.Band.none,

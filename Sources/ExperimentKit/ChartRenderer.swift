@@ -32,6 +32,26 @@ public enum ChartRenderer {
         return ChartSpec.defaults(study: data.studyKind, axes: data.axes, metrics: data.metrics)
     }
 
+    /// The charts a results folder holds for its spec (no rendering): names and titles from the
+    /// spec (or the defaults), with the `.svg`/`.png` files that exist.
+    public static func existingOutputs(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError) -> [ChartOutput] {
+        let data: ReportData
+        do {
+            data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
+        } catch {
+            throw .results(error)
+        }
+        let files = FileManager.default
+        return try charts(for: data).map { chart in
+            let svg = chart.name + ".svg"
+            let png = chart.name + ".png"
+            return ChartOutput(
+                name: chart.name, title: chart.displayTitle, dataFile: chart.name + ".dat", scriptFile: chart.name + ".gp",
+                svgFile: files.fileExists(atPath: ReportData.path(resultsDirectory, svg)) ? svg : nil,
+                pngFile: files.fileExists(atPath: ReportData.path(resultsDirectory, png)) ? png : nil)
+        }
+    }
+
     /// Writes the files of every chart; runs `gnuplot` when given, else throws `gnuplotNotFound` at the end.
     static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
         let data: ReportData

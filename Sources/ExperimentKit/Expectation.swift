@@ -277,7 +277,7 @@ public struct Expectation: Sendable, Equatable {
         case let .ratio(other, c):
             return "\(aggregate.rawValue) / \(aggregate.rawValue)[\(other.summary)] \(comparisonText(c))"
         case let .beats(other, lower, fraction):
-            return "\(lower ? "lower" : "higher") than [\(other.summary)] in >= \(Expectation.format(fraction)) of seeds"
+            return "\(lower ? "lower" : "higher") than [\(other.summary)] in \(fraction >= 1 ? "every seed" : "at least \(Expectation.format(fraction * 100))% of seeds")"
         }
     }
 

@@ -124,14 +124,21 @@ public enum ExpectationChecker {
 
         case let .trend(increasing, over, tolerance):
             let axis = data.axis(over) ?? PlotAxis(name: over, values: [])
-            let points = axis.ordered(runs.compactMap { $0.cells[over] })
+            var points = axis.ordered(runs.compactMap { $0.cells[over] })
+            // A numeric axis is followed in increasing order, whatever the order of the spec.
+            let numbers = points.compactMap(Double.init)
+            if numbers.count == points.count {
+                points = zip(points, numbers).sorted { $0.1 < $1.1 }.map(\.0)
+            }
             var series: [(String, Double)] = []
             var missing: [String] = []
             for point in points {
                 let members = runs.filter { $0.cells[over] == point }
                 if let v = aggregated(members.map(value), e.aggregate).0 { series.append((point, v)) } else { missing.append(point) }
             }
-            let observed = series.map { "\(over)=\($0.0): \(Expectation.format($0.1))" }.joined(separator: ", ")
+            let shown = series.count > 6 ? Array(series.prefix(3)) + [("...", Double.nan)] + Array(series.suffix(2)) : series
+            let observed = shown.map { $0.0 == "..." ? "..." : "\(over)=\($0.0): \(Expectation.format($0.1))" }
+                .joined(separator: ", ")
             let gaps = missing.isEmpty ? "" : "no values at \(over)=" + missing.joined(separator: ", ")
             guard series.count >= 2 else {
                 return result(observed.isEmpty ? "no values" : observed, false, notes("needs values at 2 or more points of \(over)", gaps))

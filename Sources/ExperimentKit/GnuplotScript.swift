@@ -116,7 +116,7 @@ struct GnuplotScript {
         let named = chart.series != nil || chart.aggregate == .none
         var key = multi ? "set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced"
             : "set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced"
-        if let series = chart.series { key += " title " + GnuplotScript.quote(series) }
+        if let series = chart.series { key += " title " + GnuplotScript.quote(series) + " noenhanced" }
         body += named ? key + "\n" : "unset key\n"
         var plots = ""
         if multi {
@@ -211,11 +211,18 @@ struct GnuplotScript {
                 .map { GnuplotScript.quote($1) + " \($0)" }.joined(separator: ", ")
             plots += "set ytics (" + tics + ")\n"
             plots += "set yrange [-0.5:\(GnuplotScript.number(Double(panel.rows.count) - 0.5))]\n"
+            var half = 0.5
             if let first = panel.steps.first, let last = panel.steps.last {
-                let half = panel.steps.count > 1 ? (last - first) / Double(panel.steps.count - 1) / 2 : 0.5
+                half = panel.steps.count > 1 ? (last - first) / Double(panel.steps.count - 1) / 2 : 0.5
                 plots += "set xrange [\(GnuplotScript.number(first - half)):\(GnuplotScript.number(last + half))]\n"
             }
-            plots += "plot datafile index \(index) using 1:2:3 with image notitle\n"
+            if panel.rows.count > 1 {
+                plots += "plot datafile index \(index) using 1:2:3 with image notitle\n"
+            } else {
+                // `with image` needs two rows; draw a single row as filled cells.
+                plots += "plot datafile index \(index) using 1:2:(\(GnuplotScript.number(half))):(0.5):3 "
+                    + "with boxxyerror fillstyle solid 1.0 noborder lc palette notitle\n"
+            }
         }
         if multi { plots += "unset multiplot\n" }
         self.script = GnuplotScript.wrap(chart: chart, dataFile: dataFile, size: GnuplotScript.canvas(facets: max(1, panels.count)),

@@ -40,24 +40,14 @@ public enum PostRunHooks {
         }
         console.out(ExpectationChecker.table(results))
         do {
+            let charts = try ChartRenderer.existingOutputs(resultsDirectory: resultsDirectory, spec: document, specFile: spec.file)
             _ = try ReportWriter.write(
-                resultsDirectory: resultsDirectory, spec: document, specFile: spec.file,
-                charts: existingCharts(in: resultsDirectory), expectations: results)
+                resultsDirectory: resultsDirectory, spec: document, specFile: spec.file, charts: charts,
+                expectations: results)
         } catch {
             console.err("\(error)\n")
             return .failure
         }
         return results.allSatisfy(\.passed) ? .success : .failure
-    }
-
-    /// The charts whose script is in the folder, with their rendered files when present.
-    static func existingCharts(in directory: String) -> [ChartOutput] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return files.filter { $0.hasSuffix(".gp") }.sorted().map { script in
-            let name = String(script.dropLast(3))
-            let svg = files.contains(name + ".svg") ? name + ".svg" : nil
-            let png = files.contains(name + ".png") ? name + ".png" : nil
-            return ChartOutput(name: name, title: name, dataFile: name + ".dat", scriptFile: script, svgFile: svg, pngFile: png)
-        }
     }
 }

@@ -83,6 +83,6 @@ import Testing
         #expect(Set(charts.map(\.name)).count == charts.count)
         let states = ChartSpec.defaults(study: "states", axes: axes, metrics: [])
         #expect(states.first?.kind == .heatmap)
-        #expect(ChartSpec.defaults(study: "train", axes: axes, metrics: []).map(\.y) == ["train_loss", "test_accuracy"])
+        #expect(ChartSpec.defaults(study: "train", axes: axes, metrics: []).map(\.y) == ["train_loss", "val_accuracy"])
     }
 }

@@ -14,7 +14,7 @@ set ylabel '||g|| after clipping (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'max_norm'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'max_norm' noenhanced
 set multiplot layout 2,2 title 'Global gradient norm AFTER clipping (the step the optimiser takes), mean per epoch' noenhanced font ',15'
 set title 'clip=norm' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
@@ -48,7 +48,7 @@ set ylabel '||g|| after clipping (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'max_norm'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'max_norm' noenhanced
 set multiplot layout 2,2 title 'Global gradient norm AFTER clipping (the step the optimiser takes), mean per epoch' noenhanced font ',15'
 set title 'clip=norm' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \

@@ -14,8 +14,8 @@ set ylabel '||g|| before clipping (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'max_norm'
-set multiplot layout 2,2 title 'Global gradient norm BEFORE clipping, mean per epoch (median, min-max over 5 seeds; key max_norm matters for clip=norm only)' noenhanced font ',15'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'max_norm' noenhanced
+set multiplot layout 2,2 title 'Gradient norm before clipping, mean per epoch (median, min-max over 5 seeds)' noenhanced font ',15'
 set title 'clip=norm' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -48,8 +48,8 @@ set ylabel '||g|| before clipping (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'max_norm'
-set multiplot layout 2,2 title 'Global gradient norm BEFORE clipping, mean per epoch (median, min-max over 5 seeds; key max_norm matters for clip=norm only)' noenhanced font ',15'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'max_norm' noenhanced
+set multiplot layout 2,2 title 'Gradient norm before clipping, mean per epoch (median, min-max over 5 seeds)' noenhanced font ',15'
 set title 'clip=norm' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \

@@ -13,7 +13,7 @@ set xlabel 'time step t' noenhanced
 set ylabel 'input bit x_t' noenhanced
 set xrange [0.88:5.12]
 set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced
-set multiplot layout 2,2 title 'Input bits x_t of the first test sequence of each seed (a line chart: a one-row heatmap renders blank)' noenhanced font ',15'
+set multiplot layout 2,2 title 'Input bits x_t of the first test sequence of each seed' noenhanced font ',15'
 set title 'seed=0' noenhanced
 plot datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'input.f0' noenhanced
 set title 'seed=1' noenhanced
@@ -38,7 +38,7 @@ set xlabel 'time step t' noenhanced
 set ylabel 'input bit x_t' noenhanced
 set xrange [0.88:5.12]
 set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced
-set multiplot layout 2,2 title 'Input bits x_t of the first test sequence of each seed (a line chart: a one-row heatmap renders blank)' noenhanced font ',15'
+set multiplot layout 2,2 title 'Input bits x_t of the first test sequence of each seed' noenhanced font ',15'
 set title 'seed=0' noenhanced
 plot datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'input.f0' noenhanced
 set title 'seed=1' noenhanced

@@ -14,7 +14,7 @@ set ylabel 'norm ratio' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [-1.5:51.5]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'init'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'init' noenhanced
 set multiplot layout 1,2 title '||(W_hh^T)^k v|| / ||v|| (median, min-max over 10 seeds)' noenhanced font ',15'
 set title 'derivative=none' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
@@ -53,7 +53,7 @@ set ylabel 'norm ratio' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [-1.5:51.5]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'init'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'init' noenhanced
 set multiplot layout 1,2 title '||(W_hh^T)^k v|| / ||v|| (median, min-max over 10 seeds)' noenhanced font ',15'
 set title 'derivative=none' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \

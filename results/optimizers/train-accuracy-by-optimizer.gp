@@ -12,7 +12,7 @@ set tics nomirror out
 set xlabel 'epoch' noenhanced
 set ylabel 'train accuracy' noenhanced
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'optimizer'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'optimizer' noenhanced
 set multiplot layout 2,2 title 'Training accuracy per epoch by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
 set title 'lr=0.001' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
@@ -58,7 +58,7 @@ set tics nomirror out
 set xlabel 'epoch' noenhanced
 set ylabel 'train accuracy' noenhanced
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'optimizer'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'optimizer' noenhanced
 set multiplot layout 2,2 title 'Training accuracy per epoch by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
 set title 'lr=0.001' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \

@@ -14,8 +14,8 @@ set ylabel 'train cross-entropy (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'optimizer'
-set multiplot layout 2,2 title 'Binary sum (T=5), RNN hidden 8: training loss per epoch by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'optimizer' noenhanced
+set multiplot layout 2,2 title 'Binary sum: training loss per epoch by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
 set title 'lr=0.001' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -62,8 +62,8 @@ set ylabel 'train cross-entropy (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'optimizer'
-set multiplot layout 2,2 title 'Binary sum (T=5), RNN hidden 8: training loss per epoch by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
+set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'optimizer' noenhanced
+set multiplot layout 2,2 title 'Binary sum: training loss per epoch by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
 set title 'lr=0.001' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
