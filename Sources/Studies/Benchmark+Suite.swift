@@ -29,6 +29,8 @@ extension Benchmark {
         /// Steps per second (updates per second for the binary epoch; runs per second for the grid).
         public var perSecond: Double
         public var gflops: Double?
+        /// Median thread CPU time (ms), when measured.
+        public var cpuMilliseconds: Double?
     }
 
     /// Options of a suite run.
@@ -43,6 +45,8 @@ extension Benchmark {
         public var gridSpec = "experiments/gradient-vs-length.json"
         /// Same-run peer figures (key -> ms); recorded figures are used for missing keys.
         public var peer: [String: Double] = [:]
+        /// Call ``retainFreedMemory()`` first (glibc malloc tuning; see there).
+        public var retainMemory = false
         public init() {}
     }
 
@@ -51,10 +55,18 @@ extension Benchmark {
         "\(c.batch == 1 ? "tiny" : "big")-\(c.cell.rawValue)-\(c.dtype.rawValue)"
     }
 
+    /// Keeps freed large blocks in the heap instead of returning them to the kernel, so the
+    /// big per-call matrices do not page-fault and get zeroed by the kernel on every call
+    /// (glibc's default gives blocks above its mmap threshold back at once). Process-wide.
+    public static func retainFreedMemory() {
+        BLASBackend.retainFreedMemory()
+    }
+
     /// Runs the suite, printing one line per case as it finishes and a table at the end.
     public static func runSuite(_ options: SuiteOptions, print emit: (String) -> Void) throws -> [Row] {
         var rows: [Row] = []
-        emit("OpenBLAS: \(BLASBackend.openBLASAvailable ? BLASBackend.openBLASCore : "unavailable"); threads for big cases: \(options.threads)")
+        if options.retainMemory { retainFreedMemory() }
+        emit("OpenBLAS: \(BLASBackend.openBLASAvailable ? BLASBackend.openBLASCore : "unavailable"); threads for big cases: \(options.threads); malloc retains freed memory: \(options.retainMemory)")
         for c in standardCases(quick: options.quick) {
             let big = c.batch > 1
             guard options.groups.contains(big ? "big" : "tiny") else { continue }
@@ -62,7 +74,7 @@ extension Benchmark {
             let m = try measure(c)
             BLASBackend.setOpenBLASThreads(1)
             let row = Row(key: key(c), label: c.label, milliseconds: m.medianMilliseconds,
-                          perSecond: m.stepsPerSecond, gflops: m.gflops)
+                          perSecond: m.stepsPerSecond, gflops: m.gflops, cpuMilliseconds: m.cpuMilliseconds)
             rows.append(row)
             emit(line(row, options.peer))
         }
@@ -97,15 +109,16 @@ extension Benchmark {
 
     /// A Markdown table: ms, per second, GFLOP/s, the PyTorch figure and the speed-up.
     public static func table(_ rows: [Row], _ peer: [String: Double]) -> String {
-        var out = "| case | ms | per s | GFLOP/s | PyTorch ms | speed-up vs PyTorch |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
+        var out = "| case | ms | CPU ms | per s | GFLOP/s | PyTorch ms | speed-up vs PyTorch |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for r in rows {
             let p = peerFigure(r.key, peer)
             out += "| \(r.label) | " + String(format: "%.3f", r.milliseconds) + " | "
+                + (r.cpuMilliseconds.map { String(format: "%.3f", $0) } ?? "-") + " | "
                 + String(format: "%.1f", r.perSecond) + " | " + (r.gflops.map { String(format: "%.2f", $0) } ?? "-") + " | "
                 + (p.map { String(format: "%.3f (%@)", $0.ms, $0.source) } ?? "-") + " | "
                 + (p.map { String(format: "%.2fx", $0.ms / r.milliseconds) } ?? "-") + " |\n"
         }
-        out += "speed-up = PyTorch ms / this engine's ms (> 1: faster than PyTorch). 'recorded': the baseline figure from /work/shared/baselines, not measured in this run.\n"
+        out += "ms: median wall time per step (per epoch, per grid); CPU ms: median CPU time of the benchmark thread. speed-up = PyTorch ms / this engine's wall ms (> 1: faster than PyTorch). 'recorded': the baseline figure from /work/shared/baselines, not measured in this run.\n"
         return out
     }
 

@@ -88,6 +88,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Same-run PyTorch figures: lines 'key ms' (keys as in the recorded table).") var peer: String?
     @Option(help: "Measure truncated-BPTT memory over this many steps instead of timing.") var memorySteps: Int?
     @Option(help: "Truncation window for --memory-steps.") var truncation = 50
+    @Flag(inversion: .prefixedNo, help: "Tune glibc malloc to keep freed large blocks (no page faults and kernel zeroing per call; default on).") var retainMemory = true
 
     func run() throws {
         if let steps = memorySteps {
@@ -98,6 +99,7 @@ struct Bench: ParsableCommand {
         var options = Benchmark.SuiteOptions()
         options.quick = quick
         options.threads = threads
+        options.retainMemory = retainMemory
         if let cases { options.groups = Set(cases.split(separator: ",").map(String.init)) }
         options.executable = Bundle.main.executablePath
         options.gridSpec = gridSpec
