@@ -62,7 +62,11 @@ python3 "$work/torch_gradient_flow.py" --part binary --threads 2 | tee "$work/bi
 
 # key ms lines for `experiments bench --peer`.
 awk '
-    /^\[throughput\] (big|tiny) / && / float32 | float64 / {
+    /^\[throughput\] (big|tiny) / && /mkldnn disabled/ {
+        for (i = 1; i <= NF; i++) if ($i == "median") print "big-lstm-float32-mkldnn-off", $(i + 1)
+        next
+    }
+    /^\[throughput\] (big|tiny) / && / in=/ {
         size = $2; cell = tolower($3); dtype = $4
         for (i = 1; i <= NF; i++) if ($i == "median") ms = $(i + 1)
         if (size == "tiny" && dtype != "float32") next
