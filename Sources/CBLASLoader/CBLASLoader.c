@@ -5,6 +5,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
 
@@ -112,4 +115,12 @@ int gl_dgesvd(int m, int n, double *a, double *s) {
     p_dgesvd("N", "N", &m, &n, a, &m, s, &dummy, &one, &dummy, &one, work, &lwork, &info);
     free(work);
     return info;
+}
+
+int gl_malloc_retain_freed(void) {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_THRESHOLD, 1 << 30) == 1 && mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
+#else
+    return 0;
+#endif
 }

@@ -15,6 +15,12 @@ public enum BLASBackend: String, Sendable, CaseIterable {
 
     /// Sets how many threads OpenBLAS may use for one product (default 1).
     public static func setOpenBLASThreads(_ n: Int) { gl_blas_set_threads(Int32(n)) }
+
+    /// Tunes glibc malloc to keep freed large blocks (the engine's per-call matrices) for reuse
+    /// instead of unmapping them, which otherwise costs page faults and kernel zeroing on every
+    /// big allocation. Process-wide; returns whether it was applied (false off glibc).
+    @discardableResult
+    public static func retainFreedMemory() -> Bool { gl_malloc_retain_freed() == 1 }
 }
 
 /// Matrix products: `C = alpha * op(A) * op(B) + beta * C` on row-major matrices.

@@ -13,10 +13,16 @@ where Self.RawSignificand: FixedWidthInteger {
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// `tanh` in place over `count` elements by ``FastMath`` (vectorised; within a few ulp of libm).
+    static func fastTanh(_ p: UnsafeMutablePointer<Self>, count: Int)
+    /// `1 / (1 + e^-x)` in place over `count` elements by ``FastMath``.
+    static func fastSigmoid(_ p: UnsafeMutablePointer<Self>, count: Int)
 }
 
 extension Float: NetScalar {
     public static var dtypeName: String { "float32" }
+    @inlinable public static func fastTanh(_ p: UnsafeMutablePointer<Float>, count: Int) { FastMath.tanh(p, count: count) }
+    @inlinable public static func fastSigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) { FastMath.sigmoid(p, count: count) }
     public static func blasGEMM(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -30,6 +36,8 @@ extension Float: NetScalar {
 
 extension Double: NetScalar {
     public static var dtypeName: String { "float64" }
+    @inlinable public static func fastTanh(_ p: UnsafeMutablePointer<Double>, count: Int) { FastMath.tanh(p, count: count) }
+    @inlinable public static func fastSigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) { FastMath.sigmoid(p, count: count) }
     public static func blasGEMM(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,

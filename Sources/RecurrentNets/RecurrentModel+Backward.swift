@@ -79,6 +79,7 @@ extension RecurrentModel {
         let wih = parameters.values[index("weight_ih_l\(k)")]
         let isLN = cfg.cell == .layerNormRNN
         let isGRU = cfg.cell == .gru
+        let cell = cfg.cell
         let relu = cfg.nonlinearity == .relu && cfg.cell == .rnn
         let lnW = isLN ? parameters.values[index("ln_weight_l\(k)")] : Matrix<Scalar>(rows: 0, columns: 0)
         var dLnW = [Scalar](repeating: 0, count: isLN ? H : 0)
@@ -91,114 +92,139 @@ extension RecurrentModel {
         var dhTotal = Matrix<Scalar>(rows: B, columns: H)
         var norms = [Double](repeating: 0, count: T)
         var daBuffer = [Scalar](repeating: 0, count: H)
+        let h0 = pass.initialState.h[k]
+        let c0 = pass.initialState.c?[k] ?? Matrix<Scalar>(rows: B, columns: H)
 
-        for t in stride(from: T - 1, through: 0, by: -1) {
-            // dL/dh_t = gradient from above at step t + gradient from step t+1.
-            for b in 0..<B {
-                for j in 0..<H {
-                    let above = t < lengths[b] ? dOut[t * B + b, j] : 0
-                    dhTotal.storage[b * H + j] = above + dh.storage[b * H + j]
-                }
-            }
-            norms[t] = VectorNorm.l2(dhTotal.storage)
-            for b in 0..<B where t < lengths[b] {
-                let row = t * B + b
-                let gBase = row * GH
-                let sBase = row * H
-                switch cfg.cell {
-                case .rnn:
-                    for j in 0..<H {
-                        let v = cache.gates.storage[gBase + j]
-                        let d = relu ? (v > 0 ? Scalar(1) : 0) : 1 - v * v
-                        dPreX.storage[gBase + j] = dhTotal.storage[b * H + j] * d
-                    }
-                case .layerNormRNN:
-                    let inv = cache.extra2.storage[row]
-                    var meanD: Scalar = 0
-                    var meanDX: Scalar = 0
-                    for j in 0..<H {
-                        let g = dhTotal.storage[b * H + j]
-                        let xh = cache.extra.storage[sBase + j]
-                        dLnW[j] += g * xh
-                        dLnB[j] += g
-                        let dxh = g * lnW.storage[j]
-                        daBuffer[j] = dxh
-                        meanD += dxh
-                        meanDX += dxh * xh
-                    }
-                    meanD /= Scalar(H)
-                    meanDX /= Scalar(H)
-                    for j in 0..<H {
-                        let xh = cache.extra.storage[sBase + j]
-                        let da = inv * (daBuffer[j] - meanD - xh * meanDX)
-                        let a = cache.gates.storage[gBase + j]
-                        dPreX.storage[gBase + j] = da * (1 - a * a)
-                    }
-                case .lstm:
-                    for j in 0..<H {
-                        let i = cache.gates.storage[gBase + j]
-                        let f = cache.gates.storage[gBase + H + j]
-                        let g = cache.gates.storage[gBase + 2 * H + j]
-                        let o = cache.gates.storage[gBase + 3 * H + j]
-                        let tc = cache.extra2.storage[sBase + j]
-                        let cPrev = t == 0
-                            ? (pass.initialState.c?[k].storage[b * H + j] ?? 0)
-                            : cache.extra.storage[(row - B) * H + j]
-                        let dht = dhTotal.storage[b * H + j]
-                        let dct = dc.storage[b * H + j] + dht * o * (1 - tc * tc)
-                        dPreX.storage[gBase + j] = dct * g * i * (1 - i)
-                        dPreX.storage[gBase + H + j] = dct * cPrev * f * (1 - f)
-                        dPreX.storage[gBase + 2 * H + j] = dct * i * (1 - g * g)
-                        dPreX.storage[gBase + 3 * H + j] = dht * tc * o * (1 - o)
-                        dc.storage[b * H + j] = dct * f
-                    }
-                case .gru:
-                    for j in 0..<H {
-                        let r = cache.gates.storage[gBase + j]
-                        let z = cache.gates.storage[gBase + H + j]
-                        let n = cache.gates.storage[gBase + 2 * H + j]
-                        let hn = cache.extra.storage[sBase + j]
-                        let hPrev = t == 0
-                            ? pass.initialState.h[k].storage[b * H + j]
-                            : cache.states.storage[(row - B) * H + j]
-                        let dht = dhTotal.storage[b * H + j]
-                        let dpn = dht * (1 - z) * (1 - n * n)
-                        let dpz = dht * (hPrev - n) * z * (1 - z)
-                        let dpr = dpn * hn * r * (1 - r)
-                        dPreX.storage[gBase + j] = dpr
-                        dPreX.storage[gBase + H + j] = dpz
-                        dPreX.storage[gBase + 2 * H + j] = dpn
-                        dPreH.storage[gBase + j] = dpr
-                        dPreH.storage[gBase + H + j] = dpz
-                        dPreH.storage[gBase + 2 * H + j] = dpn * r
+        // Every buffer is opened once per layer; the step loop indexes unsafe buffers.
+        dPreX.storage.withUnsafeMutableBufferPointer { dX in
+        dPreH.storage.withUnsafeMutableBufferPointer { dHp in
+        dh.storage.withUnsafeMutableBufferPointer { dhP in
+        dc.storage.withUnsafeMutableBufferPointer { dcP in
+        dhTotal.storage.withUnsafeMutableBufferPointer { tot in
+        daBuffer.withUnsafeMutableBufferPointer { da in
+        dLnW.withUnsafeMutableBufferPointer { dlw in
+        dLnB.withUnsafeMutableBufferPointer { dlb in
+        dOut.storage.withUnsafeBufferPointer { up in
+        cache.gates.storage.withUnsafeBufferPointer { gs in
+        cache.states.storage.withUnsafeBufferPointer { st in
+        cache.extra.storage.withUnsafeBufferPointer { ex in
+        cache.extra2.storage.withUnsafeBufferPointer { ex2 in
+        h0.storage.withUnsafeBufferPointer { h0p in
+        c0.storage.withUnsafeBufferPointer { c0p in
+        lnW.storage.withUnsafeBufferPointer { lw in
+        whh.storage.withUnsafeBufferPointer { wp in
+            for t in stride(from: T - 1, through: 0, by: -1) {
+                // dL/dh_t = gradient from above at step t + gradient from step t+1.
+                for b in 0..<B {
+                    let o = b * H
+                    if t < lengths[b] {
+                        let u = (t * B + b) * H
+                        for j in 0..<H { tot[o + j] = up[u + j] + dhP[o + j] }
+                    } else {
+                        for j in 0..<H { tot[o + j] = 0 + dhP[o + j] }
                     }
                 }
-            }
-            // dL/dh_{t-1} = dPre_t W_hh (+ direct paths); padded sequences pass dh_t through unchanged.
-            let source = isGRU ? dPreH : dPreX
-            source.storage.withUnsafeBufferPointer { sp in
-                whh.storage.withUnsafeBufferPointer { wp in
-                    dh.storage.withUnsafeMutableBufferPointer { dp in
-                        BLAS.gemm(
-                            transposeA: false, transposeB: false, m: B, n: H, k: GH, alpha: 1,
-                            a: sp.baseAddress.map { $0 + t * B * GH }, lda: GH, b: wp.baseAddress, ldb: H, beta: 0,
-                            c: dp.baseAddress, ldc: H)
-                    }
-                }
-            }
-            for b in 0..<B {
-                if t < lengths[b] {
-                    if isGRU {
-                        let gBase = (t * B + b) * GH
+                norms[t] = VectorNorm.l2(UnsafeBufferPointer(tot))
+                for b in 0..<B where t < lengths[b] {
+                    let row = t * B + b
+                    let gBase = row * GH
+                    let sBase = row * H
+                    let o = b * H
+                    switch cell {
+                    case .rnn:
+                        if relu {
+                            for j in 0..<H {
+                                let v = gs[gBase + j]
+                                dX[gBase + j] = tot[o + j] * (v > 0 ? Scalar(1) : 0)
+                            }
+                        } else {
+                            for j in 0..<H {
+                                let v = gs[gBase + j]
+                                dX[gBase + j] = tot[o + j] * (1 - v * v)
+                            }
+                        }
+                    case .layerNormRNN:
+                        let inv = ex2[row]
+                        var meanD: Scalar = 0
+                        var meanDX: Scalar = 0
                         for j in 0..<H {
-                            dh.storage[b * H + j] += dhTotal.storage[b * H + j] * cache.gates.storage[gBase + H + j]
+                            let g = tot[o + j]
+                            let xh = ex[sBase + j]
+                            dlw[j] += g * xh
+                            dlb[j] += g
+                            let dxh = g * lw[j]
+                            da[j] = dxh
+                            meanD += dxh
+                            meanDX += dxh * xh
+                        }
+                        meanD /= Scalar(H)
+                        meanDX /= Scalar(H)
+                        for j in 0..<H {
+                            let xh = ex[sBase + j]
+                            let d = inv * (da[j] - meanD - xh * meanDX)
+                            let a = gs[gBase + j]
+                            dX[gBase + j] = d * (1 - a * a)
+                        }
+                    case .lstm:
+                        // c_{t-1}: the initial cell state at t = 0, else the cached c of step t-1.
+                        let prev = t == 0 ? c0p : ex
+                        let pBase = t == 0 ? o : (row - B) * H
+                        for j in 0..<H {
+                            let i = gs[gBase + j]
+                            let f = gs[gBase + H + j]
+                            let g = gs[gBase + 2 * H + j]
+                            let og = gs[gBase + 3 * H + j]
+                            let tc = ex2[sBase + j]
+                            let cPrev = prev[pBase + j]
+                            let dht = tot[o + j]
+                            let dct = dcP[o + j] + dht * og * (1 - tc * tc)
+                            dX[gBase + j] = dct * g * i * (1 - i)
+                            dX[gBase + H + j] = dct * cPrev * f * (1 - f)
+                            dX[gBase + 2 * H + j] = dct * i * (1 - g * g)
+                            dX[gBase + 3 * H + j] = dht * tc * og * (1 - og)
+                            dcP[o + j] = dct * f
+                        }
+                    case .gru:
+                        let prev = t == 0 ? h0p : st
+                        let pBase = t == 0 ? o : (row - B) * H
+                        for j in 0..<H {
+                            let r = gs[gBase + j]
+                            let z = gs[gBase + H + j]
+                            let n = gs[gBase + 2 * H + j]
+                            let hn = ex[sBase + j]
+                            let hPrev = prev[pBase + j]
+                            let dht = tot[o + j]
+                            let dpn = dht * (1 - z) * (1 - n * n)
+                            let dpz = dht * (hPrev - n) * z * (1 - z)
+                            let dpr = dpn * hn * r * (1 - r)
+                            dX[gBase + j] = dpr
+                            dX[gBase + H + j] = dpz
+                            dX[gBase + 2 * H + j] = dpn
+                            dHp[gBase + j] = dpr
+                            dHp[gBase + H + j] = dpz
+                            dHp[gBase + 2 * H + j] = dpn * r
                         }
                     }
-                } else {
-                    for j in 0..<H { dh.storage[b * H + j] = dhTotal.storage[b * H + j] }
+                }
+                // dL/dh_{t-1} = dPre_t W_hh (+ direct paths); padded sequences pass dh_t through unchanged.
+                let source = isGRU ? dHp : dX
+                BLAS.gemm(
+                    transposeA: false, transposeB: false, m: B, n: H, k: GH, alpha: 1,
+                    a: UnsafePointer(source.baseAddress).map { $0 + t * B * GH }, lda: GH, b: wp.baseAddress, ldb: H,
+                    beta: 0, c: dhP.baseAddress, ldc: H)
+                for b in 0..<B {
+                    let o = b * H
+                    if t < lengths[b] {
+                        if isGRU {
+                            let zBase = (t * B + b) * GH + H
+                            for j in 0..<H { dhP[o + j] += tot[o + j] * gs[zBase + j] }
+                        }
+                    } else {
+                        for j in 0..<H { dhP[o + j] = tot[o + j] }
+                    }
                 }
             }
-        }
+        }}}}}}}}}}}}}}}}}
 
         // Parameter gradients as one GEMM each over all steps.
         let nameIH = "weight_ih_l\(k)", nameHH = "weight_hh_l\(k)"
@@ -206,17 +232,37 @@ extension RecurrentModel {
         BLAS.gemm(dPreX, transposeA: true, cache.input, into: &dWih)
         // h_{t-1} for every step: h_0 then the states of steps 0..<T-1.
         var hPrev = Matrix<Scalar>(rows: TB, columns: H)
-        for i in 0..<(B * H) { hPrev.storage[i] = pass.initialState.h[k].storage[i] }
-        for i in 0..<((TB - B) * H) { hPrev.storage[B * H + i] = cache.states.storage[i] }
+        hPrev.storage.withUnsafeMutableBufferPointer { hp in
+            h0.storage.withUnsafeBufferPointer { src in
+                for i in 0..<(B * H) { hp[i] = src[i] }
+            }
+            cache.states.storage.withUnsafeBufferPointer { src in
+                for i in 0..<((TB - B) * H) { hp[B * H + i] = src[i] }
+            }
+        }
         var dWhh = Matrix<Scalar>(rows: GH, columns: H)
         BLAS.gemm(isGRU ? dPreH : dPreX, transposeA: true, hPrev, into: &dWhh)
         var dbih = Matrix<Scalar>(rows: 1, columns: GH)
         var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
-        for row in 0..<TB {
-            for j in 0..<GH {
-                dbih.storage[j] += dPreX.storage[row * GH + j]
-                dbhh.storage[j] += isGRU ? dPreH.storage[row * GH + j] : dPreX.storage[row * GH + j]
+        dbih.storage.withUnsafeMutableBufferPointer { bi in
+            dPreX.storage.withUnsafeBufferPointer { src in
+                for row in 0..<TB {
+                    let base = row * GH
+                    for j in 0..<GH { bi[j] += src[base + j] }
+                }
             }
+        }
+        if isGRU {
+            dbhh.storage.withUnsafeMutableBufferPointer { bh in
+                dPreH.storage.withUnsafeBufferPointer { src in
+                    for row in 0..<TB {
+                        let base = row * GH
+                        for j in 0..<GH { bh[j] += src[base + j] }
+                    }
+                }
+            }
+        } else {
+            dbhh = dbih
         }
         var dInput = Matrix<Scalar>(rows: TB, columns: wih.columns)
         BLAS.gemm(dPreX, wih, into: &dInput)

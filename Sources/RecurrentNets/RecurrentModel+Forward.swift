@@ -121,121 +121,155 @@ extension RecurrentModel {
         var extra2 = Matrix<Scalar>(rows: cfg.cell == .lstm ? TB : (isLN ? TB : 0), columns: cfg.cell == .lstm ? H : 1)
         var h = h0
         var cState = c0 ?? Matrix<Scalar>(rows: B, columns: H)
-        var gh = Matrix<Scalar>(rows: B, columns: GH)  // h_{t-1} W_hh^T + b_hh
-        let relu = cfg.nonlinearity == .relu && cfg.cell == .rnn
-        let eps = Scalar(1e-5)
+        // h_{t-1} W_hh^T + b_hh, reused by every step (allocated once per layer).
+        var gh = Matrix<Scalar>(rows: B, columns: GH)
+        let kernel = StepKernel(
+            cell: cfg.cell, relu: cfg.nonlinearity == .relu && cfg.cell == .rnn, H: H, GH: GH)
 
+        // Every buffer is opened once per layer; the step loop indexes unsafe buffers (no bounds
+        // checks in release builds, no closures per step).
         pre.storage.withUnsafeMutableBufferPointer { preP in
-            gates.storage.withUnsafeMutableBufferPointer { gP in
-                states.storage.withUnsafeMutableBufferPointer { sP in
-                    extra.storage.withUnsafeMutableBufferPointer { eP in
-                        extra2.storage.withUnsafeMutableBufferPointer { e2P in
-                            bih.storage.withUnsafeBufferPointer { bi in
-                                bhh.storage.withUnsafeBufferPointer { bh in
-                                    for t in 0..<T {
-                                        h.storage.withUnsafeBufferPointer { hp in
-                                            whh.storage.withUnsafeBufferPointer { wp in
-                                                gh.storage.withUnsafeMutableBufferPointer { ghp in
-                                                    BLAS.gemm(
-                                                        transposeA: false, transposeB: true, m: B, n: GH, k: H, alpha: 1,
-                                                        a: hp.baseAddress, lda: H, b: wp.baseAddress, ldb: H, beta: 0,
-                                                        c: ghp.baseAddress, ldc: GH)
-                                                }
-                                            }
-                                        }
-                                        for b in 0..<B {
-                                            let row = t * B + b
-                                            guard t < lengths[b] else { continue }
-                                            let p = preP.baseAddress! + row * GH
-                                            let g = gP.baseAddress! + row * GH
-                                            let s = sP.baseAddress! + row * H
-                                            for j in 0..<GH { p[j] += bi[j] }
-                                            gh.storage.withUnsafeMutableBufferPointer { ghp in
-                                                let q = ghp.baseAddress! + b * GH
-                                                for j in 0..<GH { q[j] += bh[j] }
-                                                switch cfg.cell {
-                                                case .rnn:
-                                                    for j in 0..<H {
-                                                        let z = p[j] + q[j]
-                                                        let v = relu ? (z > 0 ? z : 0) : Scalar.tanh(z)
-                                                        g[j] = v
-                                                        s[j] = v
-                                                    }
-                                                case .layerNormRNN:
-                                                    var mean: Scalar = 0
-                                                    for j in 0..<H {
-                                                        let v = Scalar.tanh(p[j] + q[j])
-                                                        g[j] = v
-                                                        mean += v
-                                                    }
-                                                    mean /= Scalar(H)
-                                                    var variance: Scalar = 0
-                                                    for j in 0..<H { variance += (g[j] - mean) * (g[j] - mean) }
-                                                    variance /= Scalar(H)
-                                                    let inv = 1 / (variance + eps).squareRoot()
-                                                    e2P[row] = inv
-                                                    let xh = eP.baseAddress! + row * H
-                                                    for j in 0..<H {
-                                                        xh[j] = (g[j] - mean) * inv
-                                                        s[j] = lnW.storage[j] * xh[j] + lnB.storage[j]
-                                                    }
-                                                case .lstm:
-                                                    let cs = eP.baseAddress! + row * H
-                                                    let tc = e2P.baseAddress! + row * H
-                                                    cState.storage.withUnsafeMutableBufferPointer { cp in
-                                                        let cb = cp.baseAddress! + b * H
-                                                        for j in 0..<H {
-                                                            let i = Self.sigmoid(p[j] + q[j])
-                                                            let f = Self.sigmoid(p[H + j] + q[H + j])
-                                                            let gg = Scalar.tanh(p[2 * H + j] + q[2 * H + j])
-                                                            let o = Self.sigmoid(p[3 * H + j] + q[3 * H + j])
-                                                            g[j] = i
-                                                            g[H + j] = f
-                                                            g[2 * H + j] = gg
-                                                            g[3 * H + j] = o
-                                                            let cn = f * cb[j] + i * gg
-                                                            cb[j] = cn
-                                                            cs[j] = cn
-                                                            let tcn = Scalar.tanh(cn)
-                                                            tc[j] = tcn
-                                                            s[j] = o * tcn
-                                                        }
-                                                    }
-                                                case .gru:
-                                                    let hn = eP.baseAddress! + row * H
-                                                    h.storage.withUnsafeBufferPointer { hp in
-                                                        let hprev = hp.baseAddress! + b * H
-                                                        for j in 0..<H {
-                                                            let r = Self.sigmoid(p[j] + q[j])
-                                                            let z = Self.sigmoid(p[H + j] + q[H + j])
-                                                            hn[j] = q[2 * H + j]
-                                                            let n = Scalar.tanh(p[2 * H + j] + r * q[2 * H + j])
-                                                            g[j] = r
-                                                            g[H + j] = z
-                                                            g[2 * H + j] = n
-                                                            s[j] = (1 - z) * n + z * hprev[j]
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                        // Carry the state: valid sequences take h_t, padded ones keep h_{t-1}.
-                                        h.storage.withUnsafeMutableBufferPointer { hp in
-                                            for b in 0..<B where t < lengths[b] {
-                                                let s = sP.baseAddress! + (t * B + b) * H
-                                                for j in 0..<H { hp[b * H + j] = s[j] }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        gates.storage.withUnsafeMutableBufferPointer { gP in
+        states.storage.withUnsafeMutableBufferPointer { sP in
+        extra.storage.withUnsafeMutableBufferPointer { eP in
+        extra2.storage.withUnsafeMutableBufferPointer { e2P in
+        h.storage.withUnsafeMutableBufferPointer { hP in
+        cState.storage.withUnsafeMutableBufferPointer { cP in
+        gh.storage.withUnsafeMutableBufferPointer { ghP in
+        bih.storage.withUnsafeBufferPointer { bi in
+        bhh.storage.withUnsafeBufferPointer { bh in
+        whh.storage.withUnsafeBufferPointer { wp in
+        lnW.storage.withUnsafeBufferPointer { lw in
+        lnB.storage.withUnsafeBufferPointer { lb in
+            for t in 0..<T {
+                BLAS.gemm(
+                    transposeA: false, transposeB: true, m: B, n: GH, k: H, alpha: 1,
+                    a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: H, beta: 0,
+                    c: ghP.baseAddress, ldc: GH)
+                for b in 0..<B where t < lengths[b] {
+                    let row = t * B + b
+                    let p = row * GH
+                    let q = b * GH
+                    for j in 0..<GH { preP[p + j] += bi[j] }
+                    for j in 0..<GH { ghP[q + j] += bh[j] }
+                    switch kernel.cell {
+                    case .rnn:
+                        kernel.rnn(preP, p, ghP, q, gP, sP, row * H)
+                    case .layerNormRNN:
+                        kernel.layerNorm(preP, p, ghP, q, gP, sP, eP, e2P, row, lw, lb)
+                    case .lstm:
+                        kernel.lstm(preP, p, ghP, q, gP, sP, eP, e2P, row * H, cP, b * H)
+                    case .gru:
+                        kernel.gru(preP, p, ghP, q, gP, sP, eP, row * H, hP, b * H)
                     }
                 }
+                // Carry the state: valid sequences take h_t, padded ones keep h_{t-1}.
+                for b in 0..<B where t < lengths[b] {
+                    let s = (t * B + b) * H
+                    for j in 0..<H { hP[b * H + j] = sP[s + j] }
+                }
             }
-        }
+        }}}}}}}}}}}}}
         finalH = h
         if cfg.cell == .lstm { finalC?[k] = cState }
         return ForwardPass<Scalar>.LayerCache(input: input, states: states, gates: gates, extra: extra, extra2: extra2)
+    }
+
+    /// The element-wise math of one step for one sequence, over unsafe buffers and offsets: the
+    /// pre-activations are summed into the gate buffer, then activated in place by the
+    /// vectorised ``FastMath`` kernels.
+    private struct StepKernel {
+        let cell: CellKind
+        let relu: Bool
+        let H: Int
+        let GH: Int
+        typealias Buf = UnsafeMutableBufferPointer<Scalar>
+
+        @inline(__always)
+        func tanh(_ buf: Buf, _ start: Int, _ n: Int) {
+            if let base = buf.baseAddress { Scalar.fastTanh(base + start, count: n) }
+        }
+
+        @inline(__always)
+        func sigmoid(_ buf: Buf, _ start: Int, _ n: Int) {
+            if let base = buf.baseAddress { Scalar.fastSigmoid(base + start, count: n) }
+        }
+
+        @inline(__always)
+        func rnn(_ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ g: Buf, _ s: Buf, _ o: Int) {
+            if relu {
+                for j in 0..<H {
+                    let z = pre[p + j] + gh[q + j]
+                    let v = z > 0 ? z : 0
+                    g[p + j] = v
+                    s[o + j] = v
+                }
+            } else {
+                for j in 0..<H { g[p + j] = pre[p + j] + gh[q + j] }
+                tanh(g, p, H)
+                for j in 0..<H { s[o + j] = g[p + j] }
+            }
+        }
+
+        @inline(__always)
+        func layerNorm(
+            _ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ e2: Buf, _ row: Int,
+            _ lw: UnsafeBufferPointer<Scalar>, _ lb: UnsafeBufferPointer<Scalar>
+        ) {
+            let eps = Scalar(1e-5)
+            for j in 0..<H { g[p + j] = pre[p + j] + gh[q + j] }
+            tanh(g, p, H)
+            var mean: Scalar = 0
+            for j in 0..<H { mean += g[p + j] }
+            mean /= Scalar(H)
+            var variance: Scalar = 0
+            for j in 0..<H { variance += (g[p + j] - mean) * (g[p + j] - mean) }
+            variance /= Scalar(H)
+            let inv = 1 / (variance + eps).squareRoot()
+            e2[row] = inv
+            let o = row * H
+            for j in 0..<H {
+                let xh = (g[p + j] - mean) * inv
+                e[o + j] = xh
+                s[o + j] = lw[j] * xh + lb[j]
+            }
+        }
+
+        @inline(__always)
+        func lstm(
+            _ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ e2: Buf, _ o: Int,
+            _ c: Buf, _ cb: Int
+        ) {
+            for j in 0..<GH { g[p + j] = pre[p + j] + gh[q + j] }
+            sigmoid(g, p, 2 * H)       // i, f
+            tanh(g, p + 2 * H, H)      // g
+            sigmoid(g, p + 3 * H, H)   // o
+            for j in 0..<H {
+                let cn = g[p + H + j] * c[cb + j] + g[p + j] * g[p + 2 * H + j]
+                c[cb + j] = cn
+                e[o + j] = cn
+                e2[o + j] = cn
+            }
+            tanh(e2, o, H)
+            for j in 0..<H { s[o + j] = g[p + 3 * H + j] * e2[o + j] }
+        }
+
+        @inline(__always)
+        func gru(
+            _ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ o: Int, _ hp: Buf, _ hb: Int
+        ) {
+            for j in 0..<(2 * H) { g[p + j] = pre[p + j] + gh[q + j] }
+            sigmoid(g, p, 2 * H)       // r, z
+            for j in 0..<H {
+                let hn = gh[q + 2 * H + j]
+                e[o + j] = hn
+                g[p + 2 * H + j] = pre[p + 2 * H + j] + g[p + j] * hn
+            }
+            tanh(g, p + 2 * H, H)      // n
+            for j in 0..<H {
+                let z = g[p + H + j]
+                s[o + j] = (1 - z) * g[p + 2 * H + j] + z * hp[hb + j]
+            }
+        }
     }
 }

@@ -46,6 +46,8 @@ public enum GradientClipping: Sendable, Equatable, Hashable {
     /// unchanged and ``ClipReport/isFinite`` is false: the caller should mark the run diverged.
     /// (PyTorch would instead multiply by a NaN or zero coefficient.)
     @discardableResult
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func apply<Scalar: NetScalar>(to gradients: inout ParameterSet<Scalar>) -> ClipReport {
         let total = gradients.globalNorm
         guard total.isFinite else {

@@ -61,6 +61,8 @@ public struct Optimizer<Scalar: NetScalar>: Sendable {
     ///   - gradients: gradients with the same names and shapes (already clipped).
     ///   - learningRate: the rate for this step (base rate times any schedule factor).
     /// - Precondition: names and shapes match, and match those of earlier steps.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public mutating func step(
         parameters: inout ParameterSet<Scalar>, gradients: ParameterSet<Scalar>, learningRate: Double
     ) {

@@ -20,6 +20,8 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
     }
 
     /// The engine batch and targets of `indices` of a dataset.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public static func batch(_ data: SequenceDataset, _ indices: [Int]) throws(EngineError) -> (SequenceBatch<Scalar>, Targets<Scalar>) {
         let x: Matrix<Scalar> = data.inputs(batch: indices)
         let batch = try SequenceBatch(inputs: x, steps: data.steps, batchSize: indices.count)
@@ -30,6 +32,8 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
     }
 
     /// Mean loss and accuracy of `model` on a dataset (no dropout, no gradients).
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public static func evaluate(
         _ model: RecurrentModel<Scalar>, on data: SequenceDataset, batchSize: Int = 256
     ) throws(EngineError) -> (loss: Double, accuracy: Double) {
@@ -52,6 +56,8 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
     /// Trains `model` in place on `train`, validating on `validation` after every epoch.
     ///
     /// Randomness (shuffling, dropout, random initial states) comes only from `generator`.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public func train(
         _ model: inout RecurrentModel<Scalar>, on train: SequenceDataset, validation: SequenceDataset?,
         generator: inout SeededGenerator

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExperimentKit
+import Studies
 import Foundation
 
 /// `experiments`: parsing and dispatch only; the work is in `ExperimentCommands`.
@@ -9,7 +10,7 @@ struct Experiments: AsyncParsableCommand {
         commandName: "experiments",
         abstract: "Run RNN gradient experiments described by JSON specs.",
         discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs or incomplete gather, 2 spec or usage error, 130 interrupted.",
-        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self, Slurm.self])
+        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self, Slurm.self, Bench.self])
 }
 
 /// Exits with `status` (no output when it is success).
@@ -98,5 +99,36 @@ struct Slurm: ParsableCommand {
             cpus: cpus, jobsPerTask: jobsPerTask, out: out, scriptDirectory: scriptDir)
         try finish(ExperimentCommands.slurm(
             specPath: spec, options: .init(plan: plan, maxArraySize: maxArraySize, submit: submit)))
+    }
+}
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time the engine against the recorded PyTorch figures (or same-run ones with --peer).",
+        discussion: "Groups: big (B=64 T=100 in=32 H=128, fwd+bwd), tiny (B=1 T=50 in=1 H=10), binary (binary-sum epoch), grid (the tutorial grid as a whole process). --memory-steps T runs one truncated-BPTT gradient and prints the peak RSS.")
+    @Flag(help: "Fewer repeats.") var quick = false
+    @Option(help: "Comma-separated groups: big,tiny,binary,grid (default big,tiny,binary).") var cases: String?
+    @Option(help: "OpenBLAS threads for the big cases only (default 1).") var threads = 1
+    @Option(help: "The grid spec for the grid group.") var gridSpec = "experiments/gradient-vs-length.json"
+    @Option(help: "Same-run PyTorch figures: lines 'key ms' (keys as in the recorded table).") var peer: String?
+    @Option(help: "Measure truncated-BPTT memory over this many steps instead of timing.") var memorySteps: Int?
+    @Option(help: "Truncation window for --memory-steps.") var truncation = 50
+    @Flag(inversion: .prefixedNo, help: "Tune glibc malloc to keep freed large blocks (no page faults and kernel zeroing per call; default on).") var retainMemory = true
+
+    func run() throws {
+        if let steps = memorySteps {
+            let r = try Benchmark.truncatedMemory(steps: steps, truncation: truncation)
+            print(String(format: "truncated BPTT T=%d k=%d: %.1f ms, peak RSS %.1f MiB", steps, truncation, r.milliseconds, r.peakMiB))
+            return
+        }
+        var options = Benchmark.SuiteOptions()
+        options.quick = quick
+        options.threads = threads
+        options.retainMemory = retainMemory
+        if let cases { options.groups = Set(cases.split(separator: ",").map(String.init)) }
+        options.executable = Bundle.main.executablePath
+        options.gridSpec = gridSpec
+        if let peer { options.peer = try Benchmark.readPeerFigures(path: peer) }
+        _ = try Benchmark.runSuite(options) { print($0) }
     }
 }

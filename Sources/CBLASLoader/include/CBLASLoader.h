@@ -28,4 +28,8 @@ int gl_dgeev(int n, double *a, double *wr, double *wi);
 /// Singular values of an m x n matrix (column-major, overwritten), descending. Returns info.
 int gl_dgesvd(int m, int n, double *a, double *s);
 
+/// glibc malloc: keep freed large blocks for reuse instead of unmapping them (no page faults
+/// and kernel zeroing on every big allocation). Process-wide; no effect elsewhere. Returns 1 if applied.
+int gl_malloc_retain_freed(void);
+
 #endif

@@ -1,0 +1,217 @@
+import Foundation
+import LinearAlgebra
+import RecurrentNets
+import SequenceTasks
+import Training
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `experiments bench` suite: engine throughput, the binary-sum epoch through `Trainer`,
+/// the tutorial grid as a whole process, and truncated-BPTT peak memory.
+extension Benchmark {
+    /// The PyTorch figures this project is compared with: medians recorded on this kind of
+    /// machine (PyTorch 2.15, 2 threads; /work/shared/baselines/README.md), in ms per step (per
+    /// epoch for `binary-epoch`, per whole grid for `grid`). Keys are ``Case/key`` values.
+    public static let recordedPeerMilliseconds: [String: Double] = [
+        "big-rnn-float32": 12.4, "big-lstm-float32": 27.2, "big-gru-float32": 35.8,
+        "big-rnn-float64": 20.2, "big-lstm-float64": 79.2, "big-gru-float64": 64.4,
+        "tiny-rnn-float32": 1000 / 577.0, "tiny-lstm-float32": 1000 / 2087.0, "tiny-gru-float32": 1000 / 211.0,
+        "binary-epoch": 31.3, "grid-process": 7380,
+    ]
+
+    /// One printed row.
+    public struct Row: Sendable {
+        public var key: String
+        public var label: String
+        public var milliseconds: Double
+        /// Steps per second (updates per second for the binary epoch; runs per second for the grid).
+        public var perSecond: Double
+        public var gflops: Double?
+        /// Median thread CPU time (ms), when measured.
+        public var cpuMilliseconds: Double?
+    }
+
+    /// Options of a suite run.
+    public struct SuiteOptions: Sendable {
+        public var quick = false
+        /// OpenBLAS threads for the big single-run cases (the engine default stays 1).
+        public var threads = 1
+        /// Which groups to run: big, tiny, binary, grid.
+        public var groups: Set<String> = ["big", "tiny", "binary"]
+        /// Path of the `experiments` executable and the grid spec (for the grid group).
+        public var executable: String?
+        public var gridSpec = "experiments/gradient-vs-length.json"
+        /// Same-run peer figures (key -> ms); recorded figures are used for missing keys.
+        public var peer: [String: Double] = [:]
+        /// Call ``retainFreedMemory()`` first (glibc malloc tuning; see there).
+        public var retainMemory = false
+        public init() {}
+    }
+
+    /// The key of a throughput case (`big-rnn-float32`, `tiny-gru-float32`).
+    public static func key(_ c: Case) -> String {
+        "\(c.batch == 1 ? "tiny" : "big")-\(c.cell.rawValue)-\(c.dtype.rawValue)"
+    }
+
+    /// Keeps freed large blocks in the heap instead of returning them to the kernel, so the
+    /// big per-call matrices do not page-fault and get zeroed by the kernel on every call
+    /// (glibc's default gives blocks above its mmap threshold back at once). Process-wide.
+    public static func retainFreedMemory() {
+        BLASBackend.retainFreedMemory()
+    }
+
+    /// Runs the suite, printing one line per case as it finishes and a table at the end.
+    public static func runSuite(_ options: SuiteOptions, print emit: (String) -> Void) throws -> [Row] {
+        var rows: [Row] = []
+        if options.retainMemory { retainFreedMemory() }
+        emit("OpenBLAS: \(BLASBackend.openBLASAvailable ? BLASBackend.openBLASCore : "unavailable"); threads for big cases: \(options.threads); malloc retains freed memory: \(options.retainMemory)")
+        for c in standardCases(quick: options.quick) {
+            let big = c.batch > 1
+            guard options.groups.contains(big ? "big" : "tiny") else { continue }
+            if big { BLASBackend.setOpenBLASThreads(options.threads) }
+            let m = try measure(c)
+            BLASBackend.setOpenBLASThreads(1)
+            let row = Row(key: key(c), label: c.label, milliseconds: m.medianMilliseconds,
+                          perSecond: m.stepsPerSecond, gflops: m.gflops, cpuMilliseconds: m.cpuMilliseconds)
+            rows.append(row)
+            emit(line(row, options.peer))
+        }
+        if options.groups.contains("binary") {
+            let row = try binarySumEpoch(epochs: options.quick ? 5 : 20)
+            rows.append(row)
+            emit(line(row, options.peer))
+        }
+        if options.groups.contains("grid"), let exe = options.executable {
+            let row = try gridProcess(executable: exe, spec: options.gridSpec)
+            rows.append(row)
+            emit(line(row, options.peer))
+        }
+        emit("")
+        emit(table(rows, options.peer))
+        return rows
+    }
+
+    /// One line of progress.
+    static func line(_ r: Row, _ peer: [String: Double]) -> String {
+        let p = peerFigure(r.key, peer)
+        let ratio = p.map { String(format: "%.2fx vs PyTorch (%@)", $0.ms / r.milliseconds, $0.source) } ?? ""
+        return String(format: "%-44@ %10.3f ms %12.1f /s  ", r.label, r.milliseconds, r.perSecond)
+            + (r.gflops.map { String(format: "%7.2f GFLOP/s  ", $0) } ?? String(repeating: " ", count: 17)) + ratio
+    }
+
+    static func peerFigure(_ key: String, _ peer: [String: Double]) -> (ms: Double, source: String)? {
+        if let v = peer[key] { return (v, "same run") }
+        if let v = recordedPeerMilliseconds[key] { return (v, "recorded") }
+        return nil
+    }
+
+    /// A Markdown table: ms, per second, GFLOP/s, the PyTorch figure and the speed-up.
+    public static func table(_ rows: [Row], _ peer: [String: Double]) -> String {
+        var out = "| case | ms | CPU ms | per s | GFLOP/s | PyTorch ms | speed-up vs PyTorch |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        for r in rows {
+            let p = peerFigure(r.key, peer)
+            out += "| \(r.label) | " + String(format: "%.3f", r.milliseconds) + " | "
+                + (r.cpuMilliseconds.map { String(format: "%.3f", $0) } ?? "-") + " | "
+                + String(format: "%.1f", r.perSecond) + " | " + (r.gflops.map { String(format: "%.2f", $0) } ?? "-") + " | "
+                + (p.map { String(format: "%.3f (%@)", $0.ms, $0.source) } ?? "-") + " | "
+                + (p.map { String(format: "%.2fx", $0.ms / r.milliseconds) } ?? "-") + " |\n"
+        }
+        out += "ms: median wall time per step (per epoch, per grid); CPU ms: median CPU time of the benchmark thread. speed-up = PyTorch ms / this engine's wall ms (> 1: faster than PyTorch). 'recorded': the baseline figure from /work/shared/baselines, not measured in this run.\n"
+        return out
+    }
+
+    /// The tutorial's binary-sum task (§2.4.2): RNN(1, 8) + Linear(8, 10) on the last step,
+    /// Adam 0.01, batch 32, 1000 samples (32 updates per epoch), float32, trained through
+    /// ``Trainer``; the median epoch time excluding the first epoch, as the peer script does.
+    public static func binarySumEpoch(epochs: Int) throws -> Row {
+        let task = try TaskConfiguration(name: "binary-sum", steps: 5, trainCount: 1000, validationCount: 0, testCount: 0)
+        let train = task.makeSplits(seed: 0).train
+        let config = try ModelConfiguration(
+            cell: .rnn, inputSize: 1, hiddenSize: 8, headOutputs: BinarySumTask.classCount, headPlacement: .lastStep)
+        var g = SeededGenerator(seed: 0)
+        var model = RecurrentModel<Float>(configuration: config, generator: &g)
+        let settings = try TrainingSettings(
+            optimizer: OptimizerConfiguration(name: "adam", learningRate: 0.01), epochs: 1, batchSize: 32)
+        let trainer = Trainer<Float>(settings: settings)
+        var times: [Double] = []
+        var stream = SeededGenerator(seed: 7)
+        for e in 0..<max(epochs, 2) {
+            var epochStream = stream.derived(UInt64(e))
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try trainer.train(&model, on: train, validation: nil, generator: &epochStream)
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            if e > 0 { times.append(ms) }
+            _ = stream.next()
+        }
+        times.sort()
+        let median = times[times.count / 2]
+        var noShuffle: SeededGenerator?
+        let updates = Double(train.batchIndices(batchSize: 32, generator: &noShuffle).count)
+        return Row(key: "binary-epoch", label: "binary-sum epoch (32 updates, H=8, Adam)",
+                   milliseconds: median, perSecond: updates * 1000 / median, gflops: nil)
+    }
+
+    /// The tutorial grid (1000 gradient-flow runs) as one whole `experiments run` process.
+    public static func gridProcess(executable: String, spec: String) throws -> Row {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-grid-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = ["run", spec, "--force", "--out", out, "--no-plot"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        let start = DispatchTime.now().uptimeNanoseconds
+        try p.run()
+        p.waitUntilExit()
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        guard p.terminationStatus == 0 else {
+            throw BenchError.gridFailed(status: p.terminationStatus)
+        }
+        return Row(key: "grid-process", label: "tutorial grid, 1000 runs, whole process",
+                   milliseconds: ms, perSecond: 1000 * 1000 / ms, gflops: nil)
+    }
+
+    public enum BenchError: Error, CustomStringConvertible {
+        case gridFailed(status: Int32)
+        public var description: String {
+            switch self { case let .gridFailed(s): return "experiments run of the grid spec exited with status \(s)" }
+        }
+    }
+
+    /// One truncated-BPTT gradient over `steps` steps with window `truncation` (RNN, B=32,
+    /// in=1, H=128, float32, class targets on the last step): returns the wall time in ms and
+    /// the process's peak resident set size in MiB. Run each `steps` in its own process.
+    public static func truncatedMemory(steps: Int, truncation: Int) throws -> (milliseconds: Double, peakMiB: Double) {
+        let B = 32
+        let config = try ModelConfiguration(
+            cell: .rnn, inputSize: 1, hiddenSize: 128, headOutputs: 10, headPlacement: .lastStep)
+        var g = SeededGenerator(seed: 1)
+        let model = RecurrentModel<Float>(configuration: config, generator: &g)
+        var x = Matrix<Float>(rows: steps * B, columns: 1)
+        for i in 0..<x.count { x.storage[i] = Float(g.normal()) }
+        let labels = (0..<B).map { $0 % 10 }
+        let batch = try SequenceBatch(inputs: x, steps: steps, batchSize: B)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let r = try model.gradients(for: batch, targets: .classes(labels), loss: .crossEntropy, truncation: truncation)
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        _ = r.loss
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return (ms, Double(usage.ru_maxrss) / 1024)
+    }
+}
+
+extension Benchmark {
+    /// Reads `key ms` lines (as written by Scripts/bench-vs-pytorch.sh).
+    public static func readPeerFigures(path: String) throws -> [String: Double] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var figures: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let ms = Double(parts[1]) { figures[String(parts[0])] = ms }
+        }
+        return figures
+    }
+}
