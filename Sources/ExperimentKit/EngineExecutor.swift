@@ -1,3 +1,4 @@
+import LinearAlgebra
 import RecurrentNets
 import SequenceTasks
 import Studies
@@ -5,7 +6,11 @@ import Training
 
 /// Runs each configuration as a study on the engine (the executor `experiments run` uses).
 public struct EngineExecutor: StudyExecutor {
-    public init() {}
+    /// Also keeps freed large blocks in the process (glibc malloc tuning) so that the engine's
+    /// per-run buffers are reused instead of being returned to the kernel and zeroed again.
+    public init() {
+        _ = BLASBackend.retainFreedMemory()
+    }
 
     /// A configuration the engine rejects (names the option and the reason).
     struct ConfigurationError: Error, CustomStringConvertible {
