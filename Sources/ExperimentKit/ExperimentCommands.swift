@@ -145,9 +145,10 @@ public enum ExperimentCommands {
 
         var progress = ProgressReporter(total: todo.count, interactive: console.errIsTerminal, write: console.err)
         let complete: Bool
+        var written: [RunKey: ResultStore.Record] = [:]
         do {
             complete = try await Scheduler(jobs: options.jobs).run(todo, executor: executor, stop: stop) { config, outcome in
-                try store.write(config, outcome)
+                written[config.key] = try store.write(config, outcome)
                 progress.finished(config, outcome)
             }
         } catch {
@@ -165,7 +166,7 @@ public enum ExperimentCommands {
         let records: [ResultStore.Record]
         do {
             if shard == .all {
-                records = try store.writeTables(spec: spec, configs: configs)
+                records = try store.writeTables(spec: spec, configs: configs, known: written)
             } else {
                 var list: [ResultStore.Record] = []
                 for config in selected.sorted(by: { $0.key < $1.key }) { list.append(try store.readRecord(config.key)) }
