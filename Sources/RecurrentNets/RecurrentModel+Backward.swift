@@ -85,8 +85,9 @@ extension RecurrentModel {
         var dLnW = [Scalar](repeating: 0, count: isLN ? H : 0)
         var dLnB = [Scalar](repeating: 0, count: isLN ? H : 0)
 
-        var dPreX = Matrix<Scalar>(rows: TB, columns: GH)
-        var dPreH = isGRU ? Matrix<Scalar>(rows: TB, columns: GH) : Matrix<Scalar>(rows: 0, columns: 0)
+        // Written in full by the step loop (padded rows zeroed there).
+        var dPreX = Matrix<Scalar>(uninitializedRows: TB, columns: GH)
+        var dPreH = isGRU ? Matrix<Scalar>(uninitializedRows: TB, columns: GH) : Matrix<Scalar>(rows: 0, columns: 0)
         var dh = dhFinal ?? Matrix<Scalar>(rows: B, columns: H)
         var dc = dcFinal ?? Matrix<Scalar>(rows: B, columns: H)
         var dhTotal = Matrix<Scalar>(rows: B, columns: H)
@@ -125,8 +126,13 @@ extension RecurrentModel {
                     }
                 }
                 norms[t] = VectorNorm.l2(UnsafeBufferPointer(tot))
-                for b in 0..<B where t < lengths[b] {
+                for b in 0..<B {
                     let row = t * B + b
+                    guard t < lengths[b] else {
+                        for j in 0..<GH { dX[row * GH + j] = 0 }
+                        if isGRU { for j in 0..<GH { dHp[row * GH + j] = 0 } }
+                        continue
+                    }
                     let gBase = row * GH
                     let sBase = row * H
                     let o = b * H
@@ -228,10 +234,10 @@ extension RecurrentModel {
 
         // Parameter gradients as one GEMM each over all steps.
         let nameIH = "weight_ih_l\(k)", nameHH = "weight_hh_l\(k)"
-        var dWih = Matrix<Scalar>(rows: GH, columns: wih.columns)
+        var dWih = Matrix<Scalar>(uninitializedRows: GH, columns: wih.columns)
         BLAS.gemm(dPreX, transposeA: true, cache.input, into: &dWih)
         // h_{t-1} for every step: h_0 then the states of steps 0..<T-1.
-        var hPrev = Matrix<Scalar>(rows: TB, columns: H)
+        var hPrev = Matrix<Scalar>(uninitializedRows: TB, columns: H)
         hPrev.storage.withUnsafeMutableBufferPointer { hp in
             h0.storage.withUnsafeBufferPointer { src in
                 for i in 0..<(B * H) { hp[i] = src[i] }
@@ -240,7 +246,7 @@ extension RecurrentModel {
                 for i in 0..<((TB - B) * H) { hp[B * H + i] = src[i] }
             }
         }
-        var dWhh = Matrix<Scalar>(rows: GH, columns: H)
+        var dWhh = Matrix<Scalar>(uninitializedRows: GH, columns: H)
         BLAS.gemm(isGRU ? dPreH : dPreX, transposeA: true, hPrev, into: &dWhh)
         var dbih = Matrix<Scalar>(rows: 1, columns: GH)
         var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
@@ -264,7 +270,7 @@ extension RecurrentModel {
         } else {
             dbhh = dbih
         }
-        var dInput = Matrix<Scalar>(rows: TB, columns: wih.columns)
+        var dInput = Matrix<Scalar>(uninitializedRows: TB, columns: wih.columns)
         BLAS.gemm(dPreX, wih, into: &dInput)
         grads[nameIH] = dWih
         grads[nameHH] = dWhh
