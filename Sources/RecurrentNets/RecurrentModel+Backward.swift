@@ -236,18 +236,26 @@ extension RecurrentModel {
         let nameIH = "weight_ih_l\(k)", nameHH = "weight_hh_l\(k)"
         var dWih = Matrix<Scalar>(uninitializedRows: GH, columns: wih.columns)
         BLAS.gemm(dPreX, transposeA: true, cache.input, into: &dWih)
-        // h_{t-1} for every step: h_0 then the states of steps 0..<T-1.
-        var hPrev = Matrix<Scalar>(uninitializedRows: TB, columns: H)
-        hPrev.storage.withUnsafeMutableBufferPointer { hp in
-            h0.storage.withUnsafeBufferPointer { src in
-                for i in 0..<(B * H) { hp[i] = src[i] }
-            }
-            cache.states.storage.withUnsafeBufferPointer { src in
-                for i in 0..<((TB - B) * H) { hp[B * H + i] = src[i] }
+        // dW_hh = sum_t dPre_t^T h_{t-1}: h_0 for the first step, then the states of steps
+        // 0..<T-1 read in place (two GEMMs instead of copying h_{t-1} for every step).
+        var dWhh = Matrix<Scalar>(uninitializedRows: GH, columns: H)
+        let dPreHH = isGRU ? dPreH : dPreX
+        dPreHH.storage.withUnsafeBufferPointer { dp in
+            h0.storage.withUnsafeBufferPointer { hp in
+                cache.states.storage.withUnsafeBufferPointer { sp in
+                    dWhh.storage.withUnsafeMutableBufferPointer { wp in
+                        BLAS.gemm(
+                            transposeA: true, transposeB: false, m: GH, n: H, k: B, alpha: 1,
+                            a: dp.baseAddress, lda: GH, b: hp.baseAddress, ldb: H, beta: 0,
+                            c: wp.baseAddress, ldc: H)
+                        BLAS.gemm(
+                            transposeA: true, transposeB: false, m: GH, n: H, k: TB - B, alpha: 1,
+                            a: dp.baseAddress.map { $0 + B * GH }, lda: GH, b: sp.baseAddress, ldb: H, beta: 1,
+                            c: wp.baseAddress, ldc: H)
+                    }
+                }
             }
         }
-        var dWhh = Matrix<Scalar>(uninitializedRows: GH, columns: H)
-        BLAS.gemm(isGRU ? dPreH : dPreX, transposeA: true, hPrev, into: &dWhh)
         var dbih = Matrix<Scalar>(rows: 1, columns: GH)
         var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
         dbih.storage.withUnsafeMutableBufferPointer { bi in

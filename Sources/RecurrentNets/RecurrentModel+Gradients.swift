@@ -33,7 +33,8 @@ extension RecurrentModel {
         try validate(state: state, batch: B, what: "initial state")
         var total = parameters.zeros()
         var totalLoss = 0.0
-        var dx = Matrix<Scalar>(rows: T * B, columns: c.inputSize)
+        // One window (full BPTT) takes the backward pass's input gradient as it is.
+        var dx = Matrix<Scalar>(rows: k >= T ? 0 : T * B, columns: c.inputSize)
         var dStart: RecurrentState<Scalar>?
         var norms = [[Double]](repeating: [], count: c.layers)
         var xNorms: [Double] = []
@@ -63,7 +64,16 @@ extension RecurrentModel {
                 total["head.bias"] = addMatrices(total["head.bias"], eval.headBiasGradient)
             }
             totalLoss += eval.loss
-            for i in 0..<back.inputGradient.count { dx.storage[range.lowerBound * B * c.inputSize + i] = back.inputGradient.storage[i] }
+            if range.count == T {
+                dx = back.inputGradient
+            } else {
+                let offset = range.lowerBound * B * c.inputSize
+                dx.storage.withUnsafeMutableBufferPointer { d in
+                    back.inputGradient.storage.withUnsafeBufferPointer { src in
+                        for i in 0..<src.count { d[offset + i] = src[i] }
+                    }
+                }
+            }
             if dStart == nil { dStart = back.initialStateGradient }
             for l in 0..<c.layers { norms[l] += back.stateGradientNorms[l] }
             xNorms += back.inputGradientNorms
