@@ -18,7 +18,9 @@ public enum BLASBackend: String, Sendable, CaseIterable {
 
     /// Tunes glibc malloc to keep freed large blocks (the engine's per-call matrices) for reuse
     /// instead of unmapping them, which otherwise costs page faults and kernel zeroing on every
-    /// big allocation. Process-wide; returns whether it was applied (false off glibc).
+    /// big allocation. Also limits malloc to one arena: worker threads' arenas are bounded heaps
+    /// that glibc maps and unmaps as big blocks come and go. Process-wide; call it before
+    /// starting worker threads; returns whether it was applied (false off glibc).
     @discardableResult
     public static func retainFreedMemory() -> Bool { gl_malloc_retain_freed() == 1 }
 }

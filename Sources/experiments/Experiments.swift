@@ -11,6 +11,13 @@ struct Experiments: AsyncParsableCommand {
         abstract: "Run RNN gradient experiments described by JSON specs.",
         discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs or incomplete gather, 2 spec or usage error, 130 interrupted.",
         subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self, Slurm.self, Bench.self])
+
+    /// Tunes glibc malloc (keep freed large blocks, one arena) before any worker thread allocates:
+    /// a thread that already has its own arena keeps it. `--no-retain-memory` leaves it alone.
+    static func main() async {
+        if !CommandLine.arguments.contains("--no-retain-memory") { Benchmark.retainFreedMemory() }
+        await main(nil)
+    }
 }
 
 /// Exits with `status` (no output when it is success).
