@@ -1,0 +1,122 @@
+#include "CFastMath.h"
+
+#include <stdint.h>
+#include <string.h>
+
+// Bit-identical to Swift's FastMath: every multiply and add rounds on its own.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
+static inline __attribute__((always_inline)) double from_bits(uint64_t b) {
+    double d;
+    memcpy(&d, &b, sizeof d);
+    return d;
+}
+
+static inline __attribute__((always_inline)) uint64_t to_bits(double d) {
+    uint64_t b;
+    memcpy(&b, &d, sizeof b);
+    return b;
+}
+
+// expm1 on the Cody-Waite reduced argument and the power-of-two scale (see FastMath.swift).
+static inline __attribute__((always_inline)) double expm1_reduced(double y, double *scale) {
+    const double shifter = 6755399441055744.0;
+    double t = y * 1.4426950408889634 + shifter;
+    double k = t - shifter;
+    double r = (y - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
+    double p = 1.6059043836821613e-10;
+    p = p * r + 2.08767569878681e-09;
+    p = p * r + 2.505210838544172e-08;
+    p = p * r + 2.755731922398589e-07;
+    p = p * r + 2.7557319223985893e-06;
+    p = p * r + 2.48015873015873e-05;
+    p = p * r + 0.0001984126984126984;
+    p = p * r + 0.001388888888888889;
+    p = p * r + 0.008333333333333333;
+    p = p * r + 0.041666666666666664;
+    p = p * r + 0.16666666666666666;
+    p = p * r + 0.5;
+    *scale = from_bits((to_bits(t) + 1023) << 52);
+    return r + (r * r) * p;
+}
+
+static inline __attribute__((always_inline)) double tanh1(double x) {
+    const uint64_t sign_mask = 0x8000000000000000ull;
+    uint64_t bits = to_bits(x);
+    double a = from_bits(bits & ~sign_mask);
+    double y = a + a;
+    y = a > 20 ? 40 : y;
+    double scale;
+    double em = expm1_reduced(y, &scale);
+    double e = scale * em + (scale - 1);
+    double m = e / (e + 2);
+    return from_bits(to_bits(m) | (bits & sign_mask));
+}
+
+static inline __attribute__((always_inline)) double sigmoid1(double x) {
+    double y = -x;
+    y = y > 700 ? 700 : y;
+    y = y < -700 ? -700 : y;
+    double scale;
+    double em = expm1_reduced(y, &scale);
+    return 1 / (1 + (scale * em + scale));
+}
+
+#define KERNELS(suffix, attr)                                                                   \
+    attr static void tanh_f64_##suffix(double *p, long n) {                                     \
+        for (long i = 0; i < n; i++) p[i] = tanh1(p[i]);                                        \
+    }                                                                                           \
+    attr static void sigmoid_f64_##suffix(double *p, long n) {                                  \
+        for (long i = 0; i < n; i++) p[i] = sigmoid1(p[i]);                                     \
+    }                                                                                           \
+    attr static void tanh_f32_##suffix(float *p, long n) {                                      \
+        for (long i = 0; i < n; i++) p[i] = (float)tanh1((double)p[i]);                         \
+    }                                                                                           \
+    attr static void sigmoid_f32_##suffix(float *p, long n) {                                   \
+        for (long i = 0; i < n; i++) p[i] = (float)sigmoid1((double)p[i]);                      \
+    }
+
+KERNELS(base, )
+#if defined(__x86_64__)
+KERNELS(avx2, __attribute__((target("avx2"))))
+KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
+#endif
+
+typedef void (*fn_f64)(double *, long);
+typedef void (*fn_f32)(float *, long);
+
+static int level = -1;  // 0 baseline, 1 AVX2, 2 AVX-512 (a benign race: every thread computes the same)
+
+static inline int cpu_level(void) {
+    int l = level;
+    if (l < 0) {
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        l = (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+             __builtin_cpu_supports("avx512vl"))
+                ? 2
+                : (__builtin_cpu_supports("avx2") ? 1 : 0);
+#else
+        l = 0;
+#endif
+        level = l;
+    }
+    return l;
+}
+
+#if defined(__x86_64__)
+#define DISPATCH(name, type, p, n)                                                              \
+    switch (cpu_level()) {                                                                      \
+    case 2: name##_avx512(p, n); break;                                                         \
+    case 1: name##_avx2(p, n); break;                                                           \
+    default: name##_base(p, n); break;                                                          \
+    }
+#else
+#define DISPATCH(name, type, p, n) name##_base(p, n);
+#endif
+
+void fm_tanh_f64(double *p, long n) { DISPATCH(tanh_f64, double, p, n) }
+void fm_sigmoid_f64(double *p, long n) { DISPATCH(sigmoid_f64, double, p, n) }
+void fm_tanh_f32(float *p, long n) { DISPATCH(tanh_f32, float, p, n) }
+void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, float, p, n) }
