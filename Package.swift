@@ -34,7 +34,7 @@ let package = Package(
         // Cells, stacks, heads, losses, exact BPTT (full and truncated), initialisers, diagnostics.
         .target(
             name: "RecurrentNets",
-            dependencies: ["LinearAlgebra", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["LinearAlgebra", "CFastMath", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: strictSettings),
         // Optimisers, clipping, schedules, regularisation, early stopping, the training loop.
         .target(

@@ -120,3 +120,78 @@ void fm_tanh_f64(double *p, long n) { DISPATCH(tanh_f64, double, p, n) }
 void fm_sigmoid_f64(double *p, long n) { DISPATCH(sigmoid_f64, double, p, n) }
 void fm_tanh_f32(float *p, long n) { DISPATCH(tanh_f32, float, p, n) }
 void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, float, p, n) }
+
+// ---- BPTT element-wise kernels for one row (one sequence at one step), same expressions and
+// ---- evaluation order as the Swift loops they replace (RecurrentModel+Backward.swift).
+
+#define LSTM_BWD(T, suffix, attr)                                                               \
+    attr static void lstm_bwd_##T##_##suffix(long H, const T *restrict gs, const T *restrict tcp, \
+                                             const T *restrict prev, const T *restrict tot,     \
+                                             T *restrict dc, T *restrict dx) {                  \
+        for (long j = 0; j < H; j++) {                                                          \
+            T i = gs[j], f = gs[H + j], g = gs[2 * H + j], og = gs[3 * H + j];                  \
+            T tc = tcp[j], cPrev = prev[j], dht = tot[j];                                       \
+            T dct = dc[j] + dht * og * (1 - tc * tc);                                           \
+            dx[j] = dct * g * i * (1 - i);                                                      \
+            dx[H + j] = dct * cPrev * f * (1 - f);                                              \
+            dx[2 * H + j] = dct * i * (1 - g * g);                                              \
+            dx[3 * H + j] = dht * tc * og * (1 - og);                                           \
+            dc[j] = dct * f;                                                                    \
+        }                                                                                       \
+    }
+
+#define GRU_BWD(T, suffix, attr)                                                                \
+    attr static void gru_bwd_##T##_##suffix(long H, const T *restrict gs, const T *restrict hnp, \
+                                            const T *restrict prev, const T *restrict tot,      \
+                                            T *restrict dx, T *restrict dh) {                   \
+        for (long j = 0; j < H; j++) {                                                          \
+            T r = gs[j], z = gs[H + j], n = gs[2 * H + j];                                      \
+            T hn = hnp[j], hPrev = prev[j], dht = tot[j];                                       \
+            T dpn = dht * (1 - z) * (1 - n * n);                                                \
+            T dpz = dht * (hPrev - n) * z * (1 - z);                                            \
+            T dpr = dpn * hn * r * (1 - r);                                                     \
+            dx[j] = dpr;                                                                        \
+            dx[H + j] = dpz;                                                                    \
+            dx[2 * H + j] = dpn;                                                                \
+            dh[j] = dpr;                                                                        \
+            dh[H + j] = dpz;                                                                    \
+            dh[2 * H + j] = dpn * r;                                                            \
+        }                                                                                       \
+    }
+
+#define BWD_KERNELS(suffix, attr)                                                               \
+    LSTM_BWD(float, suffix, attr)                                                               \
+    LSTM_BWD(double, suffix, attr)                                                              \
+    GRU_BWD(float, suffix, attr)                                                                \
+    GRU_BWD(double, suffix, attr)
+
+BWD_KERNELS(base, )
+#if defined(__x86_64__)
+BWD_KERNELS(avx2, __attribute__((target("avx2"))))
+BWD_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
+#define DISPATCH_ARGS(name, ...)                                                                \
+    switch (cpu_level()) {                                                                      \
+    case 2: name##_avx512(__VA_ARGS__); break;                                                  \
+    case 1: name##_avx2(__VA_ARGS__); break;                                                    \
+    default: name##_base(__VA_ARGS__); break;                                                   \
+    }
+#else
+#define DISPATCH_ARGS(name, ...) name##_base(__VA_ARGS__);
+#endif
+
+void fm_lstm_backward_row_f32(long H, const float *gates, const float *tanhC, const float *cPrev,
+                              const float *dhTotal, float *dc, float *dPre) {
+    DISPATCH_ARGS(lstm_bwd_float, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
+}
+void fm_lstm_backward_row_f64(long H, const double *gates, const double *tanhC, const double *cPrev,
+                              const double *dhTotal, double *dc, double *dPre) {
+    DISPATCH_ARGS(lstm_bwd_double, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
+}
+void fm_gru_backward_row_f32(long H, const float *gates, const float *hn, const float *hPrev,
+                             const float *dhTotal, float *dPreX, float *dPreH) {
+    DISPATCH_ARGS(gru_bwd_float, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
+}
+void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, const double *hPrev,
+                             const double *dhTotal, double *dPreX, double *dPreH) {
+    DISPATCH_ARGS(gru_bwd_double, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
+}

@@ -1,5 +1,6 @@
 public import LinearAlgebra
 import RealModule
+import CFastMath
 
 extension RecurrentModel {
     /// Backpropagation through time over a forward pass.
@@ -61,6 +62,51 @@ extension RecurrentModel {
         return BackwardPass(
             gradients: grads, inputGradient: dOut, initialStateGradient: dStart, stateGradientNorms: norms,
             inputGradientNorms: xNorms)
+    }
+
+    /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions as the Swift
+    /// loop, so the same results); false when it does not apply (small H, other scalar types).
+    @inline(__always)
+    static func lstmBackwardRow(
+        _ H: Int, _ g: UnsafePointer<Scalar>, _ tc: UnsafePointer<Scalar>, _ cPrev: UnsafePointer<Scalar>,
+        _ tot: UnsafeMutablePointer<Scalar>, _ dc: UnsafeMutablePointer<Scalar>, _ dx: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard H >= FastMath.vectorKernelMinimum else { return false }
+        if Scalar.self == Float.self {
+            fm_lstm_backward_row_f32(
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(tc)), .init(OpaquePointer(cPrev)),
+                .init(OpaquePointer(tot)), .init(OpaquePointer(dc)), .init(OpaquePointer(dx)))
+            return true
+        }
+        if Scalar.self == Double.self {
+            fm_lstm_backward_row_f64(
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(tc)), .init(OpaquePointer(cPrev)),
+                .init(OpaquePointer(tot)), .init(OpaquePointer(dc)), .init(OpaquePointer(dx)))
+            return true
+        }
+        return false
+    }
+
+    /// One GRU row by the C kernel (see ``lstmBackwardRow``).
+    @inline(__always)
+    static func gruBackwardRow(
+        _ H: Int, _ g: UnsafePointer<Scalar>, _ hn: UnsafePointer<Scalar>, _ hPrev: UnsafePointer<Scalar>,
+        _ tot: UnsafeMutablePointer<Scalar>, _ dx: UnsafeMutablePointer<Scalar>, _ dh: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard H >= FastMath.vectorKernelMinimum else { return false }
+        if Scalar.self == Float.self {
+            fm_gru_backward_row_f32(
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(hn)), .init(OpaquePointer(hPrev)),
+                .init(OpaquePointer(tot)), .init(OpaquePointer(dx)), .init(OpaquePointer(dh)))
+            return true
+        }
+        if Scalar.self == Double.self {
+            fm_gru_backward_row_f64(
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(hn)), .init(OpaquePointer(hPrev)),
+                .init(OpaquePointer(tot)), .init(OpaquePointer(dx)), .init(OpaquePointer(dh)))
+            return true
+        }
+        return false
     }
 
     private func backwardLayer(
@@ -175,6 +221,12 @@ extension RecurrentModel {
                         // c_{t-1}: the initial cell state at t = 0, else the cached c of step t-1.
                         let prev = t == 0 ? c0p : ex
                         let pBase = t == 0 ? o : (row - B) * H
+                        if Self.lstmBackwardRow(
+                            H, gs.baseAddress! + gBase, ex2.baseAddress! + sBase, prev.baseAddress! + pBase,
+                            tot.baseAddress! + o, dcP.baseAddress! + o, dX.baseAddress! + gBase)
+                        {
+                            continue
+                        }
                         for j in 0..<H {
                             let i = gs[gBase + j]
                             let f = gs[gBase + H + j]
@@ -193,6 +245,12 @@ extension RecurrentModel {
                     case .gru:
                         let prev = t == 0 ? h0p : st
                         let pBase = t == 0 ? o : (row - B) * H
+                        if Self.gruBackwardRow(
+                            H, gs.baseAddress! + gBase, ex.baseAddress! + sBase, prev.baseAddress! + pBase,
+                            tot.baseAddress! + o, dX.baseAddress! + gBase, dHp.baseAddress! + gBase)
+                        {
+                            continue
+                        }
                         for j in 0..<H {
                             let r = gs[gBase + j]
                             let z = gs[gBase + H + j]

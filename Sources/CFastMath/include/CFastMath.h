@@ -9,4 +9,17 @@ void fm_sigmoid_f64(double *p, long n);
 void fm_tanh_f32(float *p, long n);
 void fm_sigmoid_f32(float *p, long n);
 
+/// One row of LSTM BPTT: gates `i f g o` (4H), tanh(c_t), c_{t-1}, dL/dh_t; updates dc in place
+/// (dc_t in, dc_{t-1} out) and writes the four pre-activation gradients (4H).
+void fm_lstm_backward_row_f32(long H, const float *gates, const float *tanhC, const float *cPrev,
+                              const float *dhTotal, float *dc, float *dPre);
+void fm_lstm_backward_row_f64(long H, const double *gates, const double *tanhC, const double *cPrev,
+                              const double *dhTotal, double *dc, double *dPre);
+/// One row of GRU BPTT: gates `r z n` (3H), W_hn h + b_hn, h_{t-1}, dL/dh_t; writes the input-side
+/// and hidden-side pre-activation gradients (3H each).
+void fm_gru_backward_row_f32(long H, const float *gates, const float *hn, const float *hPrev,
+                             const float *dhTotal, float *dPreX, float *dPreH);
+void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, const double *hPrev,
+                             const double *dhTotal, double *dPreX, double *dPreH);
+
 #endif
