@@ -119,12 +119,15 @@ int gl_dgesvd(int m, int n, double *a, double *s) {
 
 int gl_malloc_retain_freed(void) {
 #if defined(__GLIBC__)
-    // One arena: the engine runs in worker threads, whose (non-main) arenas are heaps of at most
-    // 64 MB that glibc maps and unmaps as the big matrices come and go (page faults and kernel
-    // zeroing again: float64 LSTM/GRU steps measured 20-25% slower). Small blocks still come
-    // from the per-thread tcache without locking.
-    return mallopt(M_MMAP_THRESHOLD, 1 << 30) == 1 && mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1 &&
-           mallopt(M_ARENA_MAX, 1) == 1;
+    return mallopt(M_MMAP_THRESHOLD, 1 << 30) == 1 && mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
+#else
+    return 0;
+#endif
+}
+
+int gl_malloc_single_arena(void) {
+#if defined(__GLIBC__)
+    return mallopt(M_ARENA_MAX, 1) == 1;
 #else
     return 0;
 #endif
