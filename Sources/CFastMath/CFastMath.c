@@ -195,3 +195,75 @@ void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, cons
                              const double *dhTotal, double *dPreX, double *dPreH) {
     DISPATCH_ARGS(gru_bwd_double, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
 }
+
+// ---- Forward step kernels for one row, fusing the activations (same expressions, same order
+// ---- and the same tanh/sigmoid as the Swift StepKernel in RecurrentModel+Forward.swift).
+
+#define LSTM_FWD(T, suffix, attr)                                                               \
+    attr static void lstm_fwd_##T##_##suffix(long H, const T *restrict pre, T *restrict g,      \
+                                             T *restrict c, T *restrict cOut,                   \
+                                             T *restrict tanhC, T *restrict h) {                \
+        for (long j = 0; j < H; j++) {                                                          \
+            T i = (T)sigmoid1((double)pre[j]);                                                  \
+            T f = (T)sigmoid1((double)pre[H + j]);                                              \
+            T gg = (T)tanh1((double)pre[2 * H + j]);                                            \
+            T o = (T)sigmoid1((double)pre[3 * H + j]);                                          \
+            g[j] = i;                                                                           \
+            g[H + j] = f;                                                                       \
+            g[2 * H + j] = gg;                                                                  \
+            g[3 * H + j] = o;                                                                   \
+            T cn = f * c[j] + i * gg;                                                           \
+            c[j] = cn;                                                                          \
+            cOut[j] = cn;                                                                       \
+            T tc = (T)tanh1((double)cn);                                                        \
+            tanhC[j] = tc;                                                                      \
+            h[j] = o * tc;                                                                      \
+        }                                                                                       \
+    }
+
+#define GRU_FWD(T, suffix, attr)                                                                \
+    attr static void gru_fwd_##T##_##suffix(long H, const T *restrict pre, const T *restrict gh, \
+                                            const T *restrict bhn, T *restrict g,               \
+                                            T *restrict hnOut, const T *restrict hPrev,         \
+                                            T *restrict h) {                                    \
+        for (long j = 0; j < H; j++) {                                                          \
+            T r = (T)sigmoid1((double)(pre[j] + gh[j]));                                        \
+            T z = (T)sigmoid1((double)(pre[H + j] + gh[H + j]));                                \
+            T hn = gh[2 * H + j] + bhn[j];                                                      \
+            T n = (T)tanh1((double)(pre[2 * H + j] + r * hn));                                  \
+            g[j] = r;                                                                           \
+            g[H + j] = z;                                                                       \
+            g[2 * H + j] = n;                                                                   \
+            hnOut[j] = hn;                                                                      \
+            h[j] = (1 - z) * n + z * hPrev[j];                                                  \
+        }                                                                                       \
+    }
+
+#define FWD_KERNELS(suffix, attr)                                                               \
+    LSTM_FWD(float, suffix, attr)                                                               \
+    LSTM_FWD(double, suffix, attr)                                                              \
+    GRU_FWD(float, suffix, attr)                                                                \
+    GRU_FWD(double, suffix, attr)
+
+FWD_KERNELS(base, )
+#if defined(__x86_64__)
+FWD_KERNELS(avx2, __attribute__((target("avx2"))))
+FWD_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
+#endif
+
+void fm_lstm_forward_row_f32(long H, const float *pre, float *gates, float *c, float *cOut,
+                             float *tanhC, float *h) {
+    DISPATCH_ARGS(lstm_fwd_float, H, pre, gates, c, cOut, tanhC, h)
+}
+void fm_lstm_forward_row_f64(long H, const double *pre, double *gates, double *c, double *cOut,
+                             double *tanhC, double *h) {
+    DISPATCH_ARGS(lstm_fwd_double, H, pre, gates, c, cOut, tanhC, h)
+}
+void fm_gru_forward_row_f32(long H, const float *pre, const float *gh, const float *bhn,
+                            float *gates, float *hnOut, const float *hPrev, float *h) {
+    DISPATCH_ARGS(gru_fwd_float, H, pre, gh, bhn, gates, hnOut, hPrev, h)
+}
+void fm_gru_forward_row_f64(long H, const double *pre, const double *gh, const double *bhn,
+                            double *gates, double *hnOut, const double *hPrev, double *h) {
+    DISPATCH_ARGS(gru_fwd_double, H, pre, gh, bhn, gates, hnOut, hPrev, h)
+}

@@ -1,5 +1,6 @@
 import LinearAlgebra
 import RealModule
+import CFastMath
 
 extension RecurrentModel {
     /// Runs the stack over `batch` from `initialState` (when nil: the learned `h0`/`c0` if the
@@ -93,6 +94,55 @@ extension RecurrentModel {
 
     @inline(__always)
     static func sigmoid(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exp(-x)) }
+
+    /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions and activations
+    /// as ``StepKernel/lstm``, so the same results); false when it does not apply (small H).
+    @inline(__always)
+    static func lstmForwardRow(
+        _ H: Int, _ pre: UnsafeMutablePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>,
+        _ c: UnsafeMutablePointer<Scalar>, _ cOut: UnsafeMutablePointer<Scalar>,
+        _ tanhC: UnsafeMutablePointer<Scalar>, _ h: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard H >= FastMath.vectorKernelMinimum else { return false }
+        if Scalar.self == Float.self {
+            fm_lstm_forward_row_f32(
+                H, .init(OpaquePointer(pre)), .init(OpaquePointer(g)), .init(OpaquePointer(c)),
+                .init(OpaquePointer(cOut)), .init(OpaquePointer(tanhC)), .init(OpaquePointer(h)))
+            return true
+        }
+        if Scalar.self == Double.self {
+            fm_lstm_forward_row_f64(
+                H, .init(OpaquePointer(pre)), .init(OpaquePointer(g)), .init(OpaquePointer(c)),
+                .init(OpaquePointer(cOut)), .init(OpaquePointer(tanhC)), .init(OpaquePointer(h)))
+            return true
+        }
+        return false
+    }
+
+    /// One GRU row by the C kernel (see ``lstmForwardRow``).
+    @inline(__always)
+    static func gruForwardRow(
+        _ H: Int, _ pre: UnsafeMutablePointer<Scalar>, _ gh: UnsafeMutablePointer<Scalar>,
+        _ bhn: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ hnOut: UnsafeMutablePointer<Scalar>,
+        _ hPrev: UnsafeMutablePointer<Scalar>, _ h: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard H >= FastMath.vectorKernelMinimum else { return false }
+        if Scalar.self == Float.self {
+            fm_gru_forward_row_f32(
+                H, .init(OpaquePointer(pre)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
+                .init(OpaquePointer(g)), .init(OpaquePointer(hnOut)), .init(OpaquePointer(hPrev)),
+                .init(OpaquePointer(h)))
+            return true
+        }
+        if Scalar.self == Double.self {
+            fm_gru_forward_row_f64(
+                H, .init(OpaquePointer(pre)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
+                .init(OpaquePointer(g)), .init(OpaquePointer(hnOut)), .init(OpaquePointer(hPrev)),
+                .init(OpaquePointer(h)))
+            return true
+        }
+        return false
+    }
 
     private func forwardLayer(
         _ k: Int, input: Matrix<Scalar>, steps T: Int, batchSize B: Int, lengths: [Int],
@@ -189,9 +239,21 @@ extension RecurrentModel {
                     case .layerNormRNN:
                         kernel.layerNorm(preP, p, gP, sP, eP, e2P, row, lw, lb)
                     case .lstm:
-                        kernel.lstm(preP, p, gP, sP, eP, e2P, row * H, cP, b * H)
+                        let o = row * H
+                        if !Self.lstmForwardRow(
+                            H, preP.baseAddress! + p, gP.baseAddress! + p, cP.baseAddress! + b * H,
+                            eP.baseAddress! + o, e2P.baseAddress! + o, sP.baseAddress! + o)
+                        {
+                            kernel.lstm(preP, p, gP, sP, eP, e2P, o, cP, b * H)
+                        }
                     case .gru:
-                        kernel.gru(preP, p, ghP, q, bh, gP, sP, eP, row * H, hP, b * H)
+                        let o = row * H
+                        if !Self.gruForwardRow(
+                            H, preP.baseAddress! + p, ghP.baseAddress! + q, bh.baseAddress! + 2 * H,
+                            gP.baseAddress! + p, eP.baseAddress! + o, hP.baseAddress! + b * H, sP.baseAddress! + o)
+                        {
+                            kernel.gru(preP, p, ghP, q, bh, gP, sP, eP, o, hP, b * H)
+                        }
                     }
                 }
                 // Carry the state: valid sequences take h_t, padded ones keep h_{t-1}.
