@@ -23,15 +23,18 @@ let package = Package(
     targets: [
         // C shim: loads OpenBLAS at run time (after choosing its kernel) and exposes CBLAS/LAPACK entry points.
         .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
+        // C kernels for FastMath's buffer tanh/sigmoid, compiled for AVX-512/AVX2/baseline and
+        // picked at run time (bit-identical to the Swift versions).
+        .target(name: "CFastMath"),
         // Matrices, BLAS-backed products with a reference backend, the seeded random generator.
         .target(
             name: "LinearAlgebra",
-            dependencies: ["CBLASLoader", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CBLASLoader", "CFastMath", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: strictSettings),
         // Cells, stacks, heads, losses, exact BPTT (full and truncated), initialisers, diagnostics.
         .target(
             name: "RecurrentNets",
-            dependencies: ["LinearAlgebra", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["LinearAlgebra", "CFastMath", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: strictSettings),
         // Optimisers, clipping, schedules, regularisation, early stopping, the training loop.
         .target(

@@ -124,3 +124,11 @@ int gl_malloc_retain_freed(void) {
     return 0;
 #endif
 }
+
+int gl_malloc_single_arena(void) {
+#if defined(__GLIBC__)
+    return mallopt(M_ARENA_MAX, 1) == 1;
+#else
+    return 0;
+#endif
+}

@@ -21,6 +21,15 @@ public enum BLASBackend: String, Sendable, CaseIterable {
     /// big allocation. Process-wide; returns whether it was applied (false off glibc).
     @discardableResult
     public static func retainFreedMemory() -> Bool { gl_malloc_retain_freed() == 1 }
+
+    /// Makes every thread allocate from glibc's main arena, for a process that runs one big
+    /// computation at a time on a worker thread (the bench): a worker thread's own arena keeps
+    /// faulting the big matrices in again (float64 LSTM/GRU steps measured ~20% slower). Only
+    /// threads that have not allocated yet are affected, so call it at process start. Not for
+    /// the parallel runner, whose threads would then share one arena lock. Returns whether it
+    /// was applied (false off glibc).
+    @discardableResult
+    public static func useSingleMallocArena() -> Bool { gl_malloc_single_arena() == 1 }
 }
 
 /// Matrix products: `C = alpha * op(A) * op(B) + beta * C` on row-major matrices.

@@ -4,6 +4,10 @@
 /// `expm1` on `|r| <= ln2/2`: a few ulp of `Double` (the `Float` versions round the `Double`
 /// result, so they match the correctly rounded value except in rare ties). NaN propagates.
 public enum FastMath {
+    /// Buffers of at least this many elements go to the C kernels (``NetScalar/fastTanh(_:count:)``):
+    /// Swift compiles for the baseline x86-64 (SSE2, no FMA), the kernels for AVX-512 or AVX2.
+    public static let vectorKernelMinimum = 16
+
     @inlinable @inline(__always)
     static func expm1Reduced(_ y: Double) -> (em: Double, scale: Double) {
         // k = round(y / ln2) by the 1.5 * 2^52 trick (no Int conversion, so no trap on NaN).

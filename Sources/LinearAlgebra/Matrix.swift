@@ -19,6 +19,17 @@ public struct Matrix<Scalar: NetScalar>: Sendable, Equatable {
         self.storage = Array(repeating: value, count: rows * columns)
     }
 
+    /// A matrix whose elements are left uninitialised: for the engine's large buffers that are
+    /// fully overwritten (by a GEMM with `beta = 0`, or element by element) before being read.
+    /// The caller must write every element before reading it.
+    @inlinable
+    package init(uninitializedRows rows: Int, columns: Int) {
+        precondition(rows >= 0 && columns >= 0, "Matrix shape must be non-negative, got \(rows)x\(columns)")
+        self.rows = rows
+        self.columns = columns
+        self.storage = Array(unsafeUninitializedCapacity: rows * columns) { _, count in count = rows * columns }
+    }
+
     /// A matrix over the given row-major elements; `elements.count` must be `rows * columns`.
     @inlinable
     public init(rows: Int, columns: Int, elements: [Scalar]) {

@@ -1,4 +1,5 @@
 internal import CBLASLoader
+internal import CFastMath
 public import RealModule
 
 /// A floating-point type the engine computes in: `Float` (float32) or `Double` (float64).
@@ -14,6 +15,8 @@ where Self.RawSignificand: FixedWidthInteger {
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     /// `tanh` in place over `count` elements by ``FastMath`` (vectorised; within a few ulp of libm).
+    /// From ``FastMath/vectorKernelMinimum`` elements on, by the C kernels for the widest vector
+    /// unit of the CPU (AVX-512, AVX2, baseline): the same operations, bit-identical results.
     static func fastTanh(_ p: UnsafeMutablePointer<Self>, count: Int)
     /// `1 / (1 + e^-x)` in place over `count` elements by ``FastMath``.
     static func fastSigmoid(_ p: UnsafeMutablePointer<Self>, count: Int)
@@ -21,8 +24,12 @@ where Self.RawSignificand: FixedWidthInteger {
 
 extension Float: NetScalar {
     public static var dtypeName: String { "float32" }
-    @inlinable public static func fastTanh(_ p: UnsafeMutablePointer<Float>, count: Int) { FastMath.tanh(p, count: count) }
-    @inlinable public static func fastSigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) { FastMath.sigmoid(p, count: count) }
+    public static func fastTanh(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= FastMath.vectorKernelMinimum { fm_tanh_f32(p, count) } else { FastMath.tanh(p, count: count) }
+    }
+    public static func fastSigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= FastMath.vectorKernelMinimum { fm_sigmoid_f32(p, count) } else { FastMath.sigmoid(p, count: count) }
+    }
     public static func blasGEMM(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -36,8 +43,12 @@ extension Float: NetScalar {
 
 extension Double: NetScalar {
     public static var dtypeName: String { "float64" }
-    @inlinable public static func fastTanh(_ p: UnsafeMutablePointer<Double>, count: Int) { FastMath.tanh(p, count: count) }
-    @inlinable public static func fastSigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) { FastMath.sigmoid(p, count: count) }
+    public static func fastTanh(_ p: UnsafeMutablePointer<Double>, count: Int) {
+        if count >= FastMath.vectorKernelMinimum { fm_tanh_f64(p, count) } else { FastMath.tanh(p, count: count) }
+    }
+    public static func fastSigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) {
+        if count >= FastMath.vectorKernelMinimum { fm_sigmoid_f64(p, count) } else { FastMath.sigmoid(p, count: count) }
+    }
     public static func blasGEMM(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,

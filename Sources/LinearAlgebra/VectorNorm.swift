@@ -6,6 +6,23 @@ public enum VectorNorm {
     /// `sqrt(sum x_i^2)` computed without underflow; NaN if any element is NaN.
     @inlinable
     public static func l2<S: NetScalar>(_ x: UnsafeBufferPointer<S>) -> Double {
+        // Fast path: one vectorisable pass of squares in Double. Float squares cannot underflow
+        // or overflow in Double (a NaN or infinity propagates); for Double input the plain sum
+        // is accurate when it lands well inside the normal range. Otherwise (and for huge float32
+        // vectors, whose norms stay exactly as the scaled algorithm gives them) the scaled
+        // two-pass algorithm below runs.
+        var quick = 0.0
+        for v in x {
+            let d = Double(v)
+            quick += d * d
+        }
+        if S.self == Float.self {
+            if !(quick > 1e60) { return quick.squareRoot() }  // also NaN
+            if quick.isInfinite { return quick }
+        } else {
+            if quick >= 1e-280 && quick <= 1e280 { return quick.squareRoot() }
+            if quick == 0 { return 0 }
+        }
         var scale = 0.0
         for v in x {
             let a = Swift.abs(Double(v))

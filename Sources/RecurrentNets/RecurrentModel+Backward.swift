@@ -1,5 +1,6 @@
 public import LinearAlgebra
 import RealModule
+import CFastMath
 
 extension RecurrentModel {
     /// Backpropagation through time over a forward pass.
@@ -63,6 +64,51 @@ extension RecurrentModel {
             inputGradientNorms: xNorms)
     }
 
+    /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions as the Swift
+    /// loop, so the same results); false when it does not apply (small H, other scalar types).
+    @inline(__always)
+    static func lstmBackwardRow(
+        _ H: Int, _ g: UnsafePointer<Scalar>, _ tc: UnsafePointer<Scalar>, _ cPrev: UnsafePointer<Scalar>,
+        _ tot: UnsafeMutablePointer<Scalar>, _ dc: UnsafeMutablePointer<Scalar>, _ dx: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard H >= FastMath.vectorKernelMinimum else { return false }
+        if Scalar.self == Float.self {
+            fm_lstm_backward_row_f32(
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(tc)), .init(OpaquePointer(cPrev)),
+                .init(OpaquePointer(tot)), .init(OpaquePointer(dc)), .init(OpaquePointer(dx)))
+            return true
+        }
+        if Scalar.self == Double.self {
+            fm_lstm_backward_row_f64(
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(tc)), .init(OpaquePointer(cPrev)),
+                .init(OpaquePointer(tot)), .init(OpaquePointer(dc)), .init(OpaquePointer(dx)))
+            return true
+        }
+        return false
+    }
+
+    /// One GRU row by the C kernel (see ``lstmBackwardRow``).
+    @inline(__always)
+    static func gruBackwardRow(
+        _ H: Int, _ g: UnsafePointer<Scalar>, _ hn: UnsafePointer<Scalar>, _ hPrev: UnsafePointer<Scalar>,
+        _ tot: UnsafeMutablePointer<Scalar>, _ dx: UnsafeMutablePointer<Scalar>, _ dh: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard H >= FastMath.vectorKernelMinimum else { return false }
+        if Scalar.self == Float.self {
+            fm_gru_backward_row_f32(
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(hn)), .init(OpaquePointer(hPrev)),
+                .init(OpaquePointer(tot)), .init(OpaquePointer(dx)), .init(OpaquePointer(dh)))
+            return true
+        }
+        if Scalar.self == Double.self {
+            fm_gru_backward_row_f64(
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(hn)), .init(OpaquePointer(hPrev)),
+                .init(OpaquePointer(tot)), .init(OpaquePointer(dx)), .init(OpaquePointer(dh)))
+            return true
+        }
+        return false
+    }
+
     private func backwardLayer(
         _ k: Int, pass: ForwardPass<Scalar>, dOut: Matrix<Scalar>, dhFinal: Matrix<Scalar>?, dcFinal: Matrix<Scalar>?,
         grads: inout ParameterSet<Scalar>
@@ -85,8 +131,9 @@ extension RecurrentModel {
         var dLnW = [Scalar](repeating: 0, count: isLN ? H : 0)
         var dLnB = [Scalar](repeating: 0, count: isLN ? H : 0)
 
-        var dPreX = Matrix<Scalar>(rows: TB, columns: GH)
-        var dPreH = isGRU ? Matrix<Scalar>(rows: TB, columns: GH) : Matrix<Scalar>(rows: 0, columns: 0)
+        // Written in full by the step loop (padded rows zeroed there).
+        var dPreX = Matrix<Scalar>(uninitializedRows: TB, columns: GH)
+        var dPreH = isGRU ? Matrix<Scalar>(uninitializedRows: TB, columns: GH) : Matrix<Scalar>(rows: 0, columns: 0)
         var dh = dhFinal ?? Matrix<Scalar>(rows: B, columns: H)
         var dc = dcFinal ?? Matrix<Scalar>(rows: B, columns: H)
         var dhTotal = Matrix<Scalar>(rows: B, columns: H)
@@ -125,8 +172,13 @@ extension RecurrentModel {
                     }
                 }
                 norms[t] = VectorNorm.l2(UnsafeBufferPointer(tot))
-                for b in 0..<B where t < lengths[b] {
+                for b in 0..<B {
                     let row = t * B + b
+                    guard t < lengths[b] else {
+                        for j in 0..<GH { dX[row * GH + j] = 0 }
+                        if isGRU { for j in 0..<GH { dHp[row * GH + j] = 0 } }
+                        continue
+                    }
                     let gBase = row * GH
                     let sBase = row * H
                     let o = b * H
@@ -169,6 +221,12 @@ extension RecurrentModel {
                         // c_{t-1}: the initial cell state at t = 0, else the cached c of step t-1.
                         let prev = t == 0 ? c0p : ex
                         let pBase = t == 0 ? o : (row - B) * H
+                        if Self.lstmBackwardRow(
+                            H, gs.baseAddress! + gBase, ex2.baseAddress! + sBase, prev.baseAddress! + pBase,
+                            tot.baseAddress! + o, dcP.baseAddress! + o, dX.baseAddress! + gBase)
+                        {
+                            continue
+                        }
                         for j in 0..<H {
                             let i = gs[gBase + j]
                             let f = gs[gBase + H + j]
@@ -187,6 +245,12 @@ extension RecurrentModel {
                     case .gru:
                         let prev = t == 0 ? h0p : st
                         let pBase = t == 0 ? o : (row - B) * H
+                        if Self.gruBackwardRow(
+                            H, gs.baseAddress! + gBase, ex.baseAddress! + sBase, prev.baseAddress! + pBase,
+                            tot.baseAddress! + o, dX.baseAddress! + gBase, dHp.baseAddress! + gBase)
+                        {
+                            continue
+                        }
                         for j in 0..<H {
                             let r = gs[gBase + j]
                             let z = gs[gBase + H + j]
@@ -228,20 +292,28 @@ extension RecurrentModel {
 
         // Parameter gradients as one GEMM each over all steps.
         let nameIH = "weight_ih_l\(k)", nameHH = "weight_hh_l\(k)"
-        var dWih = Matrix<Scalar>(rows: GH, columns: wih.columns)
+        var dWih = Matrix<Scalar>(uninitializedRows: GH, columns: wih.columns)
         BLAS.gemm(dPreX, transposeA: true, cache.input, into: &dWih)
-        // h_{t-1} for every step: h_0 then the states of steps 0..<T-1.
-        var hPrev = Matrix<Scalar>(rows: TB, columns: H)
-        hPrev.storage.withUnsafeMutableBufferPointer { hp in
-            h0.storage.withUnsafeBufferPointer { src in
-                for i in 0..<(B * H) { hp[i] = src[i] }
-            }
-            cache.states.storage.withUnsafeBufferPointer { src in
-                for i in 0..<((TB - B) * H) { hp[B * H + i] = src[i] }
+        // dW_hh = sum_t dPre_t^T h_{t-1}: h_0 for the first step, then the states of steps
+        // 0..<T-1 read in place (two GEMMs instead of copying h_{t-1} for every step).
+        var dWhh = Matrix<Scalar>(uninitializedRows: GH, columns: H)
+        let dPreHH = isGRU ? dPreH : dPreX
+        dPreHH.storage.withUnsafeBufferPointer { dp in
+            h0.storage.withUnsafeBufferPointer { hp in
+                cache.states.storage.withUnsafeBufferPointer { sp in
+                    dWhh.storage.withUnsafeMutableBufferPointer { wp in
+                        BLAS.gemm(
+                            transposeA: true, transposeB: false, m: GH, n: H, k: B, alpha: 1,
+                            a: dp.baseAddress, lda: GH, b: hp.baseAddress, ldb: H, beta: 0,
+                            c: wp.baseAddress, ldc: H)
+                        BLAS.gemm(
+                            transposeA: true, transposeB: false, m: GH, n: H, k: TB - B, alpha: 1,
+                            a: dp.baseAddress.map { $0 + B * GH }, lda: GH, b: sp.baseAddress, ldb: H, beta: 1,
+                            c: wp.baseAddress, ldc: H)
+                    }
+                }
             }
         }
-        var dWhh = Matrix<Scalar>(rows: GH, columns: H)
-        BLAS.gemm(isGRU ? dPreH : dPreX, transposeA: true, hPrev, into: &dWhh)
         var dbih = Matrix<Scalar>(rows: 1, columns: GH)
         var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
         dbih.storage.withUnsafeMutableBufferPointer { bi in
@@ -264,7 +336,7 @@ extension RecurrentModel {
         } else {
             dbhh = dbih
         }
-        var dInput = Matrix<Scalar>(rows: TB, columns: wih.columns)
+        var dInput = Matrix<Scalar>(uninitializedRows: TB, columns: wih.columns)
         BLAS.gemm(dPreX, wih, into: &dInput)
         grads[nameIH] = dWih
         grads[nameHH] = dWhh

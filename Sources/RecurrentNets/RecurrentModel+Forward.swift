@@ -1,5 +1,6 @@
 import LinearAlgebra
 import RealModule
+import CFastMath
 
 extension RecurrentModel {
     /// Runs the stack over `batch` from `initialState` (when nil: the learned `h0`/`c0` if the
@@ -94,6 +95,55 @@ extension RecurrentModel {
     @inline(__always)
     static func sigmoid(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exp(-x)) }
 
+    /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions and activations
+    /// as ``StepKernel/lstm``, so the same results); false when it does not apply (small H).
+    @inline(__always)
+    static func lstmForwardRow(
+        _ H: Int, _ pre: UnsafeMutablePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>,
+        _ c: UnsafeMutablePointer<Scalar>, _ cOut: UnsafeMutablePointer<Scalar>,
+        _ tanhC: UnsafeMutablePointer<Scalar>, _ h: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard H >= FastMath.vectorKernelMinimum else { return false }
+        if Scalar.self == Float.self {
+            fm_lstm_forward_row_f32(
+                H, .init(OpaquePointer(pre)), .init(OpaquePointer(g)), .init(OpaquePointer(c)),
+                .init(OpaquePointer(cOut)), .init(OpaquePointer(tanhC)), .init(OpaquePointer(h)))
+            return true
+        }
+        if Scalar.self == Double.self {
+            fm_lstm_forward_row_f64(
+                H, .init(OpaquePointer(pre)), .init(OpaquePointer(g)), .init(OpaquePointer(c)),
+                .init(OpaquePointer(cOut)), .init(OpaquePointer(tanhC)), .init(OpaquePointer(h)))
+            return true
+        }
+        return false
+    }
+
+    /// One GRU row by the C kernel (see ``lstmForwardRow``).
+    @inline(__always)
+    static func gruForwardRow(
+        _ H: Int, _ pre: UnsafeMutablePointer<Scalar>, _ gh: UnsafeMutablePointer<Scalar>,
+        _ bhn: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ hnOut: UnsafeMutablePointer<Scalar>,
+        _ hPrev: UnsafeMutablePointer<Scalar>, _ h: UnsafeMutablePointer<Scalar>
+    ) -> Bool {
+        guard H >= FastMath.vectorKernelMinimum else { return false }
+        if Scalar.self == Float.self {
+            fm_gru_forward_row_f32(
+                H, .init(OpaquePointer(pre)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
+                .init(OpaquePointer(g)), .init(OpaquePointer(hnOut)), .init(OpaquePointer(hPrev)),
+                .init(OpaquePointer(h)))
+            return true
+        }
+        if Scalar.self == Double.self {
+            fm_gru_forward_row_f64(
+                H, .init(OpaquePointer(pre)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
+                .init(OpaquePointer(g)), .init(OpaquePointer(hnOut)), .init(OpaquePointer(hPrev)),
+                .init(OpaquePointer(h)))
+            return true
+        }
+        return false
+    }
+
     private func forwardLayer(
         _ k: Int, input: Matrix<Scalar>, steps T: Int, batchSize B: Int, lengths: [Int],
         h0: Matrix<Scalar>, c0: Matrix<Scalar>?, finalH: inout Matrix<Scalar>, finalC: inout [Matrix<Scalar>]?
@@ -111,20 +161,38 @@ extension RecurrentModel {
         let lnW = isLN ? parameters.values[index("ln_weight_l\(k)")] : Matrix<Scalar>(rows: 0, columns: 0)
         let lnB = isLN ? parameters.values[index("ln_bias_l\(k)")] : Matrix<Scalar>(rows: 0, columns: 0)
 
-        // One GEMM projects the inputs of every step: pre = X W_ih^T (+ b_ih below).
-        var pre = Matrix<Scalar>(rows: TB, columns: GH)
+        // One GEMM projects the inputs of every step: pre = X W_ih^T, then the biases are added
+        // to every row at once: b_ih + b_hh (GRU: b_hh only for r and z; b_hn stays inside
+        // r * (W_hn h + b_hn)). The large caches are written in full before being read: valid
+        // rows by the step kernels, padded rows zeroed in the step loop.
+        var pre = Matrix<Scalar>(uninitializedRows: TB, columns: GH)
         BLAS.gemm(input, wih, transposeB: true, into: &pre)
-        var gates = Matrix<Scalar>(rows: TB, columns: GH)
-        var states = Matrix<Scalar>(rows: TB, columns: H)
+        let isGRUCell = cfg.cell == .gru
+        var bias = bih.storage
+        for j in 0..<(isGRUCell ? 2 * H : GH) { bias[j] += bhh.storage[j] }
+        pre.storage.withUnsafeMutableBufferPointer { pp in
+            bias.withUnsafeBufferPointer { bp in
+                for row in 0..<TB {
+                    let r = pp.baseAddress! + row * GH
+                    for j in 0..<GH { r[j] += bp[j] }
+                }
+            }
+        }
+        var gates = Matrix<Scalar>(uninitializedRows: TB, columns: GH)
+        var states = Matrix<Scalar>(uninitializedRows: TB, columns: H)
         let needsExtra = cfg.cell != .rnn
-        var extra = Matrix<Scalar>(rows: needsExtra ? TB : 0, columns: H)
-        var extra2 = Matrix<Scalar>(rows: cfg.cell == .lstm ? TB : (isLN ? TB : 0), columns: cfg.cell == .lstm ? H : 1)
+        var extra = Matrix<Scalar>(uninitializedRows: needsExtra ? TB : 0, columns: H)
+        var extra2 = Matrix<Scalar>(
+            uninitializedRows: cfg.cell == .lstm ? TB : (isLN ? TB : 0), columns: cfg.cell == .lstm ? H : 1)
         var h = h0
         var cState = c0 ?? Matrix<Scalar>(rows: B, columns: H)
-        // h_{t-1} W_hh^T + b_hh, reused by every step (allocated once per layer).
-        var gh = Matrix<Scalar>(rows: B, columns: GH)
+        // GRU: h_{t-1} W_hh^T, reused by every step (allocated once per layer). The other cells
+        // accumulate h_{t-1} W_hh^T straight into the step's rows of `pre` (beta = 1).
+        var gh = Matrix<Scalar>(rows: isGRUCell ? B : 0, columns: GH)
         let kernel = StepKernel(
             cell: cfg.cell, relu: cfg.nonlinearity == .relu && cfg.cell == .rnn, H: H, GH: GH)
+        let extraWidth = extra.rows == 0 ? 0 : extra.columns
+        let extra2Width = extra2.rows == 0 ? 0 : extra2.columns
 
         // Every buffer is opened once per layer; the step loop indexes unsafe buffers (no bounds
         // checks in release builds, no closures per step).
@@ -136,31 +204,56 @@ extension RecurrentModel {
         h.storage.withUnsafeMutableBufferPointer { hP in
         cState.storage.withUnsafeMutableBufferPointer { cP in
         gh.storage.withUnsafeMutableBufferPointer { ghP in
-        bih.storage.withUnsafeBufferPointer { bi in
         bhh.storage.withUnsafeBufferPointer { bh in
         whh.storage.withUnsafeBufferPointer { wp in
         lnW.storage.withUnsafeBufferPointer { lw in
         lnB.storage.withUnsafeBufferPointer { lb in
             for t in 0..<T {
-                BLAS.gemm(
-                    transposeA: false, transposeB: true, m: B, n: GH, k: H, alpha: 1,
-                    a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: H, beta: 0,
-                    c: ghP.baseAddress, ldc: GH)
-                for b in 0..<B where t < lengths[b] {
+                if isGRUCell {
+                    BLAS.gemm(
+                        transposeA: false, transposeB: true, m: B, n: GH, k: H, alpha: 1,
+                        a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: H, beta: 0,
+                        c: ghP.baseAddress, ldc: GH)
+                } else {
+                    // pre_t += h_{t-1} W_hh^T (rows of padded sequences are computed and unused).
+                    BLAS.gemm(
+                        transposeA: false, transposeB: true, m: B, n: GH, k: H, alpha: 1,
+                        a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: H, beta: 1,
+                        c: preP.baseAddress.map { $0 + t * B * GH }, ldc: GH)
+                }
+                for b in 0..<B {
                     let row = t * B + b
+                    guard t < lengths[b] else {
+                        // Padded step: the caches read zero there.
+                        for j in 0..<GH { gP[row * GH + j] = 0 }
+                        for j in 0..<H { sP[row * H + j] = 0 }
+                        for j in 0..<extraWidth { eP[row * extraWidth + j] = 0 }
+                        for j in 0..<extra2Width { e2P[row * extra2Width + j] = 0 }
+                        continue
+                    }
                     let p = row * GH
                     let q = b * GH
-                    for j in 0..<GH { preP[p + j] += bi[j] }
-                    for j in 0..<GH { ghP[q + j] += bh[j] }
                     switch kernel.cell {
                     case .rnn:
-                        kernel.rnn(preP, p, ghP, q, gP, sP, row * H)
+                        kernel.rnn(preP, p, gP, sP, row * H)
                     case .layerNormRNN:
-                        kernel.layerNorm(preP, p, ghP, q, gP, sP, eP, e2P, row, lw, lb)
+                        kernel.layerNorm(preP, p, gP, sP, eP, e2P, row, lw, lb)
                     case .lstm:
-                        kernel.lstm(preP, p, ghP, q, gP, sP, eP, e2P, row * H, cP, b * H)
+                        let o = row * H
+                        if !Self.lstmForwardRow(
+                            H, preP.baseAddress! + p, gP.baseAddress! + p, cP.baseAddress! + b * H,
+                            eP.baseAddress! + o, e2P.baseAddress! + o, sP.baseAddress! + o)
+                        {
+                            kernel.lstm(preP, p, gP, sP, eP, e2P, o, cP, b * H)
+                        }
                     case .gru:
-                        kernel.gru(preP, p, ghP, q, gP, sP, eP, row * H, hP, b * H)
+                        let o = row * H
+                        if !Self.gruForwardRow(
+                            H, preP.baseAddress! + p, ghP.baseAddress! + q, bh.baseAddress! + 2 * H,
+                            gP.baseAddress! + p, eP.baseAddress! + o, hP.baseAddress! + b * H, sP.baseAddress! + o)
+                        {
+                            kernel.gru(preP, p, ghP, q, bh, gP, sP, eP, o, hP, b * H)
+                        }
                     }
                 }
                 // Carry the state: valid sequences take h_t, padded ones keep h_{t-1}.
@@ -169,7 +262,7 @@ extension RecurrentModel {
                     for j in 0..<H { hP[b * H + j] = sP[s + j] }
                 }
             }
-        }}}}}}}}}}}}}
+        }}}}}}}}}}}}
         finalH = h
         if cfg.cell == .lstm { finalC?[k] = cState }
         return ForwardPass<Scalar>.LayerCache(input: input, states: states, gates: gates, extra: extra, extra2: extra2)
@@ -196,16 +289,16 @@ extension RecurrentModel {
         }
 
         @inline(__always)
-        func rnn(_ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ g: Buf, _ s: Buf, _ o: Int) {
+        func rnn(_ pre: Buf, _ p: Int, _ g: Buf, _ s: Buf, _ o: Int) {
             if relu {
                 for j in 0..<H {
-                    let z = pre[p + j] + gh[q + j]
+                    let z = pre[p + j]
                     let v = z > 0 ? z : 0
                     g[p + j] = v
                     s[o + j] = v
                 }
             } else {
-                for j in 0..<H { g[p + j] = pre[p + j] + gh[q + j] }
+                for j in 0..<H { g[p + j] = pre[p + j] }
                 tanh(g, p, H)
                 for j in 0..<H { s[o + j] = g[p + j] }
             }
@@ -213,11 +306,11 @@ extension RecurrentModel {
 
         @inline(__always)
         func layerNorm(
-            _ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ e2: Buf, _ row: Int,
+            _ pre: Buf, _ p: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ e2: Buf, _ row: Int,
             _ lw: UnsafeBufferPointer<Scalar>, _ lb: UnsafeBufferPointer<Scalar>
         ) {
             let eps = Scalar(1e-5)
-            for j in 0..<H { g[p + j] = pre[p + j] + gh[q + j] }
+            for j in 0..<H { g[p + j] = pre[p + j] }
             tanh(g, p, H)
             var mean: Scalar = 0
             for j in 0..<H { mean += g[p + j] }
@@ -237,10 +330,10 @@ extension RecurrentModel {
 
         @inline(__always)
         func lstm(
-            _ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ e2: Buf, _ o: Int,
+            _ pre: Buf, _ p: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ e2: Buf, _ o: Int,
             _ c: Buf, _ cb: Int
         ) {
-            for j in 0..<GH { g[p + j] = pre[p + j] + gh[q + j] }
+            for j in 0..<GH { g[p + j] = pre[p + j] }
             sigmoid(g, p, 2 * H)       // i, f
             tanh(g, p + 2 * H, H)      // g
             sigmoid(g, p + 3 * H, H)   // o
@@ -256,12 +349,13 @@ extension RecurrentModel {
 
         @inline(__always)
         func gru(
-            _ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ o: Int, _ hp: Buf, _ hb: Int
+            _ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ bh: UnsafeBufferPointer<Scalar>, _ g: Buf, _ s: Buf,
+            _ e: Buf, _ o: Int, _ hp: Buf, _ hb: Int
         ) {
             for j in 0..<(2 * H) { g[p + j] = pre[p + j] + gh[q + j] }
             sigmoid(g, p, 2 * H)       // r, z
             for j in 0..<H {
-                let hn = gh[q + 2 * H + j]
+                let hn = gh[q + 2 * H + j] + bh[2 * H + j]
                 e[o + j] = hn
                 g[p + 2 * H + j] = pre[p + 2 * H + j] + g[p + j] * hn
             }

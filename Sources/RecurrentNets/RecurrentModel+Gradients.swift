@@ -33,7 +33,8 @@ extension RecurrentModel {
         try validate(state: state, batch: B, what: "initial state")
         var total = parameters.zeros()
         var totalLoss = 0.0
-        var dx = Matrix<Scalar>(rows: T * B, columns: c.inputSize)
+        // One window (full BPTT) takes the backward pass's input gradient as it is.
+        var dx = Matrix<Scalar>(rows: k >= T ? 0 : T * B, columns: c.inputSize)
         var dStart: RecurrentState<Scalar>?
         var norms = [[Double]](repeating: [], count: c.layers)
         var xNorms: [Double] = []
@@ -63,23 +64,26 @@ extension RecurrentModel {
                 total["head.bias"] = addMatrices(total["head.bias"], eval.headBiasGradient)
             }
             totalLoss += eval.loss
-            for i in 0..<back.inputGradient.count { dx.storage[range.lowerBound * B * c.inputSize + i] = back.inputGradient.storage[i] }
+            if range.count == T {
+                dx = back.inputGradient
+            } else {
+                let offset = range.lowerBound * B * c.inputSize
+                dx.storage.withUnsafeMutableBufferPointer { d in
+                    back.inputGradient.storage.withUnsafeBufferPointer { src in
+                        for i in 0..<src.count { d[offset + i] = src[i] }
+                    }
+                }
+            }
             if dStart == nil { dStart = back.initialStateGradient }
             for l in 0..<c.layers { norms[l] += back.stateGradientNorms[l] }
             xNorms += back.inputGradientNorms
             correct += eval.correct
             labelled += eval.labelled
             for l in 0..<c.layers {
-                let s = pass.states(layer: l)
-                for b in 0..<B {
-                    for t in 0..<lengths[b] {
-                        for j in 0..<c.hiddenSize {
-                            let v = Double(s.storage[(t * B + b) * c.hiddenSize + j])
-                            if Swift.abs(v) > 0.95 { saturated[l] += 1 }
-                            derivative[l] += 1 - v * v
-                        }
-                    }
-                }
+                let (sat, der) = Self.saturationStatistics(
+                    pass.states(layer: l), steps: range.count, batchSize: B, lengths: lengths)
+                saturated[l] += sat
+                derivative[l] += der
             }
             validCount += lengths.reduce(0, +) * c.hiddenSize
             state = pass.finalState
@@ -113,6 +117,35 @@ extension RecurrentModel {
         guard var a else { return b }
         for i in 0..<a.count { a.storage[i] += b.storage[i] }
         return a
+    }
+
+    /// Over the valid rows of a `(T*B) x H` states buffer: how many `|h| > 0.95`, and the sum of
+    /// `1 - h^2`. Row by row over contiguous memory (vectorisable), each row summed in Double.
+    @inline(__always)
+    static func saturationStatistics(
+        _ s: Matrix<Scalar>, steps: Int, batchSize B: Int, lengths: [Int]
+    ) -> (saturated: Double, derivative: Double) {
+        let H = s.columns
+        var saturated = 0
+        var derivative = 0.0
+        s.storage.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            for t in 0..<steps {
+                for b in 0..<B where t < lengths[b] {
+                    let row = base + (t * B + b) * H
+                    var count = 0
+                    var sum = 0.0
+                    for j in 0..<H {
+                        let v = Double(row[j])
+                        count += Swift.abs(v) > 0.95 ? 1 : 0
+                        sum += 1 - v * v
+                    }
+                    saturated += count
+                    derivative += sum
+                }
+            }
+        }
+        return (Double(saturated), derivative)
     }
 
     /// `[L] x (B x H)` summed over the batch into `L x H`.

@@ -62,6 +62,12 @@ extension Benchmark {
         BLASBackend.retainFreedMemory()
     }
 
+    /// One malloc arena for the whole process (see ``BLASBackend/useSingleMallocArena()``): call
+    /// at process start, before any worker thread allocates.
+    public static func useSingleMallocArena() {
+        BLASBackend.useSingleMallocArena()
+    }
+
     /// Runs the suite, printing one line per case as it finishes and a table at the end.
     public static func runSuite(_ options: SuiteOptions, print emit: (String) -> Void) throws -> [Row] {
         var rows: [Row] = []

@@ -11,6 +11,18 @@ struct Experiments: AsyncParsableCommand {
         abstract: "Run RNN gradient experiments described by JSON specs.",
         discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs or incomplete gather, 2 spec or usage error, 130 interrupted.",
         subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self, Slurm.self, Bench.self])
+
+    /// `bench` tunes glibc malloc (keep freed large blocks, one arena) before any worker thread
+    /// allocates: a thread that already has its own arena keeps it. `--no-retain-memory` leaves
+    /// it alone. Other commands are unchanged (the runner's parallel runs keep their arenas).
+    static func main() async {
+        let args = CommandLine.arguments.dropFirst()
+        if args.first == "bench" && !args.contains("--no-retain-memory") {
+            Benchmark.retainFreedMemory()
+            Benchmark.useSingleMallocArena()
+        }
+        await main(nil)
+    }
 }
 
 /// Exits with `status` (no output when it is success).

@@ -48,3 +48,42 @@ struct VectorNormTests {
         #expect(VectorNorm.l2(x) == Double(Float.leastNonzeroMagnitude) * 2.0.squareRoot())
     }
 }
+
+struct FastMathKernelTests {
+    /// Values over the whole range (random, tiny, huge, signed zeros, infinities, NaN).
+    static func samples(_ n: Int) -> [Double] {
+        var g = SeededGenerator(seed: 7)
+        var xs: [Double] = [0, -0.0, 1e-300, -1e-300, 1e-8, -1e-8, 0.5, -0.5, 19.99, 20, 20.01, -20.01, 40, 700, -700,
+                            701, -701, 1e300, -1e300, .infinity, -.infinity, .nan, .leastNonzeroMagnitude]
+        while xs.count < n {
+            let u = Double(g.next() % 1_000_000) / 1_000_000
+            let scale = [0.01, 1, 5, 30, 1000][Int(g.next() % 5)]
+            xs.append((u * 2 - 1) * scale)
+        }
+        return xs
+    }
+
+    static func same(_ a: Double, _ b: Double) -> Bool { a.bitPattern == b.bitPattern || (a.isNaN && b.isNaN) }
+
+    @Test("the C buffer kernels equal the scalar Swift versions bit for bit (float64 and float32)")
+    func kernelsMatchScalar() {
+        for n in [16, 17, 100, 1003] {
+            let xs = Self.samples(n)
+            var t = xs, s = xs
+            t.withUnsafeMutableBufferPointer { Double.fastTanh($0.baseAddress!, count: n) }
+            s.withUnsafeMutableBufferPointer { Double.fastSigmoid($0.baseAddress!, count: n) }
+            for i in 0..<n {
+                #expect(Self.same(t[i], FastMath.tanh(xs[i])), "tanh(\(xs[i]))")
+                #expect(Self.same(s[i], FastMath.sigmoid(xs[i])), "sigmoid(\(xs[i]))")
+            }
+            let fs = xs.map { Float($0) }
+            var tf = fs, sf = fs
+            tf.withUnsafeMutableBufferPointer { Float.fastTanh($0.baseAddress!, count: n) }
+            sf.withUnsafeMutableBufferPointer { Float.fastSigmoid($0.baseAddress!, count: n) }
+            for i in 0..<n {
+                #expect(Self.same(Double(tf[i]), Double(FastMath.tanh(fs[i]))), "tanh(\(fs[i]))")
+                #expect(Self.same(Double(sf[i]), Double(FastMath.sigmoid(fs[i]))), "sigmoid(\(fs[i]))")
+            }
+        }
+    }
+}

@@ -15,6 +15,9 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
     var ignoreSomeLabels = false
     var steps = 5
     var seed: UInt64 = 11
+    /// Hidden size (16 and up also runs the vectorised C kernels of the LSTM/GRU backward rows
+    /// and of tanh/sigmoid).
+    var hiddenSize = GradientCase.hidden
 
     static let batchSize = 3
     static let features = 3
@@ -29,6 +32,7 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
         if learnable { s += " learnable-h0" }
         if ignoreSomeLabels { s += " ignored-labels" }
         if steps != 5 { s += " T=\(steps)" }
+        if hiddenSize != Self.hidden { s += " H=\(hiddenSize)" }
         return s
     }
 
@@ -65,6 +69,12 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
             GradientCase(cell: .lstm, layers: 2, head: 3, placement: .lastStep, loss: .crossEntropy, learnable: true),
             GradientCase(cell: .gru, learnable: true),
             GradientCase(cell: .layerNormRNN, head: 2, loss: .mse, variableLengths: true, learnable: true),
+            // Wide enough for the C kernels (H >= 16).
+            GradientCase(cell: .lstm, layers: 2, head: 2, loss: .mse, hiddenSize: 16),
+            GradientCase(cell: .gru, layers: 2, hiddenSize: 16),
+            GradientCase(cell: .lstm, learnable: true, hiddenSize: 17),
+            GradientCase(cell: .gru, head: 3, placement: .lastStep, loss: .crossEntropy, hiddenSize: 17),
+            GradientCase(cell: .rnn, layers: 2, head: 2, loss: .mse, hiddenSize: 16),
         ]
         return out
     }()
@@ -75,7 +85,7 @@ struct GradientCase: Sendable, CustomTestStringConvertible {
     /// own `h0`/`c0` is used). ReLU nets are redrawn until every pre-activation is at least 0.01
     /// away from the kink, so central differences never straddle it.
     func setup() throws -> GradientSetup {
-        let T = steps, B = Self.batchSize, F = Self.features, H = Self.hidden
+        let T = steps, B = Self.batchSize, F = Self.features, H = hiddenSize
         for attempt in 0..<500 {
             var g = SeededGenerator(seed: seed &+ UInt64(attempt) &* 7919)
             let config = try ModelConfiguration(

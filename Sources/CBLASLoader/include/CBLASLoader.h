@@ -32,4 +32,7 @@ int gl_dgesvd(int m, int n, double *a, double *s);
 /// and kernel zeroing on every big allocation). Process-wide; no effect elsewhere. Returns 1 if applied.
 int gl_malloc_retain_freed(void);
 
+/// mallopt(M_ARENA_MAX, 1): every thread allocates from the main arena (1 if applied).
+int gl_malloc_single_arena(void);
+
 #endif

@@ -1,0 +1,269 @@
+#include "CFastMath.h"
+
+#include <stdint.h>
+#include <string.h>
+
+// Bit-identical to Swift's FastMath: every multiply and add rounds on its own.
+#pragma STDC FP_CONTRACT OFF
+#pragma clang fp contract(off)
+
+static inline __attribute__((always_inline)) double from_bits(uint64_t b) {
+    double d;
+    memcpy(&d, &b, sizeof d);
+    return d;
+}
+
+static inline __attribute__((always_inline)) uint64_t to_bits(double d) {
+    uint64_t b;
+    memcpy(&b, &d, sizeof b);
+    return b;
+}
+
+// expm1 on the Cody-Waite reduced argument and the power-of-two scale (see FastMath.swift).
+static inline __attribute__((always_inline)) double expm1_reduced(double y, double *scale) {
+    const double shifter = 6755399441055744.0;
+    double t = y * 1.4426950408889634 + shifter;
+    double k = t - shifter;
+    double r = (y - k * 0.6931471803691238) - k * 1.9082149292705877e-10;
+    double p = 1.6059043836821613e-10;
+    p = p * r + 2.08767569878681e-09;
+    p = p * r + 2.505210838544172e-08;
+    p = p * r + 2.755731922398589e-07;
+    p = p * r + 2.7557319223985893e-06;
+    p = p * r + 2.48015873015873e-05;
+    p = p * r + 0.0001984126984126984;
+    p = p * r + 0.001388888888888889;
+    p = p * r + 0.008333333333333333;
+    p = p * r + 0.041666666666666664;
+    p = p * r + 0.16666666666666666;
+    p = p * r + 0.5;
+    *scale = from_bits((to_bits(t) + 1023) << 52);
+    return r + (r * r) * p;
+}
+
+static inline __attribute__((always_inline)) double tanh1(double x) {
+    const uint64_t sign_mask = 0x8000000000000000ull;
+    uint64_t bits = to_bits(x);
+    double a = from_bits(bits & ~sign_mask);
+    double y = a + a;
+    y = a > 20 ? 40 : y;
+    double scale;
+    double em = expm1_reduced(y, &scale);
+    double e = scale * em + (scale - 1);
+    double m = e / (e + 2);
+    return from_bits(to_bits(m) | (bits & sign_mask));
+}
+
+static inline __attribute__((always_inline)) double sigmoid1(double x) {
+    double y = -x;
+    y = y > 700 ? 700 : y;
+    y = y < -700 ? -700 : y;
+    double scale;
+    double em = expm1_reduced(y, &scale);
+    return 1 / (1 + (scale * em + scale));
+}
+
+#define KERNELS(suffix, attr)                                                                   \
+    attr static void tanh_f64_##suffix(double *p, long n) {                                     \
+        for (long i = 0; i < n; i++) p[i] = tanh1(p[i]);                                        \
+    }                                                                                           \
+    attr static void sigmoid_f64_##suffix(double *p, long n) {                                  \
+        for (long i = 0; i < n; i++) p[i] = sigmoid1(p[i]);                                     \
+    }                                                                                           \
+    attr static void tanh_f32_##suffix(float *p, long n) {                                      \
+        for (long i = 0; i < n; i++) p[i] = (float)tanh1((double)p[i]);                         \
+    }                                                                                           \
+    attr static void sigmoid_f32_##suffix(float *p, long n) {                                   \
+        for (long i = 0; i < n; i++) p[i] = (float)sigmoid1((double)p[i]);                      \
+    }
+
+KERNELS(base, )
+#if defined(__x86_64__)
+KERNELS(avx2, __attribute__((target("avx2"))))
+KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
+#endif
+
+typedef void (*fn_f64)(double *, long);
+typedef void (*fn_f32)(float *, long);
+
+static int level = -1;  // 0 baseline, 1 AVX2, 2 AVX-512 (a benign race: every thread computes the same)
+
+static inline int cpu_level(void) {
+    int l = level;
+    if (l < 0) {
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        l = (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+             __builtin_cpu_supports("avx512vl"))
+                ? 2
+                : (__builtin_cpu_supports("avx2") ? 1 : 0);
+#else
+        l = 0;
+#endif
+        level = l;
+    }
+    return l;
+}
+
+#if defined(__x86_64__)
+#define DISPATCH(name, type, p, n)                                                              \
+    switch (cpu_level()) {                                                                      \
+    case 2: name##_avx512(p, n); break;                                                         \
+    case 1: name##_avx2(p, n); break;                                                           \
+    default: name##_base(p, n); break;                                                          \
+    }
+#else
+#define DISPATCH(name, type, p, n) name##_base(p, n);
+#endif
+
+void fm_tanh_f64(double *p, long n) { DISPATCH(tanh_f64, double, p, n) }
+void fm_sigmoid_f64(double *p, long n) { DISPATCH(sigmoid_f64, double, p, n) }
+void fm_tanh_f32(float *p, long n) { DISPATCH(tanh_f32, float, p, n) }
+void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, float, p, n) }
+
+// ---- BPTT element-wise kernels for one row (one sequence at one step), same expressions and
+// ---- evaluation order as the Swift loops they replace (RecurrentModel+Backward.swift).
+
+#define LSTM_BWD(T, suffix, attr)                                                               \
+    attr static void lstm_bwd_##T##_##suffix(long H, const T *restrict gs, const T *restrict tcp, \
+                                             const T *restrict prev, const T *restrict tot,     \
+                                             T *restrict dc, T *restrict dx) {                  \
+        for (long j = 0; j < H; j++) {                                                          \
+            T i = gs[j], f = gs[H + j], g = gs[2 * H + j], og = gs[3 * H + j];                  \
+            T tc = tcp[j], cPrev = prev[j], dht = tot[j];                                       \
+            T dct = dc[j] + dht * og * (1 - tc * tc);                                           \
+            dx[j] = dct * g * i * (1 - i);                                                      \
+            dx[H + j] = dct * cPrev * f * (1 - f);                                              \
+            dx[2 * H + j] = dct * i * (1 - g * g);                                              \
+            dx[3 * H + j] = dht * tc * og * (1 - og);                                           \
+            dc[j] = dct * f;                                                                    \
+        }                                                                                       \
+    }
+
+#define GRU_BWD(T, suffix, attr)                                                                \
+    attr static void gru_bwd_##T##_##suffix(long H, const T *restrict gs, const T *restrict hnp, \
+                                            const T *restrict prev, const T *restrict tot,      \
+                                            T *restrict dx, T *restrict dh) {                   \
+        for (long j = 0; j < H; j++) {                                                          \
+            T r = gs[j], z = gs[H + j], n = gs[2 * H + j];                                      \
+            T hn = hnp[j], hPrev = prev[j], dht = tot[j];                                       \
+            T dpn = dht * (1 - z) * (1 - n * n);                                                \
+            T dpz = dht * (hPrev - n) * z * (1 - z);                                            \
+            T dpr = dpn * hn * r * (1 - r);                                                     \
+            dx[j] = dpr;                                                                        \
+            dx[H + j] = dpz;                                                                    \
+            dx[2 * H + j] = dpn;                                                                \
+            dh[j] = dpr;                                                                        \
+            dh[H + j] = dpz;                                                                    \
+            dh[2 * H + j] = dpn * r;                                                            \
+        }                                                                                       \
+    }
+
+#define BWD_KERNELS(suffix, attr)                                                               \
+    LSTM_BWD(float, suffix, attr)                                                               \
+    LSTM_BWD(double, suffix, attr)                                                              \
+    GRU_BWD(float, suffix, attr)                                                                \
+    GRU_BWD(double, suffix, attr)
+
+BWD_KERNELS(base, )
+#if defined(__x86_64__)
+BWD_KERNELS(avx2, __attribute__((target("avx2"))))
+BWD_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
+#define DISPATCH_ARGS(name, ...)                                                                \
+    switch (cpu_level()) {                                                                      \
+    case 2: name##_avx512(__VA_ARGS__); break;                                                  \
+    case 1: name##_avx2(__VA_ARGS__); break;                                                    \
+    default: name##_base(__VA_ARGS__); break;                                                   \
+    }
+#else
+#define DISPATCH_ARGS(name, ...) name##_base(__VA_ARGS__);
+#endif
+
+void fm_lstm_backward_row_f32(long H, const float *gates, const float *tanhC, const float *cPrev,
+                              const float *dhTotal, float *dc, float *dPre) {
+    DISPATCH_ARGS(lstm_bwd_float, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
+}
+void fm_lstm_backward_row_f64(long H, const double *gates, const double *tanhC, const double *cPrev,
+                              const double *dhTotal, double *dc, double *dPre) {
+    DISPATCH_ARGS(lstm_bwd_double, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
+}
+void fm_gru_backward_row_f32(long H, const float *gates, const float *hn, const float *hPrev,
+                             const float *dhTotal, float *dPreX, float *dPreH) {
+    DISPATCH_ARGS(gru_bwd_float, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
+}
+void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, const double *hPrev,
+                             const double *dhTotal, double *dPreX, double *dPreH) {
+    DISPATCH_ARGS(gru_bwd_double, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
+}
+
+// ---- Forward step kernels for one row, fusing the activations (same expressions, same order
+// ---- and the same tanh/sigmoid as the Swift StepKernel in RecurrentModel+Forward.swift).
+
+#define LSTM_FWD(T, suffix, attr)                                                               \
+    attr static void lstm_fwd_##T##_##suffix(long H, const T *restrict pre, T *restrict g,      \
+                                             T *restrict c, T *restrict cOut,                   \
+                                             T *restrict tanhC, T *restrict h) {                \
+        for (long j = 0; j < H; j++) {                                                          \
+            T i = (T)sigmoid1((double)pre[j]);                                                  \
+            T f = (T)sigmoid1((double)pre[H + j]);                                              \
+            T gg = (T)tanh1((double)pre[2 * H + j]);                                            \
+            T o = (T)sigmoid1((double)pre[3 * H + j]);                                          \
+            g[j] = i;                                                                           \
+            g[H + j] = f;                                                                       \
+            g[2 * H + j] = gg;                                                                  \
+            g[3 * H + j] = o;                                                                   \
+            T cn = f * c[j] + i * gg;                                                           \
+            c[j] = cn;                                                                          \
+            cOut[j] = cn;                                                                       \
+            T tc = (T)tanh1((double)cn);                                                        \
+            tanhC[j] = tc;                                                                      \
+            h[j] = o * tc;                                                                      \
+        }                                                                                       \
+    }
+
+#define GRU_FWD(T, suffix, attr)                                                                \
+    attr static void gru_fwd_##T##_##suffix(long H, const T *restrict pre, const T *restrict gh, \
+                                            const T *restrict bhn, T *restrict g,               \
+                                            T *restrict hnOut, const T *restrict hPrev,         \
+                                            T *restrict h) {                                    \
+        for (long j = 0; j < H; j++) {                                                          \
+            T r = (T)sigmoid1((double)(pre[j] + gh[j]));                                        \
+            T z = (T)sigmoid1((double)(pre[H + j] + gh[H + j]));                                \
+            T hn = gh[2 * H + j] + bhn[j];                                                      \
+            T n = (T)tanh1((double)(pre[2 * H + j] + r * hn));                                  \
+            g[j] = r;                                                                           \
+            g[H + j] = z;                                                                       \
+            g[2 * H + j] = n;                                                                   \
+            hnOut[j] = hn;                                                                      \
+            h[j] = (1 - z) * n + z * hPrev[j];                                                  \
+        }                                                                                       \
+    }
+
+#define FWD_KERNELS(suffix, attr)                                                               \
+    LSTM_FWD(float, suffix, attr)                                                               \
+    LSTM_FWD(double, suffix, attr)                                                              \
+    GRU_FWD(float, suffix, attr)                                                                \
+    GRU_FWD(double, suffix, attr)
+
+FWD_KERNELS(base, )
+#if defined(__x86_64__)
+FWD_KERNELS(avx2, __attribute__((target("avx2"))))
+FWD_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
+#endif
+
+void fm_lstm_forward_row_f32(long H, const float *pre, float *gates, float *c, float *cOut,
+                             float *tanhC, float *h) {
+    DISPATCH_ARGS(lstm_fwd_float, H, pre, gates, c, cOut, tanhC, h)
+}
+void fm_lstm_forward_row_f64(long H, const double *pre, double *gates, double *c, double *cOut,
+                             double *tanhC, double *h) {
+    DISPATCH_ARGS(lstm_fwd_double, H, pre, gates, c, cOut, tanhC, h)
+}
+void fm_gru_forward_row_f32(long H, const float *pre, const float *gh, const float *bhn,
+                            float *gates, float *hnOut, const float *hPrev, float *h) {
+    DISPATCH_ARGS(gru_fwd_float, H, pre, gh, bhn, gates, hnOut, hPrev, h)
+}
+void fm_gru_forward_row_f64(long H, const double *pre, const double *gh, const double *bhn,
+                            double *gates, double *hnOut, const double *hPrev, double *h) {
+    DISPATCH_ARGS(gru_fwd_double, H, pre, gh, bhn, gates, hnOut, hPrev, h)
+}

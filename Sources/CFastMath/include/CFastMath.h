@@ -1,0 +1,38 @@
+#ifndef CFASTMATH_H
+#define CFASTMATH_H
+
+/// In-place tanh / sigmoid over buffers: the same IEEE operations, lane by lane, as the Swift
+/// `FastMath` scalar and SIMD versions (no FMA contraction), compiled for AVX-512, AVX2 and the
+/// baseline and chosen at run time, so the results are bit-identical on every path.
+void fm_tanh_f64(double *p, long n);
+void fm_sigmoid_f64(double *p, long n);
+void fm_tanh_f32(float *p, long n);
+void fm_sigmoid_f32(float *p, long n);
+
+/// One row of LSTM BPTT: gates `i f g o` (4H), tanh(c_t), c_{t-1}, dL/dh_t; updates dc in place
+/// (dc_t in, dc_{t-1} out) and writes the four pre-activation gradients (4H).
+void fm_lstm_backward_row_f32(long H, const float *gates, const float *tanhC, const float *cPrev,
+                              const float *dhTotal, float *dc, float *dPre);
+void fm_lstm_backward_row_f64(long H, const double *gates, const double *tanhC, const double *cPrev,
+                              const double *dhTotal, double *dc, double *dPre);
+/// One row of GRU BPTT: gates `r z n` (3H), W_hn h + b_hn, h_{t-1}, dL/dh_t; writes the input-side
+/// and hidden-side pre-activation gradients (3H each).
+void fm_gru_backward_row_f32(long H, const float *gates, const float *hn, const float *hPrev,
+                             const float *dhTotal, float *dPreX, float *dPreH);
+void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, const double *hPrev,
+                             const double *dhTotal, double *dPreX, double *dPreH);
+
+/// One row of an LSTM step from its pre-activations (4H): activated gates (4H), c updated in
+/// place and copied to cOut, tanh(c) and h.
+void fm_lstm_forward_row_f32(long H, const float *pre, float *gates, float *c, float *cOut,
+                             float *tanhC, float *h);
+void fm_lstm_forward_row_f64(long H, const double *pre, double *gates, double *c, double *cOut,
+                             double *tanhC, double *h);
+/// One row of a GRU step: input-side pre-activations (3H, biases in, b_hn excluded), W_hh h (3H),
+/// b_hn (H); writes gates r z n (3H), W_hn h + b_hn (H) and h.
+void fm_gru_forward_row_f32(long H, const float *pre, const float *gh, const float *bhn,
+                            float *gates, float *hnOut, const float *hPrev, float *h);
+void fm_gru_forward_row_f64(long H, const double *pre, const double *gh, const double *bhn,
+                            double *gates, double *hnOut, const double *hPrev, double *h);
+
+#endif
