@@ -15,7 +15,7 @@ set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
 set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'cell' noenhanced
-set multiplot layout 2,2 title 'Training MSE per epoch by cell, one panel per T (median, min-max over 3 seeds)' noenhanced font ',15'
+set multiplot layout 2,2 title 'Training MSE per epoch by cell, one panel per T (median, min-max over 5 seeds)' noenhanced font ',15'
 set title 'seq_len=10' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -64,7 +64,7 @@ set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
 set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'cell' noenhanced
-set multiplot layout 2,2 title 'Training MSE per epoch by cell, one panel per T (median, min-max over 3 seeds)' noenhanced font ',15'
+set multiplot layout 2,2 title 'Training MSE per epoch by cell, one panel per T (median, min-max over 5 seeds)' noenhanced font ',15'
 set title 'seq_len=10' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \

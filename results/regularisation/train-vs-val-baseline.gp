@@ -16,7 +16,7 @@ set format y '%g'
 set ytics (0.05, 0.1, 0.2, 0.5, 1, 2, 5)
 set xrange [0.13:30.87]
 set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'cell' noenhanced
-set multiplot layout 1,2 title 'Training loss: no dropout (rnn, ln-rnn) vs output dropout 0.3 (3 seeds)' noenhanced font ',15'
+set multiplot layout 1,2 title 'Training loss: no dropout (rnn, ln-rnn) vs output dropout 0.3 (5 seeds)' noenhanced font ',15'
 set title 'dropout_output=0' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -46,7 +46,7 @@ set format y '%g'
 set ytics (0.05, 0.1, 0.2, 0.5, 1, 2, 5)
 set xrange [0.13:30.87]
 set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'cell' noenhanced
-set multiplot layout 1,2 title 'Training loss: no dropout (rnn, ln-rnn) vs output dropout 0.3 (3 seeds)' noenhanced font ',15'
+set multiplot layout 1,2 title 'Training loss: no dropout (rnn, ln-rnn) vs output dropout 0.3 (5 seeds)' noenhanced font ',15'
 set title 'dropout_output=0' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
