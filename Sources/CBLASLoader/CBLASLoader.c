@@ -46,6 +46,12 @@ static void load(void) {
         if (!avx512_core) setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
     }
 #endif
+    // One thread unless the user asks for more: the runner runs many runs in parallel, and an
+    // idle OpenBLAS worker pool spins (sched_yield) on the cores those runs need.
+    // gl_blas_set_threads can raise it for a single large run.
+    if (getenv("OPENBLAS_NUM_THREADS") == NULL && getenv("OMP_NUM_THREADS") == NULL) {
+        setenv("OPENBLAS_NUM_THREADS", "1", 0);
+    }
     const char *names[] = {"libopenblas.so.0", "libopenblas.so",
                            "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
                            "libopenblas.dylib", NULL};

@@ -108,12 +108,19 @@ public struct CSVTable: Sendable, Equatable {
 
     /// The RFC 4180 text (LF line endings, a final LF).
     public var text: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity((rows.count + 1) * 48)
         for record in [header] + rows {
-            out += record.map(CSVTable.escape).joined(separator: ",")
-            out += "\n"
+            for (i, field) in record.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                let utf8 = field.utf8
+                let plain = !utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+                    && utf8.first != 32 && utf8.last != 32
+                if plain { out.append(contentsOf: utf8) } else { out.append(contentsOf: CSVTable.escape(field).utf8) }
+            }
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A field, quoted when it holds `,`, `"`, CR or LF (or leading/trailing spaces).

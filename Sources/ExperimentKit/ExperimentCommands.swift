@@ -147,8 +147,11 @@ public enum ExperimentCommands {
         let complete: Bool
         var written: [RunKey: ResultStore.Record] = [:]
         do {
-            complete = try await Scheduler(jobs: options.jobs).run(todo, executor: executor, stop: stop) { config, outcome in
-                written[config.key] = try store.write(config, outcome)
+            // Records are written on the worker threads, in parallel; a run whose record could not be
+            // written there (reported as failed) is written here, or the error stops the grid.
+            let recording = RecordingExecutor(base: executor, store: store)
+            complete = try await Scheduler(jobs: options.jobs).run(todo, executor: recording, stop: stop) { config, outcome in
+                written[config.key] = store.hasRecord(config.key) ? store.record(config, outcome) : try store.write(config, outcome)
                 progress.finished(config, outcome)
             }
         } catch {
@@ -242,5 +245,22 @@ public enum ExperimentCommands {
     public static func schema(console: Console = .standard) -> ExitStatus {
         console.out(SpecSchema.document.prettyText() + "\n")
         return .success
+    }
+}
+
+/// Runs a configuration and writes its record on the same (worker) thread.
+private struct RecordingExecutor: StudyExecutor {
+    let base: any StudyExecutor
+    let store: ResultStore
+
+    func run(_ config: RunConfiguration) throws -> RunOutcome {
+        let outcome: RunOutcome
+        do {
+            outcome = try base.run(config)
+        } catch {
+            outcome = RunOutcome(status: .failed(reason: String(describing: error)))
+        }
+        try store.write(config, outcome)
+        return outcome
     }
 }

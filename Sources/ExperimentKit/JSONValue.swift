@@ -77,10 +77,12 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Shortest round-tripping text of a number; integral values up to 2^53 print without ".0".
+    /// Shortest round-tripping text of a number; integral values up to 2^53 print without ".0"
+    /// (negative zero keeps its sign).
     public static func format(_ n: Double) -> String {
         if n.isNaN { return "null" }
         if n.isInfinite { return n > 0 ? "1e999" : "-1e999" }
+        if n == 0, n.sign == .minus { return "-0.0" }
         if n == n.rounded(), Swift.abs(n) < 9.007_199_254_740_992e15 { return String(Int64(n)) }
         return "\(n)"
     }

@@ -44,28 +44,45 @@ public struct ResultStore: Sendable {
     /// Whether the run's record exists (a finished run, resumable).
     public func hasRecord(_ key: RunKey) -> Bool { FileManager.default.fileExists(atPath: recordPath(key)) }
 
+    /// The record of a finished run, as reading its file back gives it (numbers round-trip exactly;
+    /// NaN is stored as null; a metric name repeated by the executor is kept once).
+    public func record(_ config: RunConfiguration, _ outcome: RunOutcome) -> Record {
+        var names = Set<String>()
+        let metrics = outcome.metrics.filter { names.insert($0.name).inserted }
+        return Record(key: config.key, config: config.document,
+                      outcome: RunOutcome(status: outcome.status, metrics: metrics, series: outcome.series))
+    }
+
     /// Writes the record of a finished run (temporary file, then rename) and returns it.
     @discardableResult
     public func write(_ config: RunConfiguration, _ outcome: RunOutcome) throws(StoreError) -> Record {
+        let record = record(config, outcome)
         var status: [(key: String, value: JSONValue)] = [("status", .string(outcome.status.name))]
         switch outcome.status {
         case .ok: break
         case let .diverged(step): status.append(("status_step", .number(Double(step))))
         case let .failed(reason): status.append(("status_reason", .string(reason)))
         }
-        var metricNames = Set<String>()
-        let metrics = outcome.metrics.filter { metricNames.insert($0.name).inserted }
-        let document = JSONValue.object(
-            [("key", .string(config.key.hex)), ("config", config.document)] + status + [
-                ("metrics", .object(metrics.map { (key: $0.name, value: .number($0.value)) })),
-                ("series", .array(outcome.series.map { .array([.string($0.series), .number(Double($0.step)), .number($0.value)]) })),
+        let head = JSONValue.object(
+            [("key", .string(config.key.hex)), ("config", record.config)] + status + [
+                ("metrics", .object(record.outcome.metrics.map { (key: $0.name, value: .number($0.value)) })),
             ])
+        // The series (often thousands of points) is written directly, one point per line, in the
+        // same JSON the tree would print: ["name", step, value].
+        var text = head.prettyText()
+        text.removeLast(2)  // "\n}"
+        text += ",\n  \"series\": ["
+        var names: [String: String] = [:]
+        for (i, point) in outcome.series.enumerated() {
+            let name = names[point.series] ?? JSONValue.quote(point.series)
+            names[point.series] = name
+            text += (i == 0 ? "\n    [" : ",\n    [") + name + ", " + String(point.step) + ", " + JSONValue.format(point.value) + "]"
+        }
+        text += outcome.series.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
         let folder = directory + "/runs/" + config.key.hex
-        try writeAtomically(document.prettyText() + "\n", to: recordPath(config.key), folder: folder,
+        try writeAtomically(text, to: recordPath(config.key), folder: folder,
                             temporaryName: ".tmp-\(getpid())-\(config.key.hex)")
-        // What reading the file back gives (numbers round-trip exactly; NaN is stored as null).
-        return Record(key: config.key, config: config.document,
-                      outcome: RunOutcome(status: outcome.status, metrics: metrics, series: outcome.series))
+        return record
     }
 
     /// Reads a record back.
@@ -196,10 +213,12 @@ public struct ResultStore: Sendable {
 
     private func writeAtomically(_ text: String, to path: String, folder: String, temporaryName: String) throws(StoreError) {
         let temporary = folder + "/" + temporaryName
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError(path: folder, message: error.localizedDescription)
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(path: folder, message: error.localizedDescription)
+            }
         }
         // Plain write + rename, no fsync: a killed process (Ctrl-C, kill -9) leaves either the whole
         // record or none, and not syncing keeps a 1000-run grid from waiting on the disk 1000 times.
