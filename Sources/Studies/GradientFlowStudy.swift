@@ -1,4 +1,4 @@
-import LinearAlgebra
+public import LinearAlgebra
 public import RecurrentNets
 
 /// Tutorial 3.2.5 (`analyze_gradient_flow`, `visualize_gradient_vanishing`): one forward and
@@ -12,7 +12,9 @@ public import RecurrentNets
 /// `sigma_max.<name>[.<gate>]`; `saturated_fraction` (|h| > 0.95) and `mean_tanh_derivative`
 /// (mean of 1 - h^2) over layer 0's states. Series: `grad_h` (step t = 1...T), `grad_h_distance`
 /// (step T - t), `grad_x` (t), and `grad_h.l<k>` for layers k >= 1.
-public struct GradientFlowStudy: Sendable {
+public struct GradientFlowStudy: Study {
+    public var dtype: DType { model.dtype }
+
     public var model: ModelSettings
     public var sequenceLength: Int
     public var batchSize: Int
@@ -29,14 +31,8 @@ public struct GradientFlowStudy: Sendable {
     }
 
     /// Runs the study in the configured dtype.
-    public func run() throws(EngineError) -> StudyOutput {
-        switch model.dtype {
-        case .float32: return try run(Float.self)
-        case .float64: return try run(Double.self)
-        }
-    }
-
-    func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
+    /// Runs the study in `S` (``Study/run()`` picks `S` from the dtype).
+    public func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
         let net: RecurrentModel<S> = try model.makeModel(headOutputs: nil, placement: .lastStep, seed: seed)
         let config = net.configuration
         var data = RunStreams(seed: seed).data

@@ -1,4 +1,4 @@
-import LinearAlgebra
+public import LinearAlgebra
 public import RecurrentNets
 
 /// Tutorial 3.3.2 (`compare_initializations`) and 3.2.1-3.2.3: a random vector `v ~ N(0, I_H)`
@@ -7,7 +7,9 @@ public import RecurrentNets
 ///
 /// Metrics: `norm_ratio` = `||v_steps|| / ||v_0||`, `spectral_radius`, `sigma_max`, `theory` =
 /// `spectral_radius^steps`. Series: `norm_ratio` (step k = 0...steps) and `theory` (rho^k).
-public struct PropagationStudy: Sendable {
+public struct PropagationStudy: Study {
+    public var dtype: DType { model.dtype }
+
     public enum Derivative: String, Sendable, CaseIterable { case none, tanh }
 
     public var model: ModelSettings
@@ -22,14 +24,8 @@ public struct PropagationStudy: Sendable {
         self.seed = seed
     }
 
-    public func run() throws(EngineError) -> StudyOutput {
-        switch model.dtype {
-        case .float32: return try run(Float.self)
-        case .float64: return try run(Double.self)
-        }
-    }
-
-    func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
+    /// Runs the study in `S` (``Study/run()`` picks `S` from the dtype).
+    public func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
         guard model.cell == .rnn else {
             throw .invalidValue(field: "cell", value: model.cell.rawValue, expected: "rnn for a propagation study")
         }

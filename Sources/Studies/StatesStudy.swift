@@ -1,4 +1,4 @@
-import LinearAlgebra
+public import LinearAlgebra
 import Training
 import SequenceTasks
 public import RecurrentNets
@@ -8,19 +8,15 @@ public import RecurrentNets
 ///
 /// Series: `input.f<j>`, `state.h<j>`, `output.o<j>` with step = t (1...T); metrics as
 /// ``TrainStudy`` plus `sample_target` (the first test sequence's class, or NaN).
-public struct StatesStudy: Sendable {
+public struct StatesStudy: Study {
+    public var dtype: DType { training.model.dtype }
+
     public var training: TrainStudy
 
     public init(training: TrainStudy) { self.training = training }
 
-    public func run() throws(EngineError) -> StudyOutput {
-        switch training.model.dtype {
-        case .float32: return try run(Float.self)
-        case .float64: return try run(Double.self)
-        }
-    }
-
-    func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
+    /// Runs the study in `S` (``Study/run()`` picks `S` from the dtype).
+    public func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
         var (out, model, test) = try training.trained(S.self)
         guard out.status == .ok, test.sampleCount > 0 else { return out }
         let (batch, targets) = try Trainer<S>.batch(test, [0])

@@ -1,4 +1,4 @@
-import LinearAlgebra
+public import LinearAlgebra
 public import RecurrentNets
 public import SequenceTasks
 public import Training
@@ -10,7 +10,9 @@ public import Training
 /// `diverged_at_step` (0 when not diverged), `max_grad_norm`, `mean_clip_rate`.
 /// Series per epoch: `train_loss`, `train_accuracy`, `val_loss`, `val_accuracy`,
 /// `grad_norm_before`, `grad_norm_after`, `clip_rate`, `lr`, `grad_h_first`.
-public struct TrainStudy: Sendable {
+public struct TrainStudy: Study {
+    public var dtype: DType { model.dtype }
+
     public var model: ModelSettings
     public var task: TaskConfiguration
     public var training: TrainingSettings
@@ -23,11 +25,9 @@ public struct TrainStudy: Sendable {
         self.seed = seed
     }
 
-    public func run() throws(EngineError) -> StudyOutput {
-        switch model.dtype {
-        case .float32: return try trained(Float.self).output
-        case .float64: return try trained(Double.self).output
-        }
+    /// Runs the study in `S` (``Study/run()`` picks `S` from the dtype).
+    public func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
+        try trained(S.self).output
     }
 
     /// Trains and returns the output together with the trained model and the test set.
