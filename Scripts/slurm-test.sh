@@ -280,15 +280,22 @@ fi
 
 # --- (b) cancel one task mid-run, gather fails, resubmit, gather == local ---------------------------
 OUT_B="$DATA/out b"
-# Keys of shard 2 of 4 (the task with SLURM_ARRAY_TASK_ID=1): key mod 4 == 1, i.e. its last hex digit.
+# The victim is the array task with the most runs (task i runs the keys with key mod 4 == i, i.e.
+# by their last hex digit; which task gets runs depends on the keys, so it is chosen, not fixed).
+declare -a COUNTS=(0 0 0 0)
+while read -r key _; do
+    [ ${#key} = 16 ] && COUNTS[$(( 16#${key: -1} % 4 ))]=$(( COUNTS[$(( 16#${key: -1} % 4 ))] + 1 ))
+done < <("$BIN" expand "$SPEC_B")
+VICTIM_TASK=0
+for i in 1 2 3; do [ "${COUNTS[$i]}" -gt "${COUNTS[$VICTIM_TASK]}" ] && VICTIM_TASK=$i; done
 SHARD2=()
 while read -r key _; do
-    [ ${#key} = 16 ] && [ $(( 16#${key: -1} % 4 )) = 1 ] && SHARD2+=("$key")
+    [ ${#key} = 16 ] && [ $(( 16#${key: -1} % 4 )) = "$VICTIM_TASK" ] && SHARD2+=("$key")
 done < <("$BIN" expand "$SPEC_B")
 t0=$(date +%s)
 if submit "$SPEC_B" "$OUT_B"; then
     first_array=${ARRAY_IDS%% *}
-    victim="${first_array}_1"
+    victim="${first_array}_${VICTIM_TASK}"
     deadline=$(( $(date +%s) + TIMEOUT )); done_in_task=0
     # Wait until the task has recorded at least one of its runs, then cancel it.
     while [ "$(date +%s)" -lt "$deadline" ]; do
@@ -316,11 +323,11 @@ if submit "$SPEC_B" "$OUT_B"; then
         # shellcheck disable=SC2086
         wait_jobs $ARRAY_IDS "$GATHER_ID"
         state=$(job_field "$GATHER_ID" JobState); code=$(job_field "$GATHER_ID" ExitCode)
-        reran=$(cat "$OUT_B"/slurm/logs/*_1.out 2>/dev/null | grep -c "already recorded, $left to run")
+        reran=$(cat "$OUT_B"/slurm/logs/*_"$VICTIM_TASK".out 2>/dev/null | grep -c "already recorded, $left to run")
         if [ "$state" = COMPLETED ] && [ "$code" = 0:0 ] && [ "$reran" -ge 1 ]; then
-            pass "(b) resubmitted: task 1 ran only its $left unrecorded runs; gather job $GATHER_ID COMPLETED ($(( $(date +%s) - t0 ))s for (b))"
+            pass "(b) resubmitted: task $VICTIM_TASK ran only its $left unrecorded runs; gather job $GATHER_ID COMPLETED ($(( $(date +%s) - t0 ))s for (b))"
         else
-            fail "(b) resubmission: gather $GATHER_ID $state exit $code, task-1 reran-only-missing lines: $reran"
+            fail "(b) resubmission: gather $GATHER_ID $state exit $code, task-$VICTIM_TASK reran-only-missing lines: $reran"
         fi
         same_tables "$WORK/local-b" "$OUT_B" "(b)"
         keys_once "$OUT_B" "$N_B" "(b)"
