@@ -44,7 +44,7 @@ struct CLIProcess {
 @Suite(.serialized) struct CLITests {
     let spec = """
         {"version": 1, "name": "kill", "study": "gradient-flow", "model": {"hidden": 64},
-         "grid": {"init": ["orthogonal", "identity"], "seq_len": [600, 800], "seed": {"count": 10}}}
+         "grid": {"init": ["orthogonal", "identity"], "seq_len": [1500, 2000], "seed": {"count": 10}}}
         """
 
     func records(_ folder: String) -> Int {
