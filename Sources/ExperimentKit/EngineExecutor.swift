@@ -12,22 +12,10 @@ public struct EngineExecutor: StudyExecutor {
         _ = BLASBackend.retainFreedMemory()
     }
 
-    /// A configuration the engine rejects (names the option and the reason).
-    struct ConfigurationError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     public func run(_ config: RunConfiguration) throws -> RunOutcome {
-        let output: StudyOutput
-        do {
-            output = try study(config)
-        } catch let error as EngineError {
-            throw ConfigurationError(description: error.description)
-        } catch let error as TrainingError {
-            throw ConfigurationError(description: "\(error)")
-        } catch let error as TaskError {
-            throw ConfigurationError(description: "\(error)")
-        }
+        // A configuration the engine rejects throws; the scheduler records the run as failed
+        // with the error's text, which names the option and the reason.
+        let output = try study(config)
         let status: RunStatus
         switch output.status {
         case .ok: status = .ok

@@ -61,11 +61,20 @@ public struct ParameterSet<Scalar: NetScalar>: Sendable, Equatable {
     /// Adds `other` element-wise (same names and shapes).
     public mutating func add(_ other: ParameterSet) {
         precondition(other.names == names, "ParameterSet.add: names differ")
-        for i in values.indices {
-            values[i].storage.withUnsafeMutableBufferPointer { dst in
-                other.values[i].storage.withUnsafeBufferPointer { src in
-                    for j in 0..<dst.count { dst[j] += src[j] }
-                }
+        for i in values.indices { Self.accumulate(other.values[i], into: &values[i]) }
+    }
+
+    /// Adds `delta` (same shape) to the tensor named `name`.
+    public mutating func add(_ delta: Matrix<Scalar>, to name: String) {
+        guard let i = index(of: name) else { preconditionFailure("ParameterSet.add: no parameter \(name)") }
+        precondition(delta.rows == values[i].rows && delta.columns == values[i].columns, "ParameterSet.add: \(name) shape")
+        Self.accumulate(delta, into: &values[i])
+    }
+
+    private static func accumulate(_ source: Matrix<Scalar>, into target: inout Matrix<Scalar>) {
+        target.storage.withUnsafeMutableBufferPointer { dst in
+            source.storage.withUnsafeBufferPointer { src in
+                for j in 0..<dst.count { dst[j] += src[j] }
             }
         }
     }

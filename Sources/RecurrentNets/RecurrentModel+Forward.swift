@@ -10,17 +10,26 @@ extension RecurrentModel {
     public func forward(
         _ batch: SequenceBatch<Scalar>, initialState: RecurrentState<Scalar>? = nil
     ) throws(EngineError) -> ForwardPass<Scalar> {
+        let start = try startingState(for: batch, given: initialState)
+        var unused = SeededGenerator(seed: 0)
+        return forwardUnchecked(
+            inputs: batch.inputs, steps: batch.steps, batchSize: batch.batchSize, lengths: batch.lengths,
+            initialState: start, generator: &unused)
+    }
+
+    /// Checks the batch's feature count and the initial state's shapes; returns the state a pass
+    /// over `batch` starts from (`given`, or ``defaultInitialState(batchSize:)`` when nil).
+    func startingState(
+        for batch: SequenceBatch<Scalar>, given: RecurrentState<Scalar>?
+    ) throws(EngineError) -> RecurrentState<Scalar> {
         let c = configuration
         guard batch.features == c.inputSize else {
             throw .shapeMismatch(
                 what: "inputs", expected: "(T*B) x \(c.inputSize)", found: "\(batch.inputs.rows)x\(batch.features)")
         }
-        let start = initialState ?? defaultInitialState(batchSize: batch.batchSize)
+        let start = given ?? defaultInitialState(batchSize: batch.batchSize)
         try validate(state: start, batch: batch.batchSize, what: "initial state")
-        var unused = SeededGenerator(seed: 0)
-        return forwardUnchecked(
-            inputs: batch.inputs, steps: batch.steps, batchSize: batch.batchSize, lengths: batch.lengths,
-            initialState: start, generator: &unused)
+        return start
     }
 
     /// The state a pass starts from when the caller gives none: the learned `h0`/`c0` broadcast

@@ -25,12 +25,7 @@ extension RecurrentModel {
         let T = batch.steps
         let B = batch.batchSize
         let k = min(truncation ?? T, T)
-        guard batch.features == c.inputSize else {
-            throw .shapeMismatch(
-                what: "inputs", expected: "(T*B) x \(c.inputSize)", found: "\(batch.inputs.rows)x\(batch.features)")
-        }
-        var state = initialState ?? defaultInitialState(batchSize: B)
-        try validate(state: state, batch: B, what: "initial state")
+        var state = try startingState(for: batch, given: initialState)
         var total = parameters.zeros()
         var totalLoss = 0.0
         // One window (full BPTT) takes the backward pass's input gradient as it is.
@@ -47,9 +42,9 @@ extension RecurrentModel {
         while windowStart < T {
             let range = windowStart..<min(windowStart + k, T)
             let w = batch.window(range)
-            let lengths = w.lengths.map { max($0, 0) }
+            let lengths = w.lengths
             let pass = forwardUnchecked(
-                inputs: w.inputs, steps: range.count, batchSize: B, lengths: lengths.map { max($0, 0) },
+                inputs: w.inputs, steps: range.count, batchSize: B, lengths: lengths,
                 initialState: state, dropout: dropout, generator: &dropoutStream)
             let eval = try evaluateLoss(
                 outputs: pass.headInputs, window: range, steps: T, lengths: batch.lengths, targets: targets, loss: loss)
@@ -60,8 +55,8 @@ extension RecurrentModel {
             let back = backwardUnchecked(pass, outputGradient: outputGradient, finalStateGradient: nil)
             total.add(back.gradients)
             if !eval.headWeightGradient.storage.isEmpty {
-                total["head.weight"] = addMatrices(total["head.weight"], eval.headWeightGradient)
-                total["head.bias"] = addMatrices(total["head.bias"], eval.headBiasGradient)
+                total.add(eval.headWeightGradient, to: "head.weight")
+                total.add(eval.headBiasGradient, to: "head.bias")
             }
             totalLoss += eval.loss
             if range.count == T {
@@ -111,12 +106,6 @@ extension RecurrentModel {
         return try evaluateLoss(
             outputs: pass.outputs, window: 0..<batch.steps, steps: batch.steps, lengths: batch.lengths,
             targets: targets, loss: loss)
-    }
-
-    private func addMatrices(_ a: Matrix<Scalar>?, _ b: Matrix<Scalar>) -> Matrix<Scalar> {
-        guard var a else { return b }
-        for i in 0..<a.count { a.storage[i] += b.storage[i] }
-        return a
     }
 
     /// Over the valid rows of a `(T*B) x H` states buffer: how many `|h| > 0.95`, and the sum of

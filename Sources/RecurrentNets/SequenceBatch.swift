@@ -59,8 +59,8 @@ public struct SequenceBatch<Scalar: NetScalar>: Sendable {
     /// Features per step.
     public var features: Int { inputs.columns }
 
-    /// The steps `range` as a batch (lengths clipped to the window; a sequence already over keeps
-    /// length 0 steps valid, which the engine treats as all-padding).
+    /// The inputs of steps `range` and each sequence's valid steps within it (0 for a sequence that
+    /// ended before the window: all its rows are padding).
     func window(_ range: Range<Int>) -> (inputs: Matrix<Scalar>, lengths: [Int]) {
         let rows = inputs.rows(range.lowerBound * batchSize..<range.upperBound * batchSize)
         let lens = lengths.map { max(0, min($0 - range.lowerBound, range.count)) }
