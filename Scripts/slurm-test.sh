@@ -206,12 +206,16 @@ same_tables() {
     if [ -z "$bad" ]; then pass "$3: gathered runs.csv, series.csv, spec.resolved.json == local run (byte for byte)"
     else fail "$3: differs from the local run:$bad"; fi
 }
-# keys_once OUT N LABEL: N rows, N unique keys, N records.
+# has_record OUT KEY: a complete record line of KEY is in OUT/runs/*.jsonl.
+has_record() {
+    grep -qs "^{\"key\":\"$2\".*}\$" "$1"/runs/*.jsonl
+}
+# keys_once OUT N LABEL: N rows, N unique keys, N records (record lines, so a run recorded twice fails).
 keys_once() {
     local rows unique records series_keys
     rows=$(tail -n +2 "$1/runs.csv" | wc -l)
     unique=$(tail -n +2 "$1/runs.csv" | cut -d, -f1 | sort -u | wc -l)
-    records=$(find "$1/runs" -name record.json | wc -l)
+    records=$(cat "$1"/runs/*.jsonl 2>/dev/null | grep -c '^{"key":"' || true)
     series_keys=$(tail -n +2 "$1/series.csv" | cut -d, -f1 | sort -u | wc -l)
     if [ "$rows" = "$2" ] && [ "$unique" = "$2" ] && [ "$records" = "$2" ] && [ "$series_keys" = "$2" ]; then
         pass "$3: $rows rows, $unique unique keys, $records records, $series_keys keys in series.csv (expected $2)"
@@ -300,7 +304,7 @@ if submit "$SPEC_B" "$OUT_B"; then
     # Wait until the task has recorded at least one of its runs, then cancel it.
     while [ "$(date +%s)" -lt "$deadline" ]; do
         done_in_task=0
-        for key in "${SHARD2[@]}"; do [ -f "$OUT_B/runs/$key/record.json" ] && done_in_task=$((done_in_task + 1)); done
+        for key in "${SHARD2[@]}"; do has_record "$OUT_B" "$key" && done_in_task=$((done_in_task + 1)); done
         [ "$done_in_task" -ge 1 ] && break
         sleep 0.1
     done
@@ -311,7 +315,7 @@ if submit "$SPEC_B" "$OUT_B"; then
     wait_jobs $ARRAY_IDS "$GATHER_ID"
     state=$(job_field "$GATHER_ID" JobState); code=$(job_field "$GATHER_ID" ExitCode)
     left=0
-    for key in "${SHARD2[@]}"; do [ -f "$OUT_B/runs/$key/record.json" ] || left=$((left + 1)); done
+    for key in "${SHARD2[@]}"; do has_record "$OUT_B" "$key" || left=$((left + 1)); done
     gather_log=$(cat "$OUT_B"/slurm/logs/*gather-"$GATHER_ID".out 2>/dev/null)
     if [ "$left" -gt 0 ] && [ "$left" -lt "${#SHARD2[@]}" ] && [ "$state" = FAILED ] && [ "$code" = 1:0 ] \
         && echo "$gather_log" | grep -q "incomplete grid: $left of $N_B runs have no record" && [ ! -e "$OUT_B/runs.csv" ]; then

@@ -110,17 +110,21 @@ public struct CSVTable: Sendable, Equatable {
     public var text: String {
         var out: [UInt8] = []
         out.reserveCapacity((rows.count + 1) * 48)
-        for record in [header] + rows {
-            for (i, field) in record.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                let utf8 = field.utf8
-                let plain = !utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
-                    && utf8.first != 32 && utf8.last != 32
-                if plain { out.append(contentsOf: utf8) } else { out.append(contentsOf: CSVTable.escape(field).utf8) }
-            }
-            out.append(UInt8(ascii: "\n"))
-        }
+        CSVTable.appendRecord(header, to: &out)
+        for row in rows { CSVTable.appendRecord(row, to: &out) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends one record to RFC 4180 text: fields joined by commas, quoted when needed, then LF.
+    public static func appendRecord(_ fields: some Sequence<String>, to out: inout [UInt8]) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            let utf8 = field.utf8
+            let plain = !utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+                && utf8.first != 32 && utf8.last != 32
+            if plain { out.append(contentsOf: utf8) } else { out.append(contentsOf: CSVTable.escape(field).utf8) }
+        }
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// A field, quoted when it holds `,`, `"`, CR or LF (or leading/trailing spaces).

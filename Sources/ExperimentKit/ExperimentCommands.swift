@@ -118,7 +118,14 @@ public enum ExperimentCommands {
         }
         let store = ResultStore(directory: options.out ?? ResultStore.defaultDirectory(for: spec))
         let selected = configs.filter { shard.contains($0.key) }
-        let todo = options.force ? selected : selected.filter { !store.hasRecord($0.key) }
+        let recorded: Set<RunKey>
+        do {
+            recorded = try store.recordedKeys()
+        } catch {
+            console.err("experiments: \(error)\n")
+            return .failure
+        }
+        let todo = options.force ? selected : selected.filter { !recorded.contains($0.key) }
         let reused = selected.count - todo.count
         console.err("\(spec.name): \(selected.count) runs" + (shard == .all ? "" : " in shard \(shard.label) of \(configs.count)")
             + (reused > 0 ? ", \(reused) already recorded" : "") + ", \(todo.count) to run -> \(store.directory)\n")
@@ -147,11 +154,13 @@ public enum ExperimentCommands {
         let complete: Bool
         var written: [RunKey: ResultStore.Record] = [:]
         do {
-            // Records are written on the worker threads, in parallel; a run whose record could not be
-            // written there (reported as failed) is written here, or the error stops the grid.
-            let recording = RecordingExecutor(base: executor, store: store)
+            // Records are appended on the worker threads, in parallel, to this process's record file;
+            // the first append that fails stops the grid.
+            let journal = store.journal()
+            let recording = RecordingExecutor(base: executor, store: store, journal: journal)
             complete = try await Scheduler(jobs: options.jobs).run(todo, executor: recording, stop: stop) { config, outcome in
-                written[config.key] = store.hasRecord(config.key) ? store.record(config, outcome) : try store.write(config, outcome)
+                if let failure = journal.failure { throw failure }
+                written[config.key] = store.record(config, outcome)
                 progress.finished(config, outcome)
             }
         } catch {
@@ -161,7 +170,7 @@ public enum ExperimentCommands {
         }
         if !complete {
             progress.close()
-            let recorded = selected.filter { store.hasRecord($0.key) }.count
+            let recorded = selected.filter { recorded.contains($0.key) || written[$0.key] != nil }.count
             console.err("interrupted: \(recorded) of \(selected.count) runs recorded in \(store.directory); run again to resume\n")
             return .interrupted
         }
@@ -169,10 +178,17 @@ public enum ExperimentCommands {
         let records: [ResultStore.Record]
         do {
             if shard == .all {
-                records = try store.writeTables(spec: spec, configs: configs, known: written)
+                records = try store.writeTables(spec: spec, configs: configs, known: written, jobs: options.jobs)
             } else {
+                let keys = selected.map(\.key).sorted()
+                let read = try store.readRecords(keys.filter { written[$0] == nil })
                 var list: [ResultStore.Record] = []
-                for config in selected.sorted(by: { $0.key < $1.key }) { list.append(try store.readRecord(config.key)) }
+                for key in keys {
+                    guard let record = written[key] ?? read[key] else {
+                        throw ResultStore.StoreError(path: store.recordsDirectory, message: "no record of run \(key)")
+                    }
+                    list.append(record)
+                }
                 records = list
                 try store.writeShardSummary(spec: spec, shard: shard, records: records)
             }
@@ -248,10 +264,11 @@ public enum ExperimentCommands {
     }
 }
 
-/// Runs a configuration and writes its record on the same (worker) thread.
+/// Runs a configuration and appends its record on the same (worker) thread.
 private struct RecordingExecutor: StudyExecutor {
     let base: any StudyExecutor
     let store: ResultStore
+    let journal: RecordJournal
 
     func run(_ config: RunConfiguration) throws -> RunOutcome {
         let outcome: RunOutcome
@@ -260,7 +277,7 @@ private struct RecordingExecutor: StudyExecutor {
         } catch {
             outcome = RunOutcome(status: .failed(reason: String(describing: error)))
         }
-        try store.write(config, outcome)
+        try store.append(config, outcome, to: journal)
         return outcome
     }
 }

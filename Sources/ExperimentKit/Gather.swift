@@ -34,7 +34,8 @@ public enum Gather {
     public static func gather(spec: Spec, directory: String) throws -> Report {
         let store = ResultStore(directory: directory)
         let configs = try spec.configurations()
-        let missing = configs.filter { !store.hasRecord($0.key) }.map(\.key).sorted()
+        let recorded = try store.recordedKeys()
+        let missing = configs.map(\.key).filter { !recorded.contains($0) }.sorted()
         guard missing.isEmpty else { return Report(total: configs.count, missing: missing, records: []) }
         let records = try store.writeTables(spec: spec, configs: configs)
         return Report(total: configs.count, missing: [], records: records)

@@ -60,6 +60,15 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// Compact JSON text keeping document order (no spaces or newlines).
+    public var compactText: String {
+        switch self {
+        case let .array(a): return "[" + a.map(\.compactText).joined(separator: ",") + "]"
+        case let .object(pairs): return "{" + pairs.map { JSONValue.quote($0.key) + ":" + $0.value.compactText }.joined(separator: ",") + "}"
+        default: return canonicalText
+        }
+    }
+
     /// Pretty JSON text keeping document order (two-space indent), ending without a newline.
     public func prettyText(indent: String = "") -> String {
         let inner = indent + "  "
@@ -89,6 +98,9 @@ public enum JSONValue: Sendable, Equatable {
 
     /// A JSON string literal.
     public static func quote(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -1,8 +1,11 @@
 import Foundation
 
-/// Runs configurations concurrently, at most `jobs` at a time. Each run executes on its own thread
-/// (runs are synchronous CPU work), so `jobs` runs really occupy `jobs` cores and the cooperative
-/// pool stays free. A run that throws is reported as failed; the others go on.
+/// Runs configurations concurrently on `jobs` worker lanes. Each lane is one dedicated thread that
+/// takes the next configuration until none is left (runs are synchronous CPU work), so `jobs` runs
+/// really occupy `jobs` cores, no thread is created per run, and the cooperative pool stays free.
+/// Lanes run ahead of the reporting by at most `jobs` finished runs, so a stop (or a failing
+/// report) leaves at most `2 * jobs` runs started but not yet reported. A run that throws is
+/// reported as failed; the others go on.
 public struct Scheduler: Sendable {
     /// A thread-safe flag asking the scheduler to start no new runs (set on SIGINT).
     public final class StopFlag: @unchecked Sendable {
@@ -32,49 +35,118 @@ public struct Scheduler: Sendable {
         self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Runs `configs` (in the given order of starting), calling `finished` serially, in completion
+    /// Runs `configs` (started in the given order), calling `finished` serially, in completion
     /// order, for each. Returns false when `stop` ended the grid early (runs in flight still finish).
+    /// When `finished` throws, no further run starts; the error is rethrown once the lanes are idle.
     public func run(
         _ configs: [RunConfiguration], executor: any StudyExecutor, stop: StopFlag? = nil,
         finished: (RunConfiguration, RunOutcome) throws -> Void
     ) async throws -> Bool {
-        var next = 0
-        var complete = true
-        try await withThrowingTaskGroup(of: (RunConfiguration, RunOutcome).self) { group in
-            func startNext() -> Bool {
-                guard next < configs.count else { return false }
-                if stop?.isSet == true {
-                    complete = false
-                    return false
+        let queue = WorkQueue(count: configs.count, stop: stop)
+        let lanes = min(jobs, configs.count)
+        guard lanes > 0 else { return true }
+        let (outcomes, sink) = AsyncStream.makeStream(of: (Int, RunOutcome).self)
+        let idleLanes = LaneCounter(lanes)
+        // Permits to start a run: one per lane plus one per finished run not yet reported.
+        let window = DispatchSemaphore(value: 2 * lanes)
+        var failure: (any Error)?
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<lanes {
+                group.addTask {
+                    await Scheduler.lane(queue: queue, window: window, configs: configs, executor: executor) { sink.yield($0) }
+                    if idleLanes.laneFinished() { sink.finish() }
                 }
-                let config = configs[next]
-                next += 1
-                group.addTask { (config, await Scheduler.runOnThread(config, executor: executor)) }
-                return true
             }
-            for _ in 0..<jobs where !startNext() { break }
-            while let (config, outcome) = try await group.next() {
-                try finished(config, outcome)
-                _ = startNext()
+            for await (index, outcome) in outcomes {
+                if failure == nil {
+                    do {
+                        try finished(configs[index], outcome)
+                    } catch {
+                        failure = error
+                        queue.close()
+                    }
+                }
+                window.signal()
             }
         }
-        return complete && next == configs.count
+        if let failure { throw failure }
+        return !queue.stoppedEarly
     }
 
-    /// Runs one configuration on a dedicated thread and converts a thrown error to `.failed`.
-    static func runOnThread(_ config: RunConfiguration, executor: any StudyExecutor) async -> RunOutcome {
-        await withCheckedContinuation { (continuation: CheckedContinuation<RunOutcome, Never>) in
+    /// One lane: a thread that runs configurations from `queue` until it is empty or stopped.
+    private static func lane(queue: WorkQueue, window: DispatchSemaphore, configs: [RunConfiguration],
+                             executor: any StudyExecutor, deliver: @escaping @Sendable ((Int, RunOutcome)) -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let thread = Thread {
-                let outcome: RunOutcome
-                do {
-                    outcome = try executor.run(config)
-                } catch {
-                    outcome = RunOutcome(status: .failed(reason: String(describing: error)))
+                while true {
+                    window.wait()
+                    guard let index = queue.next() else {
+                        window.signal()
+                        break
+                    }
+                    let outcome: RunOutcome
+                    do {
+                        outcome = try executor.run(configs[index])
+                    } catch {
+                        outcome = RunOutcome(status: .failed(reason: String(describing: error)))
+                    }
+                    deliver((index, outcome))
                 }
-                continuation.resume(returning: outcome)
+                continuation.resume()
             }
             thread.stackSize = 16 << 20
             thread.start()
+        }
+    }
+
+    /// The shared cursor over the configurations.
+    private final class WorkQueue: @unchecked Sendable {
+        private let lock = NSLock()
+        private let count: Int
+        private let stop: StopFlag?
+        private var nextIndex = 0
+        private var closed = false
+        private var stopped = false
+
+        init(count: Int, stop: StopFlag?) {
+            self.count = count
+            self.stop = stop
+        }
+
+        /// The index of the next configuration to run, or nil when all are taken or a stop was asked.
+        func next() -> Int? {
+            let stopAsked = stop?.isSet == true
+            return lock.withLock {
+                guard nextIndex < count, !closed else { return nil }
+                if stopAsked {
+                    stopped = true
+                    return nil
+                }
+                nextIndex += 1
+                return nextIndex - 1
+            }
+        }
+
+        /// Starts no further run.
+        func close() { lock.withLock { closed = true } }
+
+        /// Whether a stop left configurations unstarted.
+        var stoppedEarly: Bool { lock.withLock { stopped } }
+    }
+
+    /// Counts lanes down to the last one.
+    private final class LaneCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var running: Int
+
+        init(_ lanes: Int) { running = lanes }
+
+        /// Marks a lane finished; true for the last one.
+        func laneFinished() -> Bool {
+            lock.withLock {
+                running -= 1
+                return running == 0
+            }
         }
     }
 }

@@ -48,8 +48,7 @@ struct CLIProcess {
         """
 
     func records(_ folder: String) -> Int {
-        let runs = (try? FileManager.default.contentsOfDirectory(atPath: folder + "/runs")) ?? []
-        return runs.filter { FileManager.default.fileExists(atPath: folder + "/runs/\($0)/record.json") }.count
+        (try? ResultStore(directory: folder).recordedKeys().count) ?? 0
     }
 
     @Test func aKilledGridResumesToTheSameBytes() throws {

@@ -20,6 +20,19 @@ final class ConcurrencyProbe: StudyExecutor, @unchecked Sendable {
     }
 }
 
+/// Records which threads ran configurations.
+final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen = Set<ObjectIdentifier>()
+    var distinct: Int { lock.withLock { seen.count } }
+
+    func run(_ config: RunConfiguration) throws -> RunOutcome {
+        let id = ObjectIdentifier(Thread.current)
+        lock.withLock { _ = seen.insert(id) }
+        return RunOutcome()
+    }
+}
+
 @Suite struct SchedulerTests {
     @Test(arguments: [1, 2, 3])
     func atMostJobsRunsAreInFlight(jobs: Int) async throws {
@@ -52,7 +65,34 @@ final class ConcurrencyProbe: StudyExecutor, @unchecked Sendable {
             if count == 3 { stop.set() }
         }
         #expect(!complete)
-        #expect(count >= 3 && count <= 5)
+        // Started but unreported when the stop came: at most 2 x jobs.
+        #expect(count >= 3 && count <= 3 + 2 * 2, "runs reported: \(count)")
+    }
+
+    @Test func aThrowingCallbackStopsTheGridAndIsRethrown() async throws {
+        struct Full: Error {}
+        let runs = try expand(#"{"seed": {"count": 20}}"#)
+        let probe = ScriptedExecutor()
+        var seen = 0
+        await #expect(throws: Full.self) {
+            _ = try await Scheduler(jobs: 2).run(runs, executor: probe) { _, _ in
+                seen += 1
+                if seen == 2 { throw Full() }
+            }
+        }
+        #expect(seen == 2)
+        #expect(probe.calls >= 2 && probe.calls <= 2 + 2 * 2, "runs started: \(probe.calls)")
+    }
+
+    @Test(arguments: [1, 2, 4])
+    func lanesRunEveryConfigurationOnceWithoutAThreadPerRun(jobs: Int) async throws {
+        let runs = try expand(#"{"seed": {"count": 50}}"#)
+        let threads = ThreadRecorder()
+        var keys: [RunKey] = []
+        let complete = try await Scheduler(jobs: jobs).run(runs, executor: threads) { config, _ in keys.append(config.key) }
+        #expect(complete)
+        #expect(keys.sorted() == runs.map(\.key).sorted())
+        #expect(threads.distinct <= jobs)
     }
 
     @Test func theDefaultJobCountIsTheActiveProcessorCount() {

@@ -82,6 +82,17 @@ final class ScriptedExecutor: StudyExecutor, @unchecked Sendable {
     }
 }
 
+/// Removes the record lines of `keys` from every record file of a results folder.
+func dropRecords(of keys: [String], in directory: String) throws {
+    let folder = directory + "/runs"
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".jsonl") {
+        let path = folder + "/" + name
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true)
+        let kept = lines.filter { line in !keys.contains { line.hasPrefix(#"{"key":""# + $0) } }
+        try Data(kept.map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: path))
+    }
+}
+
 // MARK: - Store tests
 
 @Suite struct StoreTests {
@@ -119,9 +130,9 @@ final class ScriptedExecutor: StudyExecutor, @unchecked Sendable {
         _ = await ExperimentCommands.run(specPath: spec, options: .init(out: out, plot: false), executor: second, console: .silent)
         #expect(second.calls == 0)
 
-        let keys = try FileManager.default.contentsOfDirectory(atPath: out + "/runs").sorted()
-        try FileManager.default.removeItem(atPath: out + "/runs/" + keys[0])
-        try FileManager.default.removeItem(atPath: out + "/runs/" + keys[5] + "/record.json")
+        let keys = try CSVTable(contentsOf: out + "/runs.csv").column(named: "key") ?? []
+        try dropRecords(of: [keys[0], keys[5]], in: out)
+        #expect(try ResultStore(directory: out).recordedKeys().count == 16)
         let third = ScriptedExecutor()
         _ = await ExperimentCommands.run(specPath: spec, options: .init(out: out, plot: false), executor: third, console: .silent)
         #expect(third.calls == 2)
@@ -180,15 +191,86 @@ final class ScriptedExecutor: StudyExecutor, @unchecked Sendable {
         let store = ResultStore(directory: folder.path)
         let config = try expand("{}", study: "states")[0]
         let outcome = RunOutcome(status: .diverged(step: 7), metrics: [("a", .nan), ("b", .infinity), ("c", -.infinity), ("d", 0.1)],
-                                 series: [SeriesPoint(series: "s", step: 1, value: 1e-300)])
-        try store.write(config, outcome)
+                                 series: [SeriesPoint(series: "s \"q\"\n", step: 1, value: 1e-300), SeriesPoint(series: "t", step: 2, value: -0.0)])
+        let journal = store.journal()
+        try store.append(config, outcome, to: journal)
         let record = try store.readRecord(config.key)
         #expect(record.outcome.status == .diverged(step: 7))
         #expect(record.outcome.metrics.map { CSVTable.format(metric: $0.value) } == ["nan", "inf", "-inf", "0.1"])
         #expect(record.outcome.series == outcome.series)
-        #expect(store.recordedKeys() == [config.key])
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/runs/" + config.key.hex)
-        #expect(leftovers == ["record.json"])
+        #expect(record.config == config.document)
+        #expect(try store.recordedKeys() == [config.key])
+        let files = try FileManager.default.contentsOfDirectory(atPath: store.recordsDirectory)
+        #expect(files.count == 1 && files.allSatisfy { $0.hasSuffix(".jsonl") })
+        let text = try String(contentsOfFile: journal.filePath ?? "", encoding: .utf8)
+        #expect(text.filter { $0 == "\n" }.count == 1 && text.hasSuffix("\n"))
+    }
+
+    @Test func anUnterminatedLastLineIsNotARecord() throws {
+        let folder = try TemporaryFolder()
+        let store = ResultStore(directory: folder.path)
+        let configs = try expand(#"{"seed": {"count": 3}}"#)
+        let journal = store.journal()
+        for config in configs.prefix(2) { try store.append(config, try DemoExecutor().run(config), to: journal) }
+        let path = try #require(journal.filePath)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((#"{"key":""# + configs[2].key.hex + #"","config":{"#).utf8))
+        try handle.close()
+        #expect(try store.recordedKeys() == Set(configs.prefix(2).map(\.key)))
+        #expect(try store.readRecords(configs.map(\.key)).count == 2)
+    }
+
+    @Test func aMalformedRecordLineNamesItsFileAndLine() throws {
+        let folder = try TemporaryFolder()
+        let store = ResultStore(directory: folder.path)
+        let config = try expand("{}")[0]
+        let journal = store.journal()
+        try store.append(config, RunOutcome(), to: journal)
+        let path = try #require(journal.filePath)
+        let good = try String(contentsOfFile: path, encoding: .utf8)
+        try Data((good + "not a record\n").utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try store.recordedKeys() } throws: { error in
+            String(describing: error).contains(path) && String(describing: error).contains("line 2")
+        }
+        try Data((good.replacingOccurrences(of: "\"status\":\"ok\"", with: "\"status\":7")).utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try store.readRecord(config.key) } throws: { error in
+            String(describing: error).contains(path + ": line 1: malformed record: status")
+        }
+    }
+
+    @Test func theNewestRecordOfARunWins() throws {
+        let folder = try TemporaryFolder()
+        let store = ResultStore(directory: folder.path)
+        let config = try expand("{}")[0]
+        let old = store.journal()
+        try store.append(config, RunOutcome(metrics: [("m", 1)]), to: old)
+        let new = store.journal()
+        try store.append(config, RunOutcome(metrics: [("m", 2)]), to: new)
+        let oldPath = try #require(old.filePath), newPath = try #require(new.filePath)
+        #expect(oldPath != newPath)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000)], ofItemAtPath: oldPath)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 2_000)], ofItemAtPath: newPath)
+        #expect(try store.readRecord(config.key).outcome.metrics.first?.value == 2)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 3_000)], ofItemAtPath: oldPath)
+        #expect(try store.readRecord(config.key).outcome.metrics.first?.value == 1)
+    }
+
+    @Test func workerThreadsAppendWholeLines() throws {
+        let folder = try TemporaryFolder()
+        let store = ResultStore(directory: folder.path)
+        let configs = try expand(#"{"seed": {"count": 200}}"#)
+        let journal = store.journal()
+        DispatchQueue.concurrentPerform(iterations: 4) { part in
+            for config in configs[(part * 50)..<(part * 50 + 50)] {
+                let series = (1...300).map { SeriesPoint(series: "s", step: $0, value: Double(config.seed) + Double($0) / 7) }
+                try? store.append(config, RunOutcome(metrics: [("seed", Double(config.seed))], series: series), to: journal)
+            }
+        }
+        #expect(journal.failure == nil)
+        let records = try store.readRecords(configs.map(\.key))
+        #expect(records.count == 200)
+        #expect(records.values.allSatisfy { $0.outcome.series.count == 300 && $0.outcome.series[299].value == $0.outcome.metrics[0].value + 300.0 / 7 })
     }
 
     @Test func csvQuotesAndParsesRFC4180() throws {

@@ -1,0 +1,85 @@
+import Foundation
+
+/// The record file of one process: `runs/records-<host>-<pid>[-<n>].jsonl`, created on the first
+/// append, one record per line, each line written by a single `write` (a killed process leaves
+/// whole lines and at most one unterminated last line, which readers ignore). Safe to share between
+/// worker threads. The first failed append is kept in `failure` (and thrown), so that a grid can stop.
+public final class RecordJournal: @unchecked Sendable {
+    /// The records folder (`<results>/runs`).
+    public let folder: String
+    private let lock = NSLock()
+    private var descriptor: Int32 = -1
+    private var path: String?
+    private var firstFailure: ResultStore.StoreError?
+
+    init(folder: String) {
+        self.folder = folder
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// The file this journal writes, once it has written a line.
+    public var filePath: String? { lock.withLock { path } }
+
+    /// The first append that failed, if any.
+    public var failure: ResultStore.StoreError? { lock.withLock { firstFailure } }
+
+    /// Appends one line (UTF-8 bytes ending with a newline and containing no other).
+    public func append(line bytes: [UInt8]) throws(ResultStore.StoreError) {
+        let result: Result<Void, ResultStore.StoreError> = lock.withLock {
+            do throws(ResultStore.StoreError) {
+                let fd = try openIfNeeded()
+                try writeAll(bytes, to: fd)
+                return .success(())
+            } catch {
+                if firstFailure == nil { firstFailure = error }
+                // A partly written line stays unterminated at the end of that file; go on in a new one.
+                if descriptor >= 0 { close(descriptor) }
+                descriptor = -1
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    /// Opens a new file (never one another process may be appending to). Caller holds the lock.
+    private func openIfNeeded() throws(ResultStore.StoreError) -> Int32 {
+        if descriptor >= 0 { return descriptor }
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw ResultStore.StoreError(path: folder, message: error.localizedDescription)
+            }
+        }
+        let host = ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        let base = folder + "/records-" + String(host.prefix(40)) + "-\(getpid())"
+        for attempt in 0..<1000 {
+            let candidate = base + (attempt == 0 ? "" : "-\(attempt)") + ".jsonl"
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+            if fd >= 0 {
+                descriptor = fd
+                path = candidate
+                return fd
+            }
+            if errno != EEXIST { throw ResultStore.StoreError(path: candidate, message: String(cString: strerror(errno))) }
+        }
+        throw ResultStore.StoreError(path: base + ".jsonl", message: "no free record file name")
+    }
+
+    private func writeAll(_ bytes: [UInt8], to fd: Int32) throws(ResultStore.StoreError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBufferPointer { buffer in
+                write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ResultStore.StoreError(path: path ?? folder, message: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+    }
+}
