@@ -104,6 +104,8 @@ public enum ExperimentCommands {
     /// then writes the tables (not for shards) and renders charts.
     public static func run(specPath: String, options: RunOptions, executor: any StudyExecutor,
                            console: Console = .standard) async -> ExitStatus {
+        let clock = ContinuousClock()
+        let started = clock.now
         guard let (spec, configs) = load(specPath, console: console) else { return .specError }
         let shard: ShardSelection
         do {
@@ -151,18 +153,21 @@ public enum ExperimentCommands {
         }
 
         var progress = ProgressReporter(total: todo.count, interactive: console.errIsTerminal, write: console.err)
+        let gridStarted = clock.now
         let complete: Bool
         var written: [RunKey: ResultStore.Record] = [:]
         do {
-            // Records are appended on the worker threads, in parallel, to this process's record file;
+            // Each worker runs a configuration and appends its record to this process's record file;
             // the first append that fails stops the grid.
             let journal = store.journal()
-            let recording = RecordingExecutor(base: executor, store: store, journal: journal)
-            complete = try await Scheduler(jobs: options.jobs).run(todo, executor: recording, stop: stop) { config, outcome in
-                if let failure = journal.failure { throw failure }
-                written[config.key] = store.record(config, outcome)
-                progress.finished(config, outcome)
-            }
+            complete = try await Scheduler(jobs: options.jobs).run(todo, stop: stop, work: { config in
+                let outcome = Scheduler.outcome(of: config, on: executor)
+                return Result { () throws(ResultStore.StoreError) in try store.append(config, outcome, to: journal) }
+            }, finished: { config, appended in
+                let record = try appended.get()
+                written[config.key] = record
+                progress.finished(config, record.outcome)
+            })
         } catch {
             progress.close()
             console.err("experiments: cannot write results: \(error)\n")
@@ -175,6 +180,7 @@ public enum ExperimentCommands {
             return .interrupted
         }
 
+        let gridFinished = clock.now
         let records: [ResultStore.Record]
         do {
             if shard == .all {
@@ -200,6 +206,8 @@ public enum ExperimentCommands {
         let diverged = records.filter { if case .diverged = $0.outcome.status { return true }; return false }.count
         var summary = "\(spec.name): \(records.count) runs: \(records.count - failed.count - diverged) ok, \(diverged) diverged, \(failed.count) failed"
         if diverged > 0 { summary += " (diverged runs are results, not errors)" }
+        func seconds(_ d: Duration) -> String { String(format: "%.2f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
+        summary += "; \(seconds(clock.now - started)) (spec \(seconds(gridStarted - started)), runs \(seconds(gridFinished - gridStarted)), tables \(seconds(clock.now - gridFinished)))"
         console.err(summary + "\n")
         for record in failed.prefix(5) {
             if case let .failed(reason) = record.outcome.status { console.err("  failed \(record.key): \(reason)\n") }
@@ -261,23 +269,5 @@ public enum ExperimentCommands {
     public static func schema(console: Console = .standard) -> ExitStatus {
         console.out(SpecSchema.document.prettyText() + "\n")
         return .success
-    }
-}
-
-/// Runs a configuration and appends its record on the same (worker) thread.
-private struct RecordingExecutor: StudyExecutor {
-    let base: any StudyExecutor
-    let store: ResultStore
-    let journal: RecordJournal
-
-    func run(_ config: RunConfiguration) throws -> RunOutcome {
-        let outcome: RunOutcome
-        do {
-            outcome = try base.run(config)
-        } catch {
-            outcome = RunOutcome(status: .failed(reason: String(describing: error)))
-        }
-        try store.append(config, outcome, to: journal)
-        return outcome
     }
 }

@@ -3,14 +3,13 @@ import Foundation
 /// The record file of one process: `runs/records-<host>-<pid>[-<n>].jsonl`, created on the first
 /// append, one record per line, each line written by a single `write` (a killed process leaves
 /// whole lines and at most one unterminated last line, which readers ignore). Safe to share between
-/// worker threads. The first failed append is kept in `failure` (and thrown), so that a grid can stop.
+/// worker threads. After a failed append (e.g. a full disk), the next one starts a new file.
 public final class RecordJournal: @unchecked Sendable {
     /// The records folder (`<results>/runs`).
     public let folder: String
     private let lock = NSLock()
     private var descriptor: Int32 = -1
     private var path: String?
-    private var firstFailure: ResultStore.StoreError?
 
     init(folder: String) {
         self.folder = folder
@@ -23,9 +22,6 @@ public final class RecordJournal: @unchecked Sendable {
     /// The file this journal writes, once it has written a line.
     public var filePath: String? { lock.withLock { path } }
 
-    /// The first append that failed, if any.
-    public var failure: ResultStore.StoreError? { lock.withLock { firstFailure } }
-
     /// Appends one line (UTF-8 bytes ending with a newline and containing no other).
     public func append(line bytes: [UInt8]) throws(ResultStore.StoreError) {
         let result: Result<Void, ResultStore.StoreError> = lock.withLock {
@@ -34,7 +30,6 @@ public final class RecordJournal: @unchecked Sendable {
                 try writeAll(bytes, to: fd)
                 return .success(())
             } catch {
-                if firstFailure == nil { firstFailure = error }
                 // A partly written line stays unterminated at the end of that file; go on in a new one.
                 if descriptor >= 0 { close(descriptor) }
                 descriptor = -1

@@ -22,6 +22,8 @@ public struct ResultStore: Sendable {
         /// The flat configuration (`RunConfiguration.document`).
         public var config: JSONValue
         public var outcome: RunOutcome
+        /// Its series.csv rows, when already rendered (by the worker that recorded it).
+        var seriesRows: [UInt8]?
     }
 
     /// The results folder.
@@ -53,42 +55,15 @@ public struct ResultStore: Sendable {
                       outcome: RunOutcome(status: outcome.status, metrics: metrics, series: outcome.series))
     }
 
-    /// Appends the record of a finished run to `journal` and returns it.
+    /// Appends the record of a finished run to `journal` and returns it (with its series.csv rows,
+    /// rendered in the same pass, so that the thread that ran it does this work).
     @discardableResult
     public func append(_ config: RunConfiguration, _ outcome: RunOutcome, to journal: RecordJournal) throws(StoreError) -> Record {
-        let record = record(config, outcome)
-        try journal.append(line: Self.line(of: record))
+        var record = record(config, outcome)
+        let text = RecordFormat.render(record)
+        try journal.append(line: text.line)
+        record.seriesRows = text.seriesRows
         return record
-    }
-
-    /// One line of compact JSON, key first: `{"key":..,"config":{..},"status":..,"metrics":{..},"series":[[name,step,value],..]}`.
-    static func line(of record: Record) -> [UInt8] {
-        var head = "{\"key\":\"" + record.key.hex + "\",\"config\":" + record.config.compactText
-        head += ",\"status\":" + JSONValue.quote(record.outcome.status.name)
-        switch record.outcome.status {
-        case .ok: break
-        case let .diverged(step): head += ",\"status_step\":" + String(step)
-        case let .failed(reason): head += ",\"status_reason\":" + JSONValue.quote(reason)
-        }
-        head += ",\"metrics\":{"
-        for (i, metric) in record.outcome.metrics.enumerated() {
-            head += (i == 0 ? "" : ",") + JSONValue.quote(metric.name) + ":" + JSONValue.format(metric.value)
-        }
-        head += "},\"series\":["
-        var out = Array(head.utf8)
-        out.reserveCapacity(out.count + record.outcome.series.count * 40 + 3)
-        var names = RenderedNames { JSONValue.quote($0) }
-        for (i, point) in record.outcome.series.enumerated() {
-            out.append(contentsOf: i == 0 ? [UInt8(ascii: "[")] : [UInt8(ascii: ","), UInt8(ascii: "[")])
-            out.append(contentsOf: names[point.series])
-            out.append(UInt8(ascii: ","))
-            out.append(contentsOf: String(point.step).utf8)
-            out.append(UInt8(ascii: ","))
-            out.append(contentsOf: JSONValue.format(point.value).utf8)
-            out.append(UInt8(ascii: "]"))
-        }
-        out.append(contentsOf: "]}\n".utf8)
-        return out
     }
 
     /// Keys of every complete record in the folder.
@@ -161,53 +136,11 @@ public struct ResultStore: Sendable {
     }
 
     private static func parse(_ location: Location) throws(StoreError) -> Record {
-        func bad(_ what: String) -> StoreError {
-            StoreError(path: location.path, message: "line \(location.line): malformed record: \(what)")
-        }
-        let document: JSONValue
         do {
-            document = try JSONParser.parse(bytes: Array(location.bytes))
+            return try RecordFormat.parse(Array(location.bytes))
         } catch {
-            throw bad("column \(error.column): \(error.message)")
+            throw StoreError(path: location.path, message: "line \(location.line): malformed record: \(error.what)")
         }
-        guard case let .string(hex)? = document["key"], let key = RunKey(hex: hex) else { throw bad("key") }
-        guard let config = document["config"], case let .string(statusName)? = document["status"] else { throw bad("status") }
-        let status: RunStatus
-        switch statusName {
-        case "ok": status = .ok
-        case "diverged":
-            guard case let .number(step)? = document["status_step"] else { throw bad("status_step") }
-            status = .diverged(step: Int(step))
-        case "failed":
-            guard case let .string(reason)? = document["status_reason"] else { throw bad("status_reason") }
-            status = .failed(reason: reason)
-        default: throw bad("status '\(statusName)'")
-        }
-        guard case let .object(metricPairs)? = document["metrics"], case let .array(seriesItems)? = document["series"] else {
-            throw bad("metrics or series")
-        }
-        var metrics: [(name: String, value: Double)] = []
-        for pair in metricPairs {
-            switch pair.value {
-            case let .number(x): metrics.append((pair.key, x))
-            case .null: metrics.append((pair.key, .nan))
-            default: throw bad("metric '\(pair.key)'")
-            }
-        }
-        var series: [SeriesPoint] = []
-        series.reserveCapacity(seriesItems.count)
-        for item in seriesItems {
-            guard case let .array(parts) = item, parts.count == 3, case let .string(name) = parts[0],
-                  case let .number(step) = parts[1] else { throw bad("series point") }
-            let value: Double
-            switch parts[2] {
-            case let .number(x): value = x
-            case .null: value = .nan
-            default: throw bad("series value")
-            }
-            series.append(SeriesPoint(series: name, step: Int(step), value: value))
-        }
-        return Record(key: key, config: config, outcome: RunOutcome(status: status, metrics: metrics, series: series))
     }
 
     /// Writes runs.csv, series.csv and spec.resolved.json for `configs` from their records (all must exist).
@@ -248,69 +181,40 @@ public struct ResultStore: Sendable {
         }
         let runs = CSVTable(header: ["key", "study"] + axisNames + metricNames + ["status", "status_step", "status_reason"], rows: rows)
         try writeAtomically(runs.text, to: runsCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
-        try writeAtomically(Self.seriesText(records, parts: jobs ?? ProcessInfo.processInfo.activeProcessorCount), to: seriesCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-series.csv")
+        try writeAtomically(Self.seriesChunks(records, parts: jobs ?? ProcessInfo.processInfo.activeProcessorCount),
+                            to: seriesCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-series.csv")
         try writeResolvedSpec(spec)
         return records
     }
 
-    /// series.csv: `key, series, step, value` for every point of `records` (in their order), rendered
-    /// in up to `parts` slices concurrently.
-    static func seriesText(_ records: [Record], parts: Int) -> [UInt8] {
-        var out = Array("key,series,step,value\n".utf8)
-        let points = records.reduce(0) { $0 + $1.outcome.series.count }
+    /// series.csv as chunks: the header, then the rows of each record in order (records read back
+    /// are rendered in up to `parts` slices concurrently).
+    static func seriesChunks(_ records: [Record], parts: Int) -> [[UInt8]] {
+        let missing = records.indices.filter { records[$0].seriesRows == nil }
+        let points = missing.reduce(0) { $0 + records[$1].outcome.series.count }
         let parts = max(1, min(parts, points / 10_000))
-        guard parts > 1 else {
-            appendSeriesRows(records[...], to: &out)
-            return out
-        }
-        let slices = SliceTexts(count: parts)
+        let rendered = SliceTexts(count: missing.count)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var text: [UInt8] = []
-            appendSeriesRows(records[records.count * part / parts..<records.count * (part + 1) / parts], to: &text)
-            slices.set(part, text)
+            for i in missing.count * part / parts..<missing.count * (part + 1) / parts {
+                rendered.set(i, RecordFormat.seriesRows(of: records[missing[i]]))
+            }
         }
-        out.reserveCapacity(out.count + slices.texts.reduce(0) { $0 + $1.count })
-        for text in slices.texts { out.append(contentsOf: text) }
-        return out
-    }
-
-    private static func appendSeriesRows(_ records: ArraySlice<Record>, to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + records.reduce(0) { $0 + $1.outcome.series.count } * 48)
-        var names = RenderedNames { CSVTable.escape($0) }
+        var chunks: [[UInt8]] = [Array("key,series,step,value\n".utf8)]
+        chunks.reserveCapacity(records.count + 1)
+        var next = 0
+        let texts = rendered.texts
         for record in records {
-            let key = Array(record.key.hex.utf8)
-            for point in record.outcome.series {
-                // Keys, steps and numbers never need quoting; series names may.
-                out.append(contentsOf: key)
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: names[point.series])
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: String(point.step).utf8)
-                out.append(UInt8(ascii: ","))
-                out.append(contentsOf: CSVTable.format(metric: point.value).utf8)
-                out.append(UInt8(ascii: "\n"))
+            if let rows = record.seriesRows {
+                chunks.append(rows)
+            } else {
+                chunks.append(texts[next])
+                next += 1
             }
         }
+        return chunks
     }
 
-    /// Series names as rendered text, for the few names a record's series interleave.
-    private struct RenderedNames {
-        let render: (String) -> String
-        var known: [(name: String, text: [UInt8])] = []
-
-        init(render: @escaping (String) -> String) { self.render = render }
-
-        subscript(name: String) -> [UInt8] {
-            mutating get {
-                if let hit = known.first(where: { $0.name == name }) { return hit.text }
-                let text = Array(render(name).utf8)
-                if known.count < 16 { known.append((name, text)) }
-                return text
-            }
-        }
-    }
-
-    /// Texts rendered concurrently, one per slice.
+    /// Texts rendered concurrently, one per index.
     private final class SliceTexts: @unchecked Sendable {
         private let lock = NSLock()
         private var storage: [[UInt8]]
@@ -349,10 +253,10 @@ public struct ResultStore: Sendable {
     }
 
     private func writeAtomically(_ text: String, to path: String, folder: String, temporaryName: String) throws(StoreError) {
-        try writeAtomically(Array(text.utf8), to: path, folder: folder, temporaryName: temporaryName)
+        try writeAtomically([Array(text.utf8)], to: path, folder: folder, temporaryName: temporaryName)
     }
 
-    private func writeAtomically(_ bytes: [UInt8], to path: String, folder: String, temporaryName: String) throws(StoreError) {
+    private func writeAtomically(_ chunks: [[UInt8]], to path: String, folder: String, temporaryName: String) throws(StoreError) {
         let temporary = folder + "/" + temporaryName
         if mkdir(folder, 0o755) != 0 && errno != EEXIST {
             do {
@@ -366,9 +270,12 @@ public struct ResultStore: Sendable {
         guard let file = fopen(temporary, "wb") else {
             throw StoreError(path: temporary, message: String(cString: strerror(errno)))
         }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+        var complete = true
+        for chunk in chunks where complete {
+            complete = chunk.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) } == chunk.count
+        }
         let closed = fclose(file)
-        guard written == bytes.count, closed == 0 else {
+        guard complete, closed == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
             throw StoreError(path: temporary, message: "could not write the file")
         }

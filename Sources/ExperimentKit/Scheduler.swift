@@ -3,9 +3,10 @@ import Foundation
 /// Runs configurations concurrently on `jobs` worker lanes. Each lane is one dedicated thread that
 /// takes the next configuration until none is left (runs are synchronous CPU work), so `jobs` runs
 /// really occupy `jobs` cores, no thread is created per run, and the cooperative pool stays free.
-/// Lanes run ahead of the reporting by at most `jobs` finished runs, so a stop (or a failing
-/// report) leaves at most `2 * jobs` runs started but not yet reported. A run that throws is
-/// reported as failed; the others go on.
+/// A stop (``StopFlag``) is seen by the lanes themselves, so at most `jobs` runs start after it.
+/// Lanes run ahead of the reporting by at most ``aheadLimit`` finished runs (a bound on buffered
+/// outcomes that does not stall lanes when the reporting thread is briefly descheduled). A run
+/// that throws is reported as failed; the others go on.
 public struct Scheduler: Sendable {
     /// A thread-safe flag asking the scheduler to start no new runs (set on SIGINT).
     public final class StopFlag: @unchecked Sendable {
@@ -30,37 +31,51 @@ public struct Scheduler: Sendable {
     /// Most runs in flight.
     public let jobs: Int
 
+    /// Most finished runs waiting to be reported.
+    public static let aheadLimit = 64
+
     /// `jobs` defaults to the number of active processors.
     public init(jobs: Int? = nil) {
         self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    /// Runs `configs` (started in the given order), calling `finished` serially, in completion
-    /// order, for each. Returns false when `stop` ended the grid early (runs in flight still finish).
-    /// When `finished` throws, no further run starts; the error is rethrown once the lanes are idle.
+    /// Runs `configs` (started in the given order) on `executor`, calling `finished` serially, in
+    /// completion order, for each. Returns false when `stop` ended the grid early (runs in flight
+    /// still finish). When `finished` throws, no further run starts; the error is rethrown once the
+    /// lanes are idle.
     public func run(
         _ configs: [RunConfiguration], executor: any StudyExecutor, stop: StopFlag? = nil,
         finished: (RunConfiguration, RunOutcome) throws -> Void
     ) async throws -> Bool {
+        try await run(configs, stop: stop, work: { Scheduler.outcome(of: $0, on: executor) }, finished: finished)
+    }
+
+    /// Runs `work` for each of `configs` on the lanes (the worker does everything that can run in
+    /// parallel, e.g. the run and its record), calling `finished` serially, in completion order,
+    /// with each result. Stops as ``run(_:executor:stop:finished:)`` does.
+    public func run<Output: Sendable>(
+        _ configs: [RunConfiguration], stop: StopFlag? = nil, work: @escaping @Sendable (RunConfiguration) -> Output,
+        finished: (RunConfiguration, Output) throws -> Void
+    ) async throws -> Bool {
         let queue = WorkQueue(count: configs.count, stop: stop)
         let lanes = min(jobs, configs.count)
         guard lanes > 0 else { return true }
-        let (outcomes, sink) = AsyncStream.makeStream(of: (Int, RunOutcome).self)
+        let (outputs, sink) = AsyncStream.makeStream(of: (Int, Output).self)
         let idleLanes = LaneCounter(lanes)
-        // Permits to start a run: one per lane plus one per finished run not yet reported.
-        let window = DispatchSemaphore(value: 2 * lanes)
+        // Permits to start a run: one per lane plus the finished runs that may wait to be reported.
+        let window = DispatchSemaphore(value: lanes + Self.aheadLimit)
         var failure: (any Error)?
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<lanes {
                 group.addTask {
-                    await Scheduler.lane(queue: queue, window: window, configs: configs, executor: executor) { sink.yield($0) }
+                    await Scheduler.lane(queue: queue, window: window) { index in sink.yield((index, work(configs[index]))) }
                     if idleLanes.laneFinished() { sink.finish() }
                 }
             }
-            for await (index, outcome) in outcomes {
+            for await (index, output) in outputs {
                 if failure == nil {
                     do {
-                        try finished(configs[index], outcome)
+                        try finished(configs[index], output)
                     } catch {
                         failure = error
                         queue.close()
@@ -73,9 +88,17 @@ public struct Scheduler: Sendable {
         return !queue.stoppedEarly
     }
 
-    /// One lane: a thread that runs configurations from `queue` until it is empty or stopped.
-    private static func lane(queue: WorkQueue, window: DispatchSemaphore, configs: [RunConfiguration],
-                             executor: any StudyExecutor, deliver: @escaping @Sendable ((Int, RunOutcome)) -> Void) async {
+    /// The outcome of one run; a thrown error becomes a failed run.
+    public static func outcome(of config: RunConfiguration, on executor: any StudyExecutor) -> RunOutcome {
+        do {
+            return try executor.run(config)
+        } catch {
+            return RunOutcome(status: .failed(reason: String(describing: error)))
+        }
+    }
+
+    /// One lane: a thread that takes configuration indices from `queue` until it is empty or stopped.
+    private static func lane(queue: WorkQueue, window: DispatchSemaphore, body: @escaping @Sendable (Int) -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let thread = Thread {
                 while true {
@@ -84,13 +107,7 @@ public struct Scheduler: Sendable {
                         window.signal()
                         break
                     }
-                    let outcome: RunOutcome
-                    do {
-                        outcome = try executor.run(configs[index])
-                    } catch {
-                        outcome = RunOutcome(status: .failed(reason: String(describing: error)))
-                    }
-                    deliver((index, outcome))
+                    body(index)
                 }
                 continuation.resume()
             }

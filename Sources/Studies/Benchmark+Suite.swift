@@ -95,9 +95,13 @@ extension Benchmark {
             emit(line(row, options.peer))
         }
         if options.groups.contains("grid"), let exe = options.executable {
-            let row = try gridProcess(executable: exe, spec: options.gridSpec)
-            rows.append(row)
-            emit(line(row, options.peer))
+            let (one, two) = try gridProcessScaling(executable: exe, spec: options.gridSpec, repeats: options.quick ? 3 : 7)
+            for row in [one, two] {
+                rows.append(row)
+                emit(line(row, options.peer))
+            }
+            emit(String(format: "runner scaling: --jobs 2 is %.2fx faster than --jobs 1 (whole process, median of interleaved runs)",
+                        one.milliseconds / two.milliseconds))
         }
         emit("")
         emit(table(rows, options.peer))
@@ -191,13 +195,32 @@ extension Benchmark {
                    milliseconds: ms, perSecond: 1000 * 1000 / ms, gflops: nil)
     }
 
-    /// The tutorial grid (1000 gradient-flow runs) as one whole `experiments run` process.
-    public static func gridProcess(executable: String, spec: String) throws -> Row {
+    /// The tutorial grid (1000 gradient-flow runs) as whole `experiments run` processes, each into
+    /// a fresh folder (CSV written, no charts), with `--jobs 1` and `--jobs 2` alternating: the
+    /// median wall time of each (`grid-process-jobs1`, and `grid-process` for `--jobs 2`).
+    public static func gridProcessScaling(executable: String, spec: String, repeats: Int) throws -> (jobs1: Row, jobs2: Row) {
+        var times: [Int: [Double]] = [1: [], 2: []]
+        for _ in 0..<max(repeats, 1) {
+            for jobs in [1, 2] { times[jobs, default: []].append(try gridProcess(executable: executable, spec: spec, jobs: jobs)) }
+        }
+        func row(_ jobs: Int) -> Row {
+            let sorted = (times[jobs] ?? []).sorted()
+            let ms = sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+            return Row(key: jobs == 2 ? "grid-process" : "grid-process-jobs1",
+                       label: "tutorial grid, 1000 runs, whole process, --jobs \(jobs)",
+                       milliseconds: ms, perSecond: 1000 * 1000 / ms, gflops: nil)
+        }
+        return (row(1), row(2))
+    }
+
+    /// One whole `experiments run` of the grid into a fresh folder; its wall time in ms.
+    static func gridProcess(executable: String, spec: String, jobs: Int) throws -> Double {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-grid-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: out)
         defer { try? FileManager.default.removeItem(atPath: out) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = ["run", spec, "--force", "--out", out, "--no-plot"]
+        p.arguments = ["run", spec, "--jobs", String(jobs), "--out", out, "--no-plot"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         let start = DispatchTime.now().uptimeNanoseconds
@@ -207,8 +230,7 @@ extension Benchmark {
         guard p.terminationStatus == 0 else {
             throw BenchError.gridFailed(status: p.terminationStatus)
         }
-        return Row(key: "grid-process", label: "tutorial grid, 1000 runs, whole process",
-                   milliseconds: ms, perSecond: 1000 * 1000 / ms, gflops: nil)
+        return ms
     }
 
     public enum BenchError: Error, CustomStringConvertible {

@@ -1,0 +1,133 @@
+import Foundation
+
+/// The text of a record: one line of compact JSON in a record file, key first,
+/// `{"key":..,"config":{..},"status":..[,"status_step"|"status_reason":..],"metrics":{..},"series":[[name,step,value],..]}`
+/// (NaN as null, infinities as ±1e999), and its rows of series.csv (`key,series,step,value`).
+enum RecordFormat {
+    /// A record line that does not parse; `what` names the part.
+    struct Malformed: Error {
+        var what: String
+    }
+
+    /// The record's line (ending with a newline) and its series.csv rows, in one pass.
+    static func render(_ record: ResultStore.Record) -> (line: [UInt8], seriesRows: [UInt8]) {
+        var head = "{\"key\":\"" + record.key.hex + "\",\"config\":" + record.config.compactText
+        head += ",\"status\":" + JSONValue.quote(record.outcome.status.name)
+        switch record.outcome.status {
+        case .ok: break
+        case let .diverged(step): head += ",\"status_step\":" + String(step)
+        case let .failed(reason): head += ",\"status_reason\":" + JSONValue.quote(reason)
+        }
+        head += ",\"metrics\":{"
+        for (i, metric) in record.outcome.metrics.enumerated() {
+            head += (i == 0 ? "" : ",") + JSONValue.quote(metric.name) + ":" + JSONValue.format(metric.value)
+        }
+        head += "},\"series\":["
+        let series = record.outcome.series
+        var line = Array(head.utf8)
+        line.reserveCapacity(line.count + series.count * 40 + 3)
+        var rows: [UInt8] = []
+        rows.reserveCapacity(series.count * 48)
+        let key = Array(record.key.hex.utf8)
+        var jsonNames = RenderedNames { JSONValue.quote($0) }
+        var csvNames = RenderedNames { CSVTable.escape($0) }
+        for (i, point) in series.enumerated() {
+            let step = String(point.step).utf8
+            let value = point.value
+            // Both texts are the shortest round-trip digits except for integral values (JSON drops
+            // the ".0") and non-finite ones.
+            let csvValue = CSVTable.format(metric: value)
+            let plain = value.isFinite && value != value.rounded()
+            line.append(contentsOf: i == 0 ? [UInt8(ascii: "[")] : [UInt8(ascii: ","), UInt8(ascii: "[")])
+            line.append(contentsOf: jsonNames[point.series])
+            line.append(UInt8(ascii: ","))
+            line.append(contentsOf: step)
+            line.append(UInt8(ascii: ","))
+            line.append(contentsOf: plain ? csvValue.utf8 : JSONValue.format(value).utf8)
+            line.append(UInt8(ascii: "]"))
+            // Keys, steps and numbers never need quoting in CSV; series names may.
+            rows.append(contentsOf: key)
+            rows.append(UInt8(ascii: ","))
+            rows.append(contentsOf: csvNames[point.series])
+            rows.append(UInt8(ascii: ","))
+            rows.append(contentsOf: step)
+            rows.append(UInt8(ascii: ","))
+            rows.append(contentsOf: csvValue.utf8)
+            rows.append(UInt8(ascii: "\n"))
+        }
+        line.append(contentsOf: "]}\n".utf8)
+        return (line, rows)
+    }
+
+    /// The record's series.csv rows.
+    static func seriesRows(of record: ResultStore.Record) -> [UInt8] {
+        render(record).seriesRows
+    }
+
+    /// Parses one record line (without its newline).
+    static func parse(_ bytes: [UInt8]) throws(Malformed) -> ResultStore.Record {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes: bytes)
+        } catch {
+            throw Malformed(what: "column \(error.column): \(error.message)")
+        }
+        guard case let .string(hex)? = document["key"], let key = RunKey(hex: hex) else { throw Malformed(what: "key") }
+        guard let config = document["config"], case let .string(statusName)? = document["status"] else {
+            throw Malformed(what: "status")
+        }
+        let status: RunStatus
+        switch statusName {
+        case "ok": status = .ok
+        case "diverged":
+            guard case let .number(step)? = document["status_step"] else { throw Malformed(what: "status_step") }
+            status = .diverged(step: Int(step))
+        case "failed":
+            guard case let .string(reason)? = document["status_reason"] else { throw Malformed(what: "status_reason") }
+            status = .failed(reason: reason)
+        default: throw Malformed(what: "status '\(statusName)'")
+        }
+        guard case let .object(metricPairs)? = document["metrics"], case let .array(seriesItems)? = document["series"] else {
+            throw Malformed(what: "metrics or series")
+        }
+        var metrics: [(name: String, value: Double)] = []
+        for pair in metricPairs {
+            switch pair.value {
+            case let .number(x): metrics.append((pair.key, x))
+            case .null: metrics.append((pair.key, .nan))
+            default: throw Malformed(what: "metric '\(pair.key)'")
+            }
+        }
+        var series: [SeriesPoint] = []
+        series.reserveCapacity(seriesItems.count)
+        for item in seriesItems {
+            guard case let .array(parts) = item, parts.count == 3, case let .string(name) = parts[0],
+                  case let .number(step) = parts[1] else { throw Malformed(what: "series point") }
+            let value: Double
+            switch parts[2] {
+            case let .number(x): value = x
+            case .null: value = .nan
+            default: throw Malformed(what: "series value")
+            }
+            series.append(SeriesPoint(series: name, step: Int(step), value: value))
+        }
+        return ResultStore.Record(key: key, config: config, outcome: RunOutcome(status: status, metrics: metrics, series: series))
+    }
+
+    /// Series names as rendered text, for the few names a record's series interleave.
+    private struct RenderedNames {
+        let render: (String) -> String
+        var known: [(name: String, text: [UInt8])] = []
+
+        init(render: @escaping (String) -> String) { self.render = render }
+
+        subscript(name: String) -> [UInt8] {
+            mutating get {
+                if let hit = known.first(where: { $0.name == name }) { return hit.text }
+                let text = Array(render(name).utf8)
+                if known.count < 16 { known.append((name, text)) }
+                return text
+            }
+        }
+    }
+}
