@@ -20,50 +20,21 @@ final class ConcurrencyProbe: StudyExecutor, @unchecked Sendable {
     }
 }
 
-/// Sets `stop` when it is called for the `n`-th time.
-final class StopOnCall: StudyExecutor, @unchecked Sendable {
+/// Counts calls; runs `hook` with the call's number (from 1) before returning an empty outcome.
+final class HookedExecutor: StudyExecutor, @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    let n: Int
-    let stop: Scheduler.StopFlag
+    let hook: @Sendable (Int) -> Void
     var calls: Int { lock.withLock { count } }
 
-    init(_ n: Int, _ stop: Scheduler.StopFlag) {
-        self.n = n
-        self.stop = stop
-    }
+    init(_ hook: @escaping @Sendable (Int) -> Void) { self.hook = hook }
 
     func run(_ config: RunConfiguration) throws -> RunOutcome {
         let call = lock.withLock {
             count += 1
             return count
         }
-        if call == n { stop.set() }
-        Thread.sleep(forTimeInterval: 0.01)
-        return RunOutcome()
-    }
-}
-
-/// Holds every run after the first `n` until `flag` is set (at most 10 s).
-final class HeldAfter: StudyExecutor, @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    let n: Int
-    let flag: Scheduler.StopFlag
-    var calls: Int { lock.withLock { count } }
-
-    init(_ n: Int, until flag: Scheduler.StopFlag) {
-        self.n = n
-        self.flag = flag
-    }
-
-    func run(_ config: RunConfiguration) throws -> RunOutcome {
-        let call = lock.withLock {
-            count += 1
-            return count
-        }
-        let deadline = Date().addingTimeInterval(10)
-        while call > n, !flag.isSet, Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        hook(call)
         return RunOutcome()
     }
 }
@@ -109,7 +80,10 @@ final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
         let runs = try expand(#"{"seed": {"count": 20}}"#)
         let stop = Scheduler.StopFlag()
         // The third run to start asks for the stop, as a Ctrl-C during it would.
-        let executor = StopOnCall(3, stop)
+        let executor = HookedExecutor { call in
+            if call == 3 { stop.set() }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         var count = 0
         let complete = try await Scheduler(jobs: jobs).run(runs, executor: executor, stop: stop) { _, _ in count += 1 }
         #expect(!complete)
@@ -123,7 +97,10 @@ final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
         let runs = try expand(#"{"seed": {"count": 20}}"#)
         // Runs after the first two wait until the second report has thrown, so lanes cannot race ahead.
         let thrown = Scheduler.StopFlag()
-        let executor = HeldAfter(2, until: thrown)
+        let executor = HookedExecutor { call in
+            let deadline = Date().addingTimeInterval(10)
+            while call > 2, !thrown.isSet, Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
+        }
         var seen = 0
         await #expect(throws: Full.self) {
             _ = try await Scheduler(jobs: 2).run(runs, executor: executor) { _, _ in
