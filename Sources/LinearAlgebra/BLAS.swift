@@ -107,28 +107,60 @@ public enum BLAS {
 /// Plain-Swift matrix products, used for small products and as the test oracle for OpenBLAS.
 public enum ReferenceBLAS {
     /// Row-major `C = alpha * op(A) * op(B) + beta * C` by loops.
+    ///
+    /// Every element is `beta * c` (0 when `beta == 0`, `c` when `beta == 1`) plus
+    /// `(alpha * a_ip) * b_pj` for `p = 0..<k` in order. The sums are kept in registers: eight,
+    /// then two columns at a time over rows of `B`, then one column at a time (a dot product
+    /// when `B` is transposed), so no sum goes through memory between steps of `p`.
     @inlinable
     public static func gemm<S: NetScalar>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
         a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, beta: S,
         c: UnsafeMutablePointer<S>, ldc: Int
     ) {
+        // A's element p of row i is at a + i * ai + p * ap.
+        let ai = transposeA ? 1 : lda
+        let ap = transposeA ? lda : 1
         for i in 0..<m {
             let crow = c + i * ldc
-            if beta == 0 {
-                for j in 0..<n { crow[j] = 0 }
-            } else if beta != 1 {
-                for j in 0..<n { crow[j] *= beta }
-            }
-            for p in 0..<k {
-                let aip = alpha * (transposeA ? a[p * lda + i] : a[i * lda + p])
-                if transposeB {
-                    for j in 0..<n { crow[j] += aip * b[j * ldb + p] }
-                } else {
-                    let brow = b + p * ldb
-                    for j in 0..<n { crow[j] += aip * brow[j] }
+            let arow = a + i * ai
+            var j = 0
+            if !transposeB {
+                while j + 8 <= n {
+                    columns(SIMD8<S>.self, arow, ap, alpha, b + j, ldb, k, beta, crow + j)
+                    j += 8
+                }
+                while j + 2 <= n {
+                    columns(SIMD2<S>.self, arow, ap, alpha, b + j, ldb, k, beta, crow + j)
+                    j += 2
                 }
             }
+            while j < n {
+                // B's element p of column j: contiguous over p when B is transposed.
+                let bcol = transposeB ? b + j * ldb : b + j
+                let bp = transposeB ? 1 : ldb
+                var sum = beta == 0 ? 0 : (beta == 1 ? crow[j] : crow[j] * beta)
+                for p in 0..<k { sum += (alpha * arow[p * ap]) * bcol[p * bp] }
+                crow[j] = sum
+                j += 1
+            }
         }
+    }
+
+    /// `V.scalarCount` adjacent columns of one row of `C` (B not transposed), summed in a vector.
+    @inlinable @inline(__always)
+    static func columns<V: SIMD>(
+        _: V.Type, _ arow: UnsafePointer<V.Scalar>, _ ap: Int, _ alpha: V.Scalar, _ b: UnsafePointer<V.Scalar>,
+        _ ldb: Int, _ k: Int, _ beta: V.Scalar, _ c: UnsafeMutablePointer<V.Scalar>
+    ) where V.Scalar: NetScalar {
+        var sum = V()
+        if beta != 0 {
+            sum = UnsafeRawPointer(c).loadUnaligned(as: V.self)
+            if beta != 1 { sum *= beta }
+        }
+        for p in 0..<k {
+            sum += (alpha * arow[p * ap]) * UnsafeRawPointer(b + p * ldb).loadUnaligned(as: V.self)
+        }
+        UnsafeMutableRawPointer(c).storeBytes(of: sum, as: V.self)
     }
 }

@@ -66,10 +66,16 @@ public struct Matrix<Scalar: NetScalar>: Sendable, Equatable {
     }
 
     /// The transpose (`columns x rows`).
+    @inlinable
     public var transposed: Matrix {
-        var t = Matrix(rows: columns, columns: rows)
-        for i in 0..<rows {
-            for j in 0..<columns { t.storage[j * rows + i] = storage[i * columns + j] }
+        var t = Matrix(uninitializedRows: columns, columns: rows)
+        let (r, c) = (rows, columns)
+        t.storage.withUnsafeMutableBufferPointer { tp in
+            storage.withUnsafeBufferPointer { sp in
+                for i in 0..<r {
+                    for j in 0..<c { tp[j * r + i] = sp[i * c + j] }
+                }
+            }
         }
         return t
     }

@@ -5,7 +5,7 @@ public import RealModule
 /// A floating-point type the engine computes in: `Float` (float32) or `Double` (float64).
 ///
 /// Supplies the BLAS entry point for the type, so generic code reaches the right kernel.
-public protocol NetScalar: Real, BinaryFloatingPoint, Sendable, Codable, CustomStringConvertible
+public protocol NetScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable, Codable, CustomStringConvertible
 where Self.RawSignificand: FixedWidthInteger {
     /// The dtype name used in specs and CSV ("float32", "float64").
     static var dtypeName: String { get }

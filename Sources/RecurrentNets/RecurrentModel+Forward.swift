@@ -200,6 +200,13 @@ extension RecurrentModel {
         var gh = Matrix<Scalar>(rows: isGRUCell ? B : 0, columns: GH)
         let kernel = StepKernel(
             cell: cfg.cell, relu: cfg.nonlinearity == .relu && cfg.cell == .rnn, H: H, GH: GH)
+        // Small recurrent products run in Swift over W_hh^T (`H x GH`), whose rows are contiguous
+        // over the gate columns: the same sums in the same order, kept in vector registers.
+        // Larger ones go to BLAS.gemm's usual choice with W_hh as it is.
+        let small = B * GH * H <= BLAS.smallProductThreshold
+        let whhOperand = small ? whh.transposed : whh
+        let backend: BLASBackend? = small ? .reference : nil
+        let ldw = small ? GH : H
         let extraWidth = extra.rows == 0 ? 0 : extra.columns
         let extra2Width = extra2.rows == 0 ? 0 : extra2.columns
 
@@ -214,21 +221,21 @@ extension RecurrentModel {
         cState.storage.withUnsafeMutableBufferPointer { cP in
         gh.storage.withUnsafeMutableBufferPointer { ghP in
         bhh.storage.withUnsafeBufferPointer { bh in
-        whh.storage.withUnsafeBufferPointer { wp in
+        whhOperand.storage.withUnsafeBufferPointer { wp in
         lnW.storage.withUnsafeBufferPointer { lw in
         lnB.storage.withUnsafeBufferPointer { lb in
             for t in 0..<T {
                 if isGRUCell {
                     BLAS.gemm(
-                        transposeA: false, transposeB: true, m: B, n: GH, k: H, alpha: 1,
-                        a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: H, beta: 0,
-                        c: ghP.baseAddress, ldc: GH)
+                        transposeA: false, transposeB: !small, m: B, n: GH, k: H, alpha: 1,
+                        a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: ldw, beta: 0,
+                        c: ghP.baseAddress, ldc: GH, backend: backend)
                 } else {
                     // pre_t += h_{t-1} W_hh^T (rows of padded sequences are computed and unused).
                     BLAS.gemm(
-                        transposeA: false, transposeB: true, m: B, n: GH, k: H, alpha: 1,
-                        a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: H, beta: 1,
-                        c: preP.baseAddress.map { $0 + t * B * GH }, ldc: GH)
+                        transposeA: false, transposeB: !small, m: B, n: GH, k: H, alpha: 1,
+                        a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: ldw, beta: 1,
+                        c: preP.baseAddress.map { $0 + t * B * GH }, ldc: GH, backend: backend)
                 }
                 for b in 0..<B {
                     let row = t * B + b
