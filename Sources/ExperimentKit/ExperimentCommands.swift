@@ -206,7 +206,7 @@ public enum ExperimentCommands {
         let diverged = records.filter { if case .diverged = $0.outcome.status { return true }; return false }.count
         var summary = "\(spec.name): \(records.count) runs: \(records.count - failed.count - diverged) ok, \(diverged) diverged, \(failed.count) failed"
         if diverged > 0 { summary += " (diverged runs are results, not errors)" }
-        func seconds(_ d: Duration) -> String { String(format: "%.2f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
+        func seconds(_ d: Duration) -> String { String(format: "%.3f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
         summary += "; \(seconds(clock.now - started)) (spec \(seconds(gridStarted - started)), runs \(seconds(gridFinished - gridStarted)), tables \(seconds(clock.now - gridFinished)))"
         console.err(summary + "\n")
         for record in failed.prefix(5) {

@@ -75,10 +75,20 @@ public struct ResultStore: Sendable {
     /// then name, lines in file order).
     public func readRecords(_ keys: some Sequence<RunKey>) throws(StoreError) -> [RunKey: Record] {
         let index = try scan()
+        let locations = keys.compactMap { index[$0] }
+        // Parsing is most of a resume or gather: one slice of the lines per core.
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, locations.count / 64))
+        let parsed = Slots<Result<Record, StoreError>>(count: locations.count)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            for i in locations.count * part / parts..<locations.count * (part + 1) / parts {
+                parsed.set(i, Result { () throws(StoreError) in try Self.parse(locations[i]) })
+            }
+        }
         var records: [RunKey: Record] = [:]
-        for key in keys {
-            guard let location = index[key] else { continue }
-            records[key] = try Self.parse(location)
+        for result in parsed.values {
+            guard let result else { continue }
+            let record = try result.get()
+            records[record.key] = record
         }
         return records
     }
@@ -92,7 +102,7 @@ public struct ResultStore: Sendable {
     }
 
     /// Where a record line is.
-    private struct Location {
+    private struct Location: Sendable {
         var path: String
         var bytes: ArraySlice<UInt8>
         var line: Int
@@ -165,26 +175,50 @@ public struct ResultStore: Sendable {
         for record in records {
             for metric in record.outcome.metrics where seenMetrics.insert(metric.name).inserted { metricNames.append(metric.name) }
         }
-        var rows: [[String]] = []
-        for (config, record) in zip(sorted, records) {
-            var row = [config.key.hex, config.study.rawValue]
-            row += axisNames.map { config.value($0).map(CSVTable.format(value:)) ?? "" }
-            row += metricNames.map { name in
-                record.outcome.metrics.first { $0.name == name }.map { CSVTable.format(metric: $0.value) } ?? ""
+        let header = ["key", "study"] + axisNames + metricNames + ["status", "status_step", "status_reason"]
+        let (allRecords, allMetrics) = (records, metricNames)
+        let parts = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        // series.csv is written while runs.csv is rendered and written.
+        let failures = Slots<StoreError>(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { task in
+            do throws(StoreError) {
+                if task == 0 {
+                    try writeAtomically(Self.seriesChunks(allRecords, parts: parts), to: seriesCSVPath, folder: directory,
+                                        temporaryName: ".tmp-\(getpid())-series.csv")
+                } else {
+                    var text: [UInt8] = []
+                    CSVTable.appendRecord(header, to: &text)
+                    for (config, record) in zip(sorted, allRecords) {
+                        CSVTable.appendRecord(Self.runsRow(config, record, axisNames: axisNames, metricNames: allMetrics), to: &text)
+                    }
+                    try writeAtomically([text], to: runsCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
+                }
+            } catch {
+                failures.set(task, error)
             }
-            switch record.outcome.status {
-            case .ok: row += ["ok", "", ""]
-            case let .diverged(step): row += ["diverged", String(step), ""]
-            case let .failed(reason): row += ["failed", "", reason]
-            }
-            rows.append(row)
         }
-        let runs = CSVTable(header: ["key", "study"] + axisNames + metricNames + ["status", "status_step", "status_reason"], rows: rows)
-        try writeAtomically(runs.text, to: runsCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
-        try writeAtomically(Self.seriesChunks(records, parts: jobs ?? ProcessInfo.processInfo.activeProcessorCount),
-                            to: seriesCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-series.csv")
+        if let failure = failures.values.compactMap({ $0 }).first { throw failure }
         try writeResolvedSpec(spec)
         return records
+    }
+
+    /// One row of runs.csv.
+    private static func runsRow(_ config: RunConfiguration, _ record: Record, axisNames: [String], metricNames: [String]) -> [String] {
+        var row = [config.key.hex, config.study.rawValue]
+        row.reserveCapacity(2 + axisNames.count + metricNames.count + 3)
+        for name in axisNames { row.append(config.value(name).map(CSVTable.format(value:)) ?? "") }
+        let metrics = record.outcome.metrics
+        for (i, name) in metricNames.enumerated() {
+            // Usually every record has the same metrics in the same order.
+            let value = i < metrics.count && metrics[i].name == name ? metrics[i].value : metrics.first { $0.name == name }?.value
+            row.append(value.map(CSVTable.format(metric:)) ?? "")
+        }
+        switch record.outcome.status {
+        case .ok: row += ["ok", "", ""]
+        case let .diverged(step): row += ["diverged", String(step), ""]
+        case let .failed(reason): row += ["failed", "", reason]
+        }
+        return row
     }
 
     /// series.csv as chunks: the header, then the rows of each record in order (records read back
@@ -193,7 +227,7 @@ public struct ResultStore: Sendable {
         let missing = records.indices.filter { records[$0].seriesRows == nil }
         let points = missing.reduce(0) { $0 + records[$1].outcome.series.count }
         let parts = max(1, min(parts, points / 10_000))
-        let rendered = SliceTexts(count: missing.count)
+        let rendered = Slots<[UInt8]>(count: missing.count)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             for i in missing.count * part / parts..<missing.count * (part + 1) / parts {
                 rendered.set(i, RecordFormat.seriesRows(of: records[missing[i]]))
@@ -202,28 +236,28 @@ public struct ResultStore: Sendable {
         var chunks: [[UInt8]] = [Array("key,series,step,value\n".utf8)]
         chunks.reserveCapacity(records.count + 1)
         var next = 0
-        let texts = rendered.texts
+        let texts = rendered.values
         for record in records {
             if let rows = record.seriesRows {
                 chunks.append(rows)
             } else {
-                chunks.append(texts[next])
+                chunks.append(texts[next] ?? [])
                 next += 1
             }
         }
         return chunks
     }
 
-    /// Texts rendered concurrently, one per index.
-    private final class SliceTexts: @unchecked Sendable {
+    /// Values computed concurrently, one per index.
+    private final class Slots<Value: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
-        private var storage: [[UInt8]]
+        private var storage: [Value?]
 
-        init(count: Int) { storage = Array(repeating: [], count: count) }
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
 
-        func set(_ index: Int, _ text: [UInt8]) { lock.withLock { storage[index] = text } }
+        func set(_ index: Int, _ value: Value) { lock.withLock { storage[index] = value } }
 
-        var texts: [[UInt8]] { lock.withLock { storage } }
+        var values: [Value?] { lock.withLock { storage } }
     }
 
     /// Writes spec.resolved.json.
