@@ -1,7 +1,8 @@
 import Foundation
 
-/// The record file of one process: `runs/records-<host>-<pid>[-<n>].jsonl`, created on the first
-/// append, one record per line, each line written by a single `write` (a killed process leaves
+/// The record file of one process: `runs/records-<generation>-<host>-<pid>.jsonl`, created on the
+/// first append (generation: one more than the highest in the folder, so a later run's records win
+/// over earlier ones even when files are copied without their times), one record per line, each line written by a single `write` (a killed process leaves
 /// whole lines and at most one unterminated last line, which readers ignore). Safe to share between
 /// worker threads. After a failed append (e.g. a full disk), the next one starts a new file.
 public final class RecordJournal: @unchecked Sendable {
@@ -50,7 +51,9 @@ public final class RecordJournal: @unchecked Sendable {
             }
         }
         let host = ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        let base = folder + "/records-" + String(host.prefix(40)) + "-\(getpid())"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let generation = 1 + names.map(Self.generation(ofFileNamed:)).reduce(0, max)
+        let base = folder + "/records-\(generation)-" + String(host.prefix(40)) + "-\(getpid())"
         for attempt in 0..<1000 {
             let candidate = base + (attempt == 0 ? "" : "-\(attempt)") + ".jsonl"
             let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
@@ -62,6 +65,12 @@ public final class RecordJournal: @unchecked Sendable {
             if errno != EEXIST { throw ResultStore.StoreError(path: candidate, message: String(cString: strerror(errno))) }
         }
         throw ResultStore.StoreError(path: base + ".jsonl", message: "no free record file name")
+    }
+
+    /// The generation in a record file's name (0 when it has none).
+    static func generation(ofFileNamed name: String) -> Int {
+        guard name.hasPrefix("records-"), name.hasSuffix(".jsonl") else { return 0 }
+        return Int(name.dropFirst("records-".count).prefix { $0.isNumber }) ?? 0
     }
 
     private func writeAll(_ bytes: [UInt8], to fd: Int32) throws(ResultStore.StoreError) {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The results folder of a spec (default `results/<spec name>/`):
-/// - `runs/records-<host>-<pid>.jsonl`: the records of one process, one run per line (full config,
+/// - `runs/records-<generation>-<host>-<pid>.jsonl`: the records of one process, one run per line (full config,
 ///   status, metrics, series; see `RecordJournal`); all files together are the resume cache;
 /// - `runs.csv`: `key, study, <axes in spec order>, <metrics>, status, status_step, status_reason`, sorted by key;
 /// - `series.csv`: `key, series, step, value`, sorted by key;
@@ -71,8 +71,8 @@ public struct ResultStore: Sendable {
         Set(try scan().keys)
     }
 
-    /// The records of `keys` that exist (the newest line of a key wins: files by modification time,
-    /// then name, lines in file order).
+    /// The records of `keys` that exist (the newest line of a key wins: files by generation, then
+    /// name, lines in file order).
     public func readRecords(_ keys: some Sequence<RunKey>) throws(StoreError) -> [RunKey: Record] {
         let index = try scan()
         let locations = keys.compactMap { index[$0] }
@@ -113,13 +113,9 @@ public struct ResultStore: Sendable {
         let folder = recordsDirectory
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: folder) else { return [:] }
-        var files: [(path: String, modified: Date)] = []
-        for name in names where name.hasSuffix(".jsonl") {
-            let path = folder + "/" + name
-            let attributes = try? manager.attributesOfItem(atPath: path)
-            files.append((path, attributes?[.modificationDate] as? Date ?? .distantPast))
-        }
-        files.sort { ($0.modified, $0.path) < ($1.modified, $1.path) }
+        let files = names.filter { $0.hasSuffix(".jsonl") }
+            .map { (generation: RecordJournal.generation(ofFileNamed: $0), path: folder + "/" + $0) }
+            .sorted { ($0.generation, $0.path) < ($1.generation, $1.path) }
         let prefix = Array(#"{"key":""#.utf8)
         var index: [RunKey: Location] = [:]
         for file in files {
