@@ -160,9 +160,12 @@ public enum ExperimentCommands {
             // Each worker runs a configuration and appends its record to this process's record file;
             // the first append that fails stops the grid.
             let journal = store.journal()
+            let axisNames = spec.grid.axisNames
             complete = try await Scheduler(jobs: options.jobs).run(todo, stop: stop, work: { config in
                 let outcome = Scheduler.outcome(of: config, on: executor)
-                return Result { () throws(ResultStore.StoreError) in try store.append(config, outcome, to: journal) }
+                return Result { () throws(ResultStore.StoreError) in
+                    try store.append(config, outcome, to: journal, axisNames: axisNames)
+                }
             }, finished: { config, appended in
                 let record = try appended.get()
                 written[config.key] = record

@@ -9,8 +9,20 @@ enum RecordFormat {
         var what: String
     }
 
-    /// The record's line (ending with a newline) and its series.csv rows, in one pass.
-    static func render(_ record: ResultStore.Record) -> (line: [UInt8], seriesRows: [UInt8]) {
+    /// A record's rows of the tables, rendered where it ran.
+    struct TableRows: Sendable {
+        /// The axis and metric columns `runsRow` was rendered for.
+        var axisNames: [String]
+        var metricNames: [String]
+        /// Its runs.csv row (with the newline).
+        var runsRow: [UInt8]
+        /// Its series.csv rows.
+        var seriesRows: [UInt8]
+    }
+
+    /// The record's line (ending with a newline) and its table rows (runs.csv with the axis columns
+    /// `axisNames` and its own metrics), in one pass.
+    static func render(_ record: ResultStore.Record, axisNames: [String]) -> (line: [UInt8], rows: TableRows) {
         var head = "{\"key\":\"" + record.key.hex + "\",\"config\":" + record.config.compactText
         head += ",\"status\":" + JSONValue.quote(record.outcome.status.name)
         switch record.outcome.status {
@@ -56,12 +68,36 @@ enum RecordFormat {
             rows.append(UInt8(ascii: "\n"))
         }
         line.append(contentsOf: "]}\n".utf8)
-        return (line, rows)
+        let metricNames = record.outcome.metrics.map(\.name)
+        return (line, TableRows(axisNames: axisNames, metricNames: metricNames,
+                                runsRow: runsRow(record, axisNames: axisNames, metricNames: metricNames), seriesRows: rows))
     }
 
     /// The record's series.csv rows.
     static func seriesRows(of record: ResultStore.Record) -> [UInt8] {
-        render(record).seriesRows
+        render(record, axisNames: []).rows.seriesRows
+    }
+
+    /// The record's runs.csv row: key, study, `axisNames` values, `metricNames` values (empty when
+    /// the record lacks one), status, status_step, status_reason.
+    static func runsRow(_ record: ResultStore.Record, axisNames: [String], metricNames: [String]) -> [UInt8] {
+        var row = [record.key.hex, record.config["study"].map(CSVTable.format(value:)) ?? ""]
+        row.reserveCapacity(2 + axisNames.count + metricNames.count + 3)
+        for name in axisNames { row.append(record.config[name].map(CSVTable.format(value:)) ?? "") }
+        let metrics = record.outcome.metrics
+        for (i, name) in metricNames.enumerated() {
+            // Usually every record has the same metrics in the same order.
+            let value = i < metrics.count && metrics[i].name == name ? metrics[i].value : metrics.first { $0.name == name }?.value
+            row.append(value.map(CSVTable.format(metric:)) ?? "")
+        }
+        switch record.outcome.status {
+        case .ok: row += ["ok", "", ""]
+        case let .diverged(step): row += ["diverged", String(step), ""]
+        case let .failed(reason): row += ["failed", "", reason]
+        }
+        var text: [UInt8] = []
+        CSVTable.appendRecord(row, to: &text)
+        return text
     }
 
     /// Parses one record line (without its newline).

@@ -22,8 +22,8 @@ public struct ResultStore: Sendable {
         /// The flat configuration (`RunConfiguration.document`).
         public var config: JSONValue
         public var outcome: RunOutcome
-        /// Its series.csv rows, when already rendered (by the worker that recorded it).
-        var seriesRows: [UInt8]?
+        /// Its table rows, when already rendered (by the worker that recorded it).
+        var rendered: RecordFormat.TableRows?
     }
 
     /// The results folder.
@@ -55,14 +55,16 @@ public struct ResultStore: Sendable {
                       outcome: RunOutcome(status: outcome.status, metrics: metrics, series: outcome.series))
     }
 
-    /// Appends the record of a finished run to `journal` and returns it (with its series.csv rows,
-    /// rendered in the same pass, so that the thread that ran it does this work).
+    /// Appends the record of a finished run to `journal` and returns it, with its rows of the tables
+    /// (runs.csv with the columns of `axisNames`, series.csv) rendered in the same pass, so that the
+    /// thread that ran it does this work.
     @discardableResult
-    public func append(_ config: RunConfiguration, _ outcome: RunOutcome, to journal: RecordJournal) throws(StoreError) -> Record {
+    public func append(_ config: RunConfiguration, _ outcome: RunOutcome, to journal: RecordJournal,
+                       axisNames: [String] = []) throws(StoreError) -> Record {
         var record = record(config, outcome)
-        let text = RecordFormat.render(record)
+        let text = RecordFormat.render(record, axisNames: axisNames)
         try journal.append(line: text.line)
-        record.seriesRows = text.seriesRows
+        record.rendered = text.rows
         return record
     }
 
@@ -78,14 +80,11 @@ public struct ResultStore: Sendable {
         let locations = keys.compactMap { index[$0] }
         // Parsing is most of a resume or gather: one slice of the lines per core.
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, locations.count / 64))
-        let parsed = Slots<Result<Record, StoreError>>(count: locations.count)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            for i in locations.count * part / parts..<locations.count * (part + 1) / parts {
-                parsed.set(i, Result { () throws(StoreError) in try Self.parse(locations[i]) })
-            }
+        let parsed = ConcurrentSlots<Result<Record, StoreError>>.compute(count: locations.count, parts: parts) { i in
+            Result { () throws(StoreError) in try Self.parse(locations[i]) }
         }
         var records: [RunKey: Record] = [:]
-        for result in parsed.values {
+        for result in parsed {
             guard let result else { continue }
             let record = try result.get()
             records[record.key] = record
@@ -174,67 +173,48 @@ public struct ResultStore: Sendable {
         let header = ["key", "study"] + axisNames + metricNames + ["status", "status_step", "status_reason"]
         let (allRecords, allMetrics) = (records, metricNames)
         let parts = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        // series.csv is written while runs.csv is rendered and written.
-        let failures = Slots<StoreError>(count: 2)
-        DispatchQueue.concurrentPerform(iterations: 2) { task in
-            do throws(StoreError) {
+        // series.csv is written while runs.csv is assembled and written.
+        let outcomes = ConcurrentSlots<Result<Void, StoreError>>.compute(count: 2, parts: 2) { task in
+            Result { () throws(StoreError) in
                 if task == 0 {
                     try writeAtomically(Self.seriesChunks(allRecords, parts: parts), to: seriesCSVPath, folder: directory,
                                         temporaryName: ".tmp-\(getpid())-series.csv")
                 } else {
-                    var text: [UInt8] = []
-                    CSVTable.appendRecord(header, to: &text)
-                    for (config, record) in zip(sorted, allRecords) {
-                        CSVTable.appendRecord(Self.runsRow(config, record, axisNames: axisNames, metricNames: allMetrics), to: &text)
+                    var chunks = [[UInt8]]()
+                    chunks.reserveCapacity(allRecords.count + 1)
+                    var header: [UInt8] = []
+                    CSVTable.appendRecord(["key", "study"] + axisNames + allMetrics + ["status", "status_step", "status_reason"], to: &header)
+                    chunks.append(header)
+                    for record in allRecords {
+                        if let rendered = record.rendered, rendered.axisNames == axisNames, rendered.metricNames == allMetrics {
+                            chunks.append(rendered.runsRow)
+                        } else {
+                            chunks.append(RecordFormat.runsRow(record, axisNames: axisNames, metricNames: allMetrics))
+                        }
                     }
-                    try writeAtomically([text], to: runsCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
+                    try writeAtomically(chunks, to: runsCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
                 }
-            } catch {
-                failures.set(task, error)
             }
         }
-        if let failure = failures.values.compactMap({ $0 }).first { throw failure }
+        for case let outcome? in outcomes { try outcome.get() }
         try writeResolvedSpec(spec)
         return records
-    }
-
-    /// One row of runs.csv.
-    private static func runsRow(_ config: RunConfiguration, _ record: Record, axisNames: [String], metricNames: [String]) -> [String] {
-        var row = [config.key.hex, config.study.rawValue]
-        row.reserveCapacity(2 + axisNames.count + metricNames.count + 3)
-        for name in axisNames { row.append(config.value(name).map(CSVTable.format(value:)) ?? "") }
-        let metrics = record.outcome.metrics
-        for (i, name) in metricNames.enumerated() {
-            // Usually every record has the same metrics in the same order.
-            let value = i < metrics.count && metrics[i].name == name ? metrics[i].value : metrics.first { $0.name == name }?.value
-            row.append(value.map(CSVTable.format(metric:)) ?? "")
-        }
-        switch record.outcome.status {
-        case .ok: row += ["ok", "", ""]
-        case let .diverged(step): row += ["diverged", String(step), ""]
-        case let .failed(reason): row += ["failed", "", reason]
-        }
-        return row
     }
 
     /// series.csv as chunks: the header, then the rows of each record in order (records read back
     /// are rendered in up to `parts` slices concurrently).
     static func seriesChunks(_ records: [Record], parts: Int) -> [[UInt8]] {
-        let missing = records.indices.filter { records[$0].seriesRows == nil }
+        let missing = records.indices.filter { records[$0].rendered == nil }
         let points = missing.reduce(0) { $0 + records[$1].outcome.series.count }
         let parts = max(1, min(parts, points / 10_000))
-        let rendered = Slots<[UInt8]>(count: missing.count)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            for i in missing.count * part / parts..<missing.count * (part + 1) / parts {
-                rendered.set(i, RecordFormat.seriesRows(of: records[missing[i]]))
-            }
+        let texts = ConcurrentSlots<[UInt8]>.compute(count: missing.count, parts: parts) { i in
+            RecordFormat.seriesRows(of: records[missing[i]])
         }
         var chunks: [[UInt8]] = [Array("key,series,step,value\n".utf8)]
         chunks.reserveCapacity(records.count + 1)
         var next = 0
-        let texts = rendered.values
         for record in records {
-            if let rows = record.seriesRows {
+            if let rows = record.rendered?.seriesRows {
                 chunks.append(rows)
             } else {
                 chunks.append(texts[next] ?? [])
@@ -242,18 +222,6 @@ public struct ResultStore: Sendable {
             }
         }
         return chunks
-    }
-
-    /// Values computed concurrently, one per index.
-    private final class Slots<Value: Sendable>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var storage: [Value?]
-
-        init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ value: Value) { lock.withLock { storage[index] = value } }
-
-        var values: [Value?] { lock.withLock { storage } }
     }
 
     /// Writes spec.resolved.json.
