@@ -70,14 +70,15 @@ public struct ResultStore: Sendable {
 
     /// Keys of every complete record in the folder.
     public func recordedKeys() throws(StoreError) -> Set<RunKey> {
-        Set(try scan().keys)
+        Set(try scan(keeping: []).keys)
     }
 
     /// The records of `keys` that exist (the newest line of a key wins: files by generation, then
     /// name, lines in file order).
     public func readRecords(_ keys: some Sequence<RunKey>) throws(StoreError) -> [RunKey: Record] {
-        let index = try scan()
-        let locations = keys.compactMap { index[$0] }
+        let wanted = Set(keys)
+        let index = try scan(keeping: wanted)
+        let locations = wanted.sorted().compactMap { index[$0] }
         // Parsing is most of a resume or gather: one slice of the lines per core.
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, locations.count / 64))
         let parsed = ConcurrentSlots<Result<Record, StoreError>>.compute(count: locations.count, parts: parts) { i in
@@ -100,49 +101,70 @@ public struct ResultStore: Sendable {
         return record
     }
 
-    /// Where a record line is.
+    /// Where a record line is, with its bytes when they were kept.
     private struct Location: Sendable {
         var path: String
-        var bytes: ArraySlice<UInt8>
         var line: Int
+        var bytes: [UInt8]?
     }
 
-    /// Every complete line of every record file, by key.
-    private func scan() throws(StoreError) -> [RunKey: Location] {
+    /// Every complete line of every record file, by key (a later line of a key replaces an earlier
+    /// one), keeping the bytes of the lines of `wanted` keys. Files are read in 1 MiB blocks, so
+    /// memory stays bounded by what is kept.
+    private func scan(keeping wanted: Set<RunKey>) throws(StoreError) -> [RunKey: Location] {
         let folder = recordsDirectory
-        let manager = FileManager.default
-        guard let names = try? manager.contentsOfDirectory(atPath: folder) else { return [:] }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [:] }
         let files = names.filter { $0.hasSuffix(".jsonl") }
             .map { (generation: RecordJournal.generation(ofFileNamed: $0), path: folder + "/" + $0) }
             .sorted { ($0.generation, $0.path) < ($1.generation, $1.path) }
         let prefix = Array(#"{"key":""#.utf8)
+        let newline = UInt8(ascii: "\n")
         var index: [RunKey: Location] = [:]
         for file in files {
-            guard let data = manager.contents(atPath: file.path) else {
-                throw StoreError(path: file.path, message: "cannot read the record file")
+            guard let handle = fopen(file.path, "rb") else {
+                throw StoreError(path: file.path, message: String(cString: strerror(errno)))
             }
-            let bytes = [UInt8](data)
-            var start = 0
+            defer { fclose(handle) }
             var line = 1
-            // A last line without its newline is an append cut short (a killed process): not a record.
-            while let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                let text = bytes[start..<end]
-                let keyStart = start + prefix.count
-                guard text.starts(with: prefix), keyStart + 17 <= end, bytes[keyStart + 16] == UInt8(ascii: "\""),
-                      let key = RunKey(hex: String(decoding: bytes[keyStart..<keyStart + 16], as: UTF8.self)) else {
+            func take(_ text: ArraySlice<UInt8>) throws(StoreError) {
+                let keyStart = text.startIndex + prefix.count
+                guard text.starts(with: prefix), keyStart + 17 <= text.endIndex, text[keyStart + 16] == UInt8(ascii: "\""),
+                      let key = RunKey(hex: String(decoding: text[keyStart..<keyStart + 16], as: UTF8.self)) else {
                     throw StoreError(path: file.path, message: "line \(line): malformed record: expected it to start with {\"key\":\"<16 hex digits>\"")
                 }
-                index[key] = Location(path: file.path, bytes: text, line: line)
-                start = end + 1
+                index[key] = Location(path: file.path, line: line, bytes: wanted.contains(key) ? Array(text) : nil)
                 line += 1
             }
+            var block = [UInt8](repeating: 0, count: 1 << 20)
+            var pending: [UInt8] = []  // the start of a line that continues in the next block
+            while true {
+                let count = block.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
+                if count == 0 {
+                    if ferror(handle) != 0 { throw StoreError(path: file.path, message: "cannot read the record file") }
+                    break
+                }
+                var start = 0
+                while let end = block[start..<count].firstIndex(of: newline) {
+                    if pending.isEmpty {
+                        try take(block[start..<end])
+                    } else {
+                        pending += block[start..<end]
+                        try take(pending[...])
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                    start = end + 1
+                }
+                pending += block[start..<count]
+            }
+            // What is left in `pending` is a last line without its newline: an append cut short
+            // (a killed process), not a record.
         }
         return index
     }
 
     private static func parse(_ location: Location) throws(StoreError) -> Record {
         do {
-            return try RecordFormat.parse(Array(location.bytes))
+            return try RecordFormat.parse(location.bytes ?? [])
         } catch {
             throw StoreError(path: location.path, message: "line \(location.line): malformed record: \(error.what)")
         }

@@ -221,6 +221,24 @@ func dropRecords(of keys: [String], in directory: String) throws {
         #expect(try store.readRecords(configs.map(\.key)).count == 2)
     }
 
+    @Test func recordsLongerThanTheReadBlockRoundTrip() throws {
+        let folder = try TemporaryFolder()
+        let store = ResultStore(directory: folder.path)
+        let configs = try expand(#"{"seed": {"count": 3}}"#)
+        let journal = store.journal()
+        // About 3 MB per line: lines span several 1 MiB read blocks.
+        for config in configs {
+            let series = (0..<120_000).map { SeriesPoint(series: "g", step: $0, value: Double($0) / 3 + Double(config.seed)) }
+            try store.append(config, RunOutcome(metrics: [("seed", Double(config.seed))], series: series), to: journal)
+        }
+        #expect(try store.recordedKeys() == Set(configs.map(\.key)))
+        let records = try store.readRecords(configs.map(\.key))
+        for config in configs {
+            let series = try #require(records[config.key]).outcome.series
+            #expect(series.count == 120_000 && series[119_999].value == 119_999.0 / 3 + Double(config.seed))
+        }
+    }
+
     @Test func aMalformedRecordLineNamesItsFileAndLine() throws {
         let folder = try TemporaryFolder()
         let store = ResultStore(directory: folder.path)
