@@ -117,8 +117,10 @@ public enum ReferenceBLAS {
     ///
     /// Every element is `beta * c` (0 when `beta == 0`, `c` when `beta == 1`) plus
     /// `(alpha * a_ip) * b_pj` for `p = 0..<k` in order. The sums are kept in registers: eight,
-    /// then two columns at a time over rows of `B`, then one column at a time (a dot product
-    /// when `B` is transposed), so no sum goes through memory between steps of `p`.
+    /// then two columns at a time when a row of `op(B)` is contiguous, then one column at a time
+    /// (a dot product when `B` is transposed), so no sum goes through memory between steps of
+    /// `p`. A single column (`n == 1`, a matrix-vector product) is summed for eight rows at a
+    /// time instead, so the rows' sums run side by side rather than one after another.
     @inlinable
     public static func gemm<S: NetScalar>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
@@ -128,24 +130,33 @@ public enum ReferenceBLAS {
         // A's element p of row i is at a + i * ai + p * ap.
         let ai = transposeA ? 1 : lda
         let ap = transposeA ? lda : 1
-        for i in 0..<m {
+        // B's element (p, j) is at b + p * bp + j * bj.
+        let bp = transposeB ? 1 : ldb
+        let bj = transposeB ? ldb : 1
+        var i0 = 0
+        if n == 1 {
+            while i0 + 8 <= m {
+                rows(SIMD8<S>.self, a + i0 * ai, ai, ap, alpha, b, bp, k, beta, c + i0 * ldc, ldc)
+                i0 += 8
+            }
+        }
+        for i in i0..<m {
             let crow = c + i * ldc
             let arow = a + i * ai
             var j = 0
-            if !transposeB {
+            if bj == 1 {
                 while j + 8 <= n {
-                    columns(SIMD8<S>.self, arow, ap, alpha, b + j, ldb, k, beta, crow + j)
+                    columns(SIMD8<S>.self, arow, ap, alpha, b + j, bp, k, beta, crow + j)
                     j += 8
                 }
                 while j + 2 <= n {
-                    columns(SIMD2<S>.self, arow, ap, alpha, b + j, ldb, k, beta, crow + j)
+                    columns(SIMD2<S>.self, arow, ap, alpha, b + j, bp, k, beta, crow + j)
                     j += 2
                 }
             }
             while j < n {
                 // B's element p of column j: contiguous over p when B is transposed.
-                let bcol = transposeB ? b + j * ldb : b + j
-                let bp = transposeB ? 1 : ldb
+                let bcol = b + j * bj
                 var sum = beta == 0 ? 0 : (beta == 1 ? crow[j] : crow[j] * beta)
                 for p in 0..<k { sum += (alpha * arow[p * ap]) * bcol[p * bp] }
                 crow[j] = sum
@@ -154,11 +165,38 @@ public enum ReferenceBLAS {
         }
     }
 
-    /// `V.scalarCount` adjacent columns of one row of `C` (B not transposed), summed in a vector.
+    /// `V.scalarCount` adjacent rows of the single column of `C`, summed in a vector: lane `r`
+    /// is row `r`, with the same operations in the same order as the one-column loop.
+    @inlinable @inline(__always)
+    static func rows<V: SIMD>(
+        _: V.Type, _ a: UnsafePointer<V.Scalar>, _ ai: Int, _ ap: Int, _ alpha: V.Scalar,
+        _ b: UnsafePointer<V.Scalar>, _ bp: Int, _ k: Int, _ beta: V.Scalar,
+        _ c: UnsafeMutablePointer<V.Scalar>, _ ldc: Int
+    ) where V.Scalar: NetScalar {
+        var sum = V()
+        if beta != 0 {
+            for r in 0..<V.scalarCount { sum[r] = c[r * ldc] }
+            if beta != 1 { sum *= beta }
+        }
+        for p in 0..<k {
+            let ak = a + p * ap
+            var column = V()
+            if ai == 1 {
+                column = UnsafeRawPointer(ak).loadUnaligned(as: V.self)
+            } else {
+                for r in 0..<V.scalarCount { column[r] = ak[r * ai] }
+            }
+            sum += (alpha * column) * b[p * bp]
+        }
+        for r in 0..<V.scalarCount { c[r * ldc] = sum[r] }
+    }
+
+    /// `V.scalarCount` adjacent columns of one row of `C` (a row of `op(B)` contiguous, rows
+    /// `bp` apart), summed in a vector.
     @inlinable @inline(__always)
     static func columns<V: SIMD>(
         _: V.Type, _ arow: UnsafePointer<V.Scalar>, _ ap: Int, _ alpha: V.Scalar, _ b: UnsafePointer<V.Scalar>,
-        _ ldb: Int, _ k: Int, _ beta: V.Scalar, _ c: UnsafeMutablePointer<V.Scalar>
+        _ bp: Int, _ k: Int, _ beta: V.Scalar, _ c: UnsafeMutablePointer<V.Scalar>
     ) where V.Scalar: NetScalar {
         var sum = V()
         if beta != 0 {
@@ -166,7 +204,7 @@ public enum ReferenceBLAS {
             if beta != 1 { sum *= beta }
         }
         for p in 0..<k {
-            sum += (alpha * arow[p * ap]) * UnsafeRawPointer(b + p * ldb).loadUnaligned(as: V.self)
+            sum += (alpha * arow[p * ap]) * UnsafeRawPointer(b + p * bp).loadUnaligned(as: V.self)
         }
         UnsafeMutableRawPointer(c).storeBytes(of: sum, as: V.self)
     }

@@ -16,7 +16,11 @@ public struct Matrix<Scalar: NetScalar>: Sendable, Equatable {
         precondition(rows >= 0 && columns >= 0, "Matrix shape must be non-negative, got \(rows)x\(columns)")
         self.rows = rows
         self.columns = columns
-        self.storage = Array(repeating: value, count: rows * columns)
+        // Not `Array(repeating:count:)`, which allocates through unspecialised generic code.
+        self.storage = Array(unsafeUninitializedCapacity: rows * columns) { buffer, count in
+            buffer.initialize(repeating: value)
+            count = rows * columns
+        }
     }
 
     /// A matrix whose elements are left uninitialised: for the engine's large buffers that are

@@ -3,6 +3,8 @@ internal import CBLASLoader
 /// Eigenvalue and singular-value summaries of a matrix through LAPACK (OpenBLAS's `dgeev`/`dgesvd`).
 public enum Spectrum {
     /// The largest eigenvalue modulus of a square matrix, or nil when LAPACK is unavailable or fails.
+    @_specialize(exported: true, where S == Float)
+    @_specialize(exported: true, where S == Double)
     public static func spectralRadius<S: NetScalar>(_ m: Matrix<S>) -> Double? {
         guard m.rows == m.columns, m.rows > 0 else { return nil }
         let n = m.rows
@@ -15,6 +17,8 @@ public enum Spectrum {
     }
 
     /// Singular values, largest first, or nil when LAPACK is unavailable or fails.
+    @_specialize(exported: true, where S == Float)
+    @_specialize(exported: true, where S == Double)
     public static func singularValues<S: NetScalar>(_ m: Matrix<S>) -> [Double]? {
         guard m.rows > 0, m.columns > 0 else { return nil }
         var a = columnMajor(m)
@@ -24,6 +28,8 @@ public enum Spectrum {
         return s
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     private static func columnMajor<S: NetScalar>(_ m: Matrix<S>) -> [Double] {
         var a = [Double](repeating: 0, count: m.count)
         for i in 0..<m.rows { for j in 0..<m.columns { a[j * m.rows + i] = Double(m[i, j]) } }

@@ -100,6 +100,8 @@ public enum Initializer: Sendable, Equatable, CustomStringConvertible {
     ///
     /// Orthogonal and identity need square blocks (`rows == gates * columns`); for a
     /// non-square input weight they fall back to orthogonal rows/columns of the whole matrix.
+    @_specialize(exported: true, where S == Float)
+    @_specialize(exported: true, where S == Double)
     public func weight<S: NetScalar>(
         rows: Int, columns: Int, hidden: Int, gates: Int, generator: inout SeededGenerator
     ) -> Matrix<S> {

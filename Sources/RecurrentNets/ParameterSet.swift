@@ -52,9 +52,7 @@ public struct ParameterSet<Scalar: NetScalar>: Sendable, Equatable {
     /// A set with the same names and shapes, every element zero.
     public func zeros() -> ParameterSet {
         var z = self
-        for i in z.values.indices {
-            z.values[i] = Matrix(rows: values[i].rows, columns: values[i].columns)
-        }
+        z.values = values.map { Matrix(rows: $0.rows, columns: $0.columns) }
         return z
     }
 

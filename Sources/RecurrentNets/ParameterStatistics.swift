@@ -10,6 +10,8 @@ public struct ParameterStatistics: Sendable, Equatable {
     public var minAbs: Double
 
     /// Statistics of a tensor's elements.
+    @_specialize(exported: true, where S == Float)
+    @_specialize(exported: true, where S == Double)
     public init<S: NetScalar>(_ m: Matrix<S>) {
         norm = VectorNorm.l2(m.storage)
         var lo = Double.infinity
@@ -39,6 +41,8 @@ public struct RecurrentSpectrum: Sendable, Equatable {
     public var largestSingularValue: Double
 
     /// The spectra of every `H x H` gate block of a `(G*H) x H` recurrent weight.
+    @_specialize(exported: true, where S == Float)
+    @_specialize(exported: true, where S == Double)
     public static func blocks<S: NetScalar>(of w: Matrix<S>, cell: CellKind) -> [RecurrentSpectrum] {
         let H = w.columns
         let labels: [String]
