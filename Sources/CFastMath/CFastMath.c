@@ -159,11 +159,27 @@ void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, float, p, n) }
         }                                                                                       \
     }
 
+// ---- Element-wise sums for the BPTT loops: plain additions (one IEEE add per element, in the
+// ---- same order as the Swift loops they replace), vectorised across elements only.
+
+#define SUMS(T, suffix, attr)                                                                   \
+    attr static void add_##T##_##suffix(long n, const T *restrict a, const T *restrict b,       \
+                                        T *restrict out) {                                      \
+        for (long i = 0; i < n; i++) out[i] = a[i] + b[i];                                      \
+    }                                                                                           \
+    attr static void sum_rows_##T##_##suffix(long rows, long n, const T *restrict src,          \
+                                             T *restrict acc) {                                 \
+        for (long r = 0; r < rows; r++)                                                         \
+            for (long j = 0; j < n; j++) acc[j] += src[r * n + j];                              \
+    }
+
 #define BWD_KERNELS(suffix, attr)                                                               \
     LSTM_BWD(float, suffix, attr)                                                               \
     LSTM_BWD(double, suffix, attr)                                                              \
     GRU_BWD(float, suffix, attr)                                                                \
-    GRU_BWD(double, suffix, attr)
+    GRU_BWD(double, suffix, attr)                                                               \
+    SUMS(float, suffix, attr)                                                                   \
+    SUMS(double, suffix, attr)
 
 BWD_KERNELS(base, )
 #if defined(__x86_64__)
@@ -194,6 +210,18 @@ void fm_gru_backward_row_f32(long H, const float *gates, const float *hn, const 
 void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, const double *hPrev,
                              const double *dhTotal, double *dPreX, double *dPreH) {
     DISPATCH_ARGS(gru_bwd_double, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
+}
+void fm_add_f32(long n, const float *a, const float *b, float *out) {
+    DISPATCH_ARGS(add_float, n, a, b, out)
+}
+void fm_add_f64(long n, const double *a, const double *b, double *out) {
+    DISPATCH_ARGS(add_double, n, a, b, out)
+}
+void fm_sum_rows_f32(long rows, long n, const float *src, float *acc) {
+    DISPATCH_ARGS(sum_rows_float, rows, n, src, acc)
+}
+void fm_sum_rows_f64(long rows, long n, const double *src, double *acc) {
+    DISPATCH_ARGS(sum_rows_double, rows, n, src, acc)
 }
 
 // ---- Forward step kernels for one row, fusing the activations (same expressions, same order
@@ -267,3 +295,4 @@ void fm_gru_forward_row_f64(long H, const double *pre, const double *gh, const d
                             double *gates, double *hnOut, const double *hPrev, double *h) {
     DISPATCH_ARGS(gru_fwd_double, H, pre, gh, bhn, gates, hnOut, hPrev, h)
 }
+

@@ -136,8 +136,12 @@ extension RecurrentModel {
         var dPreH = isGRU ? Matrix<Scalar>(uninitializedRows: TB, columns: GH) : Matrix<Scalar>(rows: 0, columns: 0)
         var dh = dhFinal ?? Matrix<Scalar>(rows: B, columns: H)
         var dc = dcFinal ?? Matrix<Scalar>(rows: B, columns: H)
-        var dhTotal = Matrix<Scalar>(rows: B, columns: H)
+        // dL/dh_t of the last `ring` steps, one B x H slot per step (t % ring): their norms are
+        // taken together every `ring` steps (see VectorNorm.l2(each:)).
+        let ring = 4
+        var dhTotal = Matrix<Scalar>(rows: ring * B, columns: H)
         var norms = [Double](repeating: 0, count: T)
+        let allValid = lengths.min() ?? 0
         var daBuffer = [Scalar](repeating: 0, count: H)
         let h0 = pass.initialState.h[k]
         let c0 = pass.initialState.c?[k] ?? Matrix<Scalar>(rows: B, columns: H)
@@ -147,7 +151,7 @@ extension RecurrentModel {
         dPreH.storage.withUnsafeMutableBufferPointer { dHp in
         dh.storage.withUnsafeMutableBufferPointer { dhP in
         dc.storage.withUnsafeMutableBufferPointer { dcP in
-        dhTotal.storage.withUnsafeMutableBufferPointer { tot in
+        dhTotal.storage.withUnsafeMutableBufferPointer { ringP in
         daBuffer.withUnsafeMutableBufferPointer { da in
         dLnW.withUnsafeMutableBufferPointer { dlw in
         dLnB.withUnsafeMutableBufferPointer { dlb in
@@ -161,17 +165,22 @@ extension RecurrentModel {
         lnW.storage.withUnsafeBufferPointer { lw in
         whh.storage.withUnsafeBufferPointer { wp in
             for t in stride(from: T - 1, through: 0, by: -1) {
+                let tot = UnsafeMutableBufferPointer(rebasing: ringP[((t % ring) * B * H)..<((t % ring + 1) * B * H)])
+                // Empty states (B or H zero): nothing to propagate.
+                guard let upB = up.baseAddress, let dhB = dhP.baseAddress, let totB = tot.baseAddress else { continue }
                 // dL/dh_t = gradient from above at step t + gradient from step t+1.
-                for b in 0..<B {
-                    let o = b * H
-                    if t < lengths[b] {
-                        let u = (t * B + b) * H
-                        for j in 0..<H { tot[o + j] = up[u + j] + dhP[o + j] }
-                    } else {
-                        for j in 0..<H { tot[o + j] = 0 + dhP[o + j] }
+                if t < allValid {
+                    Scalar.add(upB + t * B * H, dhB, into: totB, count: B * H)
+                } else {
+                    for b in 0..<B {
+                        let o = b * H
+                        if t < lengths[b] {
+                            Scalar.add(upB + (t * B + b) * H, dhB + o, into: totB + o, count: H)
+                        } else {
+                            for j in 0..<H { tot[o + j] = 0 + dhP[o + j] }
+                        }
                     }
                 }
-                norms[t] = VectorNorm.l2(UnsafeBufferPointer(tot))
                 for b in 0..<B {
                     let row = t * B + b
                     guard t < lengths[b] else {
@@ -287,6 +296,13 @@ extension RecurrentModel {
                         for j in 0..<H { dhP[o + j] = tot[o + j] }
                     }
                 }
+                if t % ring == 0 {
+                    let group = t..<min(t + ring, T)
+                    let groupNorms = VectorNorm.l2(each: group.map { s in
+                        UnsafeBufferPointer(rebasing: ringP[((s % ring) * B * H)..<((s % ring + 1) * B * H)])
+                    })
+                    for (i, s) in group.enumerated() { norms[s] = groupNorms[i] }
+                }
             }
         }}}}}}}}}}}}}}}}}
 
@@ -316,23 +332,9 @@ extension RecurrentModel {
         }
         var dbih = Matrix<Scalar>(rows: 1, columns: GH)
         var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
-        dbih.storage.withUnsafeMutableBufferPointer { bi in
-            dPreX.storage.withUnsafeBufferPointer { src in
-                for row in 0..<TB {
-                    let base = row * GH
-                    for j in 0..<GH { bi[j] += src[base + j] }
-                }
-            }
-        }
+        Self.accumulateRows(of: dPreX, into: &dbih)
         if isGRU {
-            dbhh.storage.withUnsafeMutableBufferPointer { bh in
-                dPreH.storage.withUnsafeBufferPointer { src in
-                    for row in 0..<TB {
-                        let base = row * GH
-                        for j in 0..<GH { bh[j] += src[base + j] }
-                    }
-                }
-            }
+            Self.accumulateRows(of: dPreH, into: &dbhh)
         } else {
             dbhh = dbih
         }
@@ -347,5 +349,15 @@ extension RecurrentModel {
             grads["ln_bias_l\(k)"] = Matrix(rows: 1, columns: H, elements: dLnB)
         }
         return (dInput, dh, dc, norms)
+    }
+
+    /// `acc += ` every row of `m`, row after row (a bias gradient over all steps).
+    private static func accumulateRows(of m: Matrix<Scalar>, into acc: inout Matrix<Scalar>) {
+        m.storage.withUnsafeBufferPointer { src in
+            acc.storage.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                Scalar.accumulateRows(s, rowCount: m.rows, columns: m.columns, into: d)
+            }
+        }
     }
 }

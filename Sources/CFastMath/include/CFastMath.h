@@ -35,4 +35,11 @@ void fm_gru_forward_row_f32(long H, const float *pre, const float *gh, const flo
 void fm_gru_forward_row_f64(long H, const double *pre, const double *gh, const double *bhn,
                             double *gates, double *hnOut, const double *hPrev, double *h);
 
+/// `out = a + b` over `n` elements (`out` must not overlap `a` or `b`).
+void fm_add_f32(long n, const float *a, const float *b, float *out);
+void fm_add_f64(long n, const double *a, const double *b, double *out);
+/// `acc[j] += src[r * n + j]` for the rows `r = 0..<rows` in order (`acc` must not overlap `src`).
+void fm_sum_rows_f32(long rows, long n, const float *src, float *acc);
+void fm_sum_rows_f64(long rows, long n, const double *src, double *acc);
+
 #endif
