@@ -1,6 +1,7 @@
 public import LinearAlgebra
 import RealModule
 import CFastMath
+import Dispatch
 
 extension RecurrentModel {
     /// Backpropagation through time over a forward pass.
@@ -306,40 +307,53 @@ extension RecurrentModel {
             }
         }}}}}}}}}}}}}}}}}
 
-        // Parameter gradients as one GEMM each over all steps.
+        // Parameter gradients as one GEMM each over all steps, and dL/dx. These products are
+        // independent: large ones run on two threads (dW_hh on one; dW_ih, dL/dx and the bias
+        // sums on the other), each computed exactly as on one thread.
         let nameIH = "weight_ih_l\(k)", nameHH = "weight_hh_l\(k)"
-        var dWih = Matrix<Scalar>(uninitializedRows: GH, columns: wih.columns)
-        BLAS.gemm(dPreX, transposeA: true, cache.input, into: &dWih)
-        // dW_hh = sum_t dPre_t^T h_{t-1}: h_0 for the first step, then the states of steps
-        // 0..<T-1 read in place (two GEMMs instead of copying h_{t-1} for every step).
-        var dWhh = Matrix<Scalar>(uninitializedRows: GH, columns: H)
-        let dPreHH = isGRU ? dPreH : dPreX
-        dPreHH.storage.withUnsafeBufferPointer { dp in
-            h0.storage.withUnsafeBufferPointer { hp in
-                cache.states.storage.withUnsafeBufferPointer { sp in
-                    dWhh.storage.withUnsafeMutableBufferPointer { wp in
-                        BLAS.gemm(
-                            transposeA: true, transposeB: false, m: GH, n: H, k: B, alpha: 1,
-                            a: dp.baseAddress, lda: GH, b: hp.baseAddress, ldb: H, beta: 0,
-                            c: wp.baseAddress, ldc: H)
-                        BLAS.gemm(
-                            transposeA: true, transposeB: false, m: GH, n: H, k: TB - B, alpha: 1,
-                            a: dp.baseAddress.map { $0 + B * GH }, lda: GH, b: sp.baseAddress, ldb: H, beta: 1,
-                            c: wp.baseAddress, ldc: H)
+        // Each result is written by one thread only and read after both have finished.
+        nonisolated(unsafe) var dWih = Matrix<Scalar>(uninitializedRows: GH, columns: wih.columns)
+        nonisolated(unsafe) var dWhh = Matrix<Scalar>(uninitializedRows: GH, columns: H)
+        nonisolated(unsafe) var dbih = Matrix<Scalar>(rows: 1, columns: GH)
+        nonisolated(unsafe) var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
+        nonisolated(unsafe) var dInput = Matrix<Scalar>(uninitializedRows: TB, columns: wih.columns)
+        let (preX, preH) = (dPreX, dPreH)
+        let dPreHH = isGRU ? preH : preX
+        @Sendable func recurrentWeights() {
+            // dW_hh = sum_t dPre_t^T h_{t-1}: h_0 for the first step, then the states of steps
+            // 0..<T-1 read in place (two GEMMs instead of copying h_{t-1} for every step).
+            dPreHH.storage.withUnsafeBufferPointer { dp in
+                h0.storage.withUnsafeBufferPointer { hp in
+                    cache.states.storage.withUnsafeBufferPointer { sp in
+                        dWhh.storage.withUnsafeMutableBufferPointer { wp in
+                            BLAS.gemm(
+                                transposeA: true, transposeB: false, m: GH, n: H, k: B, alpha: 1,
+                                a: dp.baseAddress, lda: GH, b: hp.baseAddress, ldb: H, beta: 0,
+                                c: wp.baseAddress, ldc: H)
+                            BLAS.gemm(
+                                transposeA: true, transposeB: false, m: GH, n: H, k: TB - B, alpha: 1,
+                                a: dp.baseAddress.map { $0 + B * GH }, lda: GH, b: sp.baseAddress, ldb: H, beta: 1,
+                                c: wp.baseAddress, ldc: H)
+                        }
                     }
                 }
             }
         }
-        var dbih = Matrix<Scalar>(rows: 1, columns: GH)
-        var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
-        Self.accumulateRows(of: dPreX, into: &dbih)
-        if isGRU {
-            Self.accumulateRows(of: dPreH, into: &dbhh)
-        } else {
-            dbhh = dbih
+        @Sendable func inputSide() {
+            BLAS.gemm(preX, transposeA: true, cache.input, into: &dWih)
+            BLAS.gemm(preX, wih, into: &dInput)
+            Self.accumulateRows(of: preX, into: &dbih)
+            if isGRU { Self.accumulateRows(of: preH, into: &dbhh) }
         }
-        var dInput = Matrix<Scalar>(uninitializedRows: TB, columns: wih.columns)
-        BLAS.gemm(dPreX, wih, into: &dInput)
+        if TB * GH * H >= Self.twoThreadMinimum {
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 { recurrentWeights() } else { inputSide() }
+            }
+        } else {
+            inputSide()
+            recurrentWeights()
+        }
+        if !isGRU { dbhh = dbih }
         grads[nameIH] = dWih
         grads[nameHH] = dWhh
         grads["bias_ih_l\(k)"] = dbih
@@ -350,6 +364,10 @@ extension RecurrentModel {
         }
         return (dInput, dh, dc, norms)
     }
+
+    /// Multiply-adds of dW_hh from which the closing products of a layer's backward pass run on
+    /// two threads (below, the thread hand-off costs more than it saves).
+    static var twoThreadMinimum: Int { 1 << 22 }
 
     /// `acc += ` every row of `m`, row after row (a bias gradient over all steps).
     private static func accumulateRows(of m: Matrix<Scalar>, into acc: inout Matrix<Scalar>) {
