@@ -345,7 +345,8 @@ extension RecurrentModel {
             Self.accumulateRows(of: preX, into: &dbih)
             if isGRU { Self.accumulateRows(of: preH, into: &dbhh) }
         }
-        if TB * GH * H >= Self.twoThreadMinimum {
+        // Not when OpenBLAS already spreads each product over several threads.
+        if TB * GH * H >= Self.twoThreadMinimum && BLASBackend.openBLASThreads == 1 {
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 if part == 0 { recurrentWeights() } else { inputSide() }
             }
