@@ -79,9 +79,14 @@ const char *gl_blas_corename(void) {
     return p_corename();
 }
 
+static int threads = 1;  // as set last (a benign race: set between runs, not during one)
+
 void gl_blas_set_threads(int n) {
     if (gl_blas_load() && p_threads) p_threads(n);
+    threads = n;
 }
+
+int gl_blas_threads(void) { return threads; }
 
 void gl_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
               const float *b, int ldb, float beta, float *c, int ldc) {

@@ -159,11 +159,27 @@ void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, float, p, n) }
         }                                                                                       \
     }
 
+// ---- Element-wise sums for the BPTT loops: plain additions (one IEEE add per element, in the
+// ---- same order as the Swift loops they replace), vectorised across elements only.
+
+#define SUMS(T, suffix, attr)                                                                   \
+    attr static void add_##T##_##suffix(long n, const T *restrict a, const T *restrict b,       \
+                                        T *restrict out) {                                      \
+        for (long i = 0; i < n; i++) out[i] = a[i] + b[i];                                      \
+    }                                                                                           \
+    attr static void sum_rows_##T##_##suffix(long rows, long n, const T *restrict src,          \
+                                             T *restrict acc) {                                 \
+        for (long r = 0; r < rows; r++)                                                         \
+            for (long j = 0; j < n; j++) acc[j] += src[r * n + j];                              \
+    }
+
 #define BWD_KERNELS(suffix, attr)                                                               \
     LSTM_BWD(float, suffix, attr)                                                               \
     LSTM_BWD(double, suffix, attr)                                                              \
     GRU_BWD(float, suffix, attr)                                                                \
-    GRU_BWD(double, suffix, attr)
+    GRU_BWD(double, suffix, attr)                                                               \
+    SUMS(float, suffix, attr)                                                                   \
+    SUMS(double, suffix, attr)
 
 BWD_KERNELS(base, )
 #if defined(__x86_64__)
@@ -195,23 +211,38 @@ void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, cons
                              const double *dhTotal, double *dPreX, double *dPreH) {
     DISPATCH_ARGS(gru_bwd_double, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
 }
+void fm_add_f32(long n, const float *a, const float *b, float *out) {
+    DISPATCH_ARGS(add_float, n, a, b, out)
+}
+void fm_add_f64(long n, const double *a, const double *b, double *out) {
+    DISPATCH_ARGS(add_double, n, a, b, out)
+}
+void fm_sum_rows_f32(long rows, long n, const float *src, float *acc) {
+    DISPATCH_ARGS(sum_rows_float, rows, n, src, acc)
+}
+void fm_sum_rows_f64(long rows, long n, const double *src, double *acc) {
+    DISPATCH_ARGS(sum_rows_double, rows, n, src, acc)
+}
 
 // ---- Forward step kernels for one row, fusing the activations (same expressions, same order
 // ---- and the same tanh/sigmoid as the Swift StepKernel in RecurrentModel+Forward.swift).
 
+// The gates overwrite the pre-activations in place: each gate block has its own pointer, and
+// element j of a block is read before it is written.
 #define LSTM_FWD(T, suffix, attr)                                                               \
-    attr static void lstm_fwd_##T##_##suffix(long H, const T *restrict pre, T *restrict g,      \
-                                             T *restrict c, T *restrict cOut,                   \
-                                             T *restrict tanhC, T *restrict h) {                \
+    attr static void lstm_fwd_##T##_##suffix(long H, T *restrict gi, T *restrict gf,            \
+                                             T *restrict gc, T *restrict go, T *restrict c,     \
+                                             T *restrict cOut, T *restrict tanhC,               \
+                                             T *restrict h) {                                   \
         for (long j = 0; j < H; j++) {                                                          \
-            T i = (T)sigmoid1((double)pre[j]);                                                  \
-            T f = (T)sigmoid1((double)pre[H + j]);                                              \
-            T gg = (T)tanh1((double)pre[2 * H + j]);                                            \
-            T o = (T)sigmoid1((double)pre[3 * H + j]);                                          \
-            g[j] = i;                                                                           \
-            g[H + j] = f;                                                                       \
-            g[2 * H + j] = gg;                                                                  \
-            g[3 * H + j] = o;                                                                   \
+            T i = (T)sigmoid1((double)gi[j]);                                                   \
+            T f = (T)sigmoid1((double)gf[j]);                                                   \
+            T gg = (T)tanh1((double)gc[j]);                                                     \
+            T o = (T)sigmoid1((double)go[j]);                                                   \
+            gi[j] = i;                                                                          \
+            gf[j] = f;                                                                          \
+            gc[j] = gg;                                                                         \
+            go[j] = o;                                                                          \
             T cn = f * c[j] + i * gg;                                                           \
             c[j] = cn;                                                                          \
             cOut[j] = cn;                                                                       \
@@ -222,18 +253,18 @@ void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, cons
     }
 
 #define GRU_FWD(T, suffix, attr)                                                                \
-    attr static void gru_fwd_##T##_##suffix(long H, const T *restrict pre, const T *restrict gh, \
-                                            const T *restrict bhn, T *restrict g,               \
-                                            T *restrict hnOut, const T *restrict hPrev,         \
-                                            T *restrict h) {                                    \
+    attr static void gru_fwd_##T##_##suffix(long H, T *restrict gr, T *restrict gz,             \
+                                            T *restrict gn, const T *restrict gh,               \
+                                            const T *restrict bhn, T *restrict hnOut,           \
+                                            const T *restrict hPrev, T *restrict h) {           \
         for (long j = 0; j < H; j++) {                                                          \
-            T r = (T)sigmoid1((double)(pre[j] + gh[j]));                                        \
-            T z = (T)sigmoid1((double)(pre[H + j] + gh[H + j]));                                \
+            T r = (T)sigmoid1((double)(gr[j] + gh[j]));                                         \
+            T z = (T)sigmoid1((double)(gz[j] + gh[H + j]));                                     \
             T hn = gh[2 * H + j] + bhn[j];                                                      \
-            T n = (T)tanh1((double)(pre[2 * H + j] + r * hn));                                  \
-            g[j] = r;                                                                           \
-            g[H + j] = z;                                                                       \
-            g[2 * H + j] = n;                                                                   \
+            T n = (T)tanh1((double)(gn[j] + r * hn));                                           \
+            gr[j] = r;                                                                          \
+            gz[j] = z;                                                                          \
+            gn[j] = n;                                                                          \
             hnOut[j] = hn;                                                                      \
             h[j] = (1 - z) * n + z * hPrev[j];                                                  \
         }                                                                                       \
@@ -251,19 +282,17 @@ FWD_KERNELS(avx2, __attribute__((target("avx2"))))
 FWD_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
 #endif
 
-void fm_lstm_forward_row_f32(long H, const float *pre, float *gates, float *c, float *cOut,
-                             float *tanhC, float *h) {
-    DISPATCH_ARGS(lstm_fwd_float, H, pre, gates, c, cOut, tanhC, h)
+void fm_lstm_forward_row_f32(long H, float *gates, float *c, float *cOut, float *tanhC, float *h) {
+    DISPATCH_ARGS(lstm_fwd_float, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h)
 }
-void fm_lstm_forward_row_f64(long H, const double *pre, double *gates, double *c, double *cOut,
-                             double *tanhC, double *h) {
-    DISPATCH_ARGS(lstm_fwd_double, H, pre, gates, c, cOut, tanhC, h)
+void fm_lstm_forward_row_f64(long H, double *gates, double *c, double *cOut, double *tanhC, double *h) {
+    DISPATCH_ARGS(lstm_fwd_double, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h)
 }
-void fm_gru_forward_row_f32(long H, const float *pre, const float *gh, const float *bhn,
-                            float *gates, float *hnOut, const float *hPrev, float *h) {
-    DISPATCH_ARGS(gru_fwd_float, H, pre, gh, bhn, gates, hnOut, hPrev, h)
+void fm_gru_forward_row_f32(long H, float *gates, const float *gh, const float *bhn, float *hnOut,
+                            const float *hPrev, float *h) {
+    DISPATCH_ARGS(gru_fwd_float, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)
 }
-void fm_gru_forward_row_f64(long H, const double *pre, const double *gh, const double *bhn,
-                            double *gates, double *hnOut, const double *hPrev, double *h) {
-    DISPATCH_ARGS(gru_fwd_double, H, pre, gh, bhn, gates, hnOut, hPrev, h)
+void fm_gru_forward_row_f64(long H, double *gates, const double *gh, const double *bhn, double *hnOut,
+                            const double *hPrev, double *h) {
+    DISPATCH_ARGS(gru_fwd_double, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)
 }

@@ -23,6 +23,9 @@ public enum BLASBackend: String, Sendable, CaseIterable {
     /// Sets how many threads OpenBLAS may use for one product (default 1).
     public static func setOpenBLASThreads(_ n: Int) { gl_blas_set_threads(Int32(n)) }
 
+    /// The thread count last set by ``setOpenBLASThreads(_:)`` (1 until then).
+    public static var openBLASThreads: Int { Int(gl_blas_threads()) }
+
     /// Tunes glibc malloc to keep freed large blocks (the engine's per-call matrices) for reuse
     /// instead of unmapping them, which otherwise costs page faults and kernel zeroing on every
     /// big allocation. Process-wide; returns whether it was applied (false off glibc).

@@ -59,3 +59,33 @@ extension Double: NetScalar {
             Int32(ldb), beta, c, Int32(ldc))
     }
 }
+
+extension NetScalar {
+    /// `out[i] = a[i] + b[i]` for `i = 0..<count`, by a vectorised C loop (`out` must not overlap
+    /// `a` or `b`).
+    public static func add(
+        _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>, count: Int
+    ) {
+        if Self.self == Float.self {
+            fm_add_f32(count, .init(OpaquePointer(a)), .init(OpaquePointer(b)), .init(OpaquePointer(out)))
+        } else if Self.self == Double.self {
+            fm_add_f64(count, .init(OpaquePointer(a)), .init(OpaquePointer(b)), .init(OpaquePointer(out)))
+        } else {
+            for i in 0..<count { out[i] = a[i] + b[i] }
+        }
+    }
+
+    /// `acc[j] += rows[r * columns + j]` for the rows `r = 0..<rowCount` in order: each sum is the
+    /// same as a loop over the rows (vectorised across columns only; `acc` must not overlap `rows`).
+    public static func accumulateRows(
+        _ rows: UnsafePointer<Self>, rowCount: Int, columns: Int, into acc: UnsafeMutablePointer<Self>
+    ) {
+        if Self.self == Float.self {
+            fm_sum_rows_f32(rowCount, columns, .init(OpaquePointer(rows)), .init(OpaquePointer(acc)))
+        } else if Self.self == Double.self {
+            fm_sum_rows_f64(rowCount, columns, .init(OpaquePointer(rows)), .init(OpaquePointer(acc)))
+        } else {
+            for r in 0..<rowCount { for j in 0..<columns { acc[j] += rows[r * columns + j] } }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 public import LinearAlgebra
 import RealModule
 import CFastMath
+import Dispatch
 
 extension RecurrentModel {
     /// Backpropagation through time over a forward pass.
@@ -136,8 +137,12 @@ extension RecurrentModel {
         var dPreH = isGRU ? Matrix<Scalar>(uninitializedRows: TB, columns: GH) : Matrix<Scalar>(rows: 0, columns: 0)
         var dh = dhFinal ?? Matrix<Scalar>(rows: B, columns: H)
         var dc = dcFinal ?? Matrix<Scalar>(rows: B, columns: H)
-        var dhTotal = Matrix<Scalar>(rows: B, columns: H)
+        // dL/dh_t of the last `ring` steps, one B x H slot per step (t % ring): their norms are
+        // taken together every `ring` steps (see VectorNorm.l2(each:)).
+        let ring = 4
+        var dhTotal = Matrix<Scalar>(rows: ring * B, columns: H)
         var norms = [Double](repeating: 0, count: T)
+        let allValid = lengths.min() ?? 0
         var daBuffer = [Scalar](repeating: 0, count: H)
         let h0 = pass.initialState.h[k]
         let c0 = pass.initialState.c?[k] ?? Matrix<Scalar>(rows: B, columns: H)
@@ -147,7 +152,7 @@ extension RecurrentModel {
         dPreH.storage.withUnsafeMutableBufferPointer { dHp in
         dh.storage.withUnsafeMutableBufferPointer { dhP in
         dc.storage.withUnsafeMutableBufferPointer { dcP in
-        dhTotal.storage.withUnsafeMutableBufferPointer { tot in
+        dhTotal.storage.withUnsafeMutableBufferPointer { ringP in
         daBuffer.withUnsafeMutableBufferPointer { da in
         dLnW.withUnsafeMutableBufferPointer { dlw in
         dLnB.withUnsafeMutableBufferPointer { dlb in
@@ -161,17 +166,22 @@ extension RecurrentModel {
         lnW.storage.withUnsafeBufferPointer { lw in
         whh.storage.withUnsafeBufferPointer { wp in
             for t in stride(from: T - 1, through: 0, by: -1) {
+                let tot = UnsafeMutableBufferPointer(rebasing: ringP[((t % ring) * B * H)..<((t % ring + 1) * B * H)])
+                // Empty states (B or H zero): nothing to propagate.
+                guard let upB = up.baseAddress, let dhB = dhP.baseAddress, let totB = tot.baseAddress else { continue }
                 // dL/dh_t = gradient from above at step t + gradient from step t+1.
-                for b in 0..<B {
-                    let o = b * H
-                    if t < lengths[b] {
-                        let u = (t * B + b) * H
-                        for j in 0..<H { tot[o + j] = up[u + j] + dhP[o + j] }
-                    } else {
-                        for j in 0..<H { tot[o + j] = 0 + dhP[o + j] }
+                if t < allValid {
+                    Scalar.add(upB + t * B * H, dhB, into: totB, count: B * H)
+                } else {
+                    for b in 0..<B {
+                        let o = b * H
+                        if t < lengths[b] {
+                            Scalar.add(upB + (t * B + b) * H, dhB + o, into: totB + o, count: H)
+                        } else {
+                            for j in 0..<H { tot[o + j] = 0 + dhP[o + j] }
+                        }
                     }
                 }
-                norms[t] = VectorNorm.l2(UnsafeBufferPointer(tot))
                 for b in 0..<B {
                     let row = t * B + b
                     guard t < lengths[b] else {
@@ -287,57 +297,64 @@ extension RecurrentModel {
                         for j in 0..<H { dhP[o + j] = tot[o + j] }
                     }
                 }
+                if t % ring == 0 {
+                    let group = t..<min(t + ring, T)
+                    let groupNorms = VectorNorm.l2(each: group.map { s in
+                        UnsafeBufferPointer(rebasing: ringP[((s % ring) * B * H)..<((s % ring + 1) * B * H)])
+                    })
+                    for (i, s) in group.enumerated() { norms[s] = groupNorms[i] }
+                }
             }
         }}}}}}}}}}}}}}}}}
 
-        // Parameter gradients as one GEMM each over all steps.
+        // Parameter gradients as one GEMM each over all steps, and dL/dx. These products are
+        // independent: large ones run on two threads (dW_hh on one; dW_ih, dL/dx and the bias
+        // sums on the other), each computed exactly as on one thread.
         let nameIH = "weight_ih_l\(k)", nameHH = "weight_hh_l\(k)"
-        var dWih = Matrix<Scalar>(uninitializedRows: GH, columns: wih.columns)
-        BLAS.gemm(dPreX, transposeA: true, cache.input, into: &dWih)
-        // dW_hh = sum_t dPre_t^T h_{t-1}: h_0 for the first step, then the states of steps
-        // 0..<T-1 read in place (two GEMMs instead of copying h_{t-1} for every step).
-        var dWhh = Matrix<Scalar>(uninitializedRows: GH, columns: H)
-        let dPreHH = isGRU ? dPreH : dPreX
-        dPreHH.storage.withUnsafeBufferPointer { dp in
-            h0.storage.withUnsafeBufferPointer { hp in
-                cache.states.storage.withUnsafeBufferPointer { sp in
-                    dWhh.storage.withUnsafeMutableBufferPointer { wp in
-                        BLAS.gemm(
-                            transposeA: true, transposeB: false, m: GH, n: H, k: B, alpha: 1,
-                            a: dp.baseAddress, lda: GH, b: hp.baseAddress, ldb: H, beta: 0,
-                            c: wp.baseAddress, ldc: H)
-                        BLAS.gemm(
-                            transposeA: true, transposeB: false, m: GH, n: H, k: TB - B, alpha: 1,
-                            a: dp.baseAddress.map { $0 + B * GH }, lda: GH, b: sp.baseAddress, ldb: H, beta: 1,
-                            c: wp.baseAddress, ldc: H)
+        // Each result is written by one thread only and read after both have finished.
+        nonisolated(unsafe) var dWih = Matrix<Scalar>(uninitializedRows: GH, columns: wih.columns)
+        nonisolated(unsafe) var dWhh = Matrix<Scalar>(uninitializedRows: GH, columns: H)
+        nonisolated(unsafe) var dbih = Matrix<Scalar>(rows: 1, columns: GH)
+        nonisolated(unsafe) var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
+        nonisolated(unsafe) var dInput = Matrix<Scalar>(uninitializedRows: TB, columns: wih.columns)
+        let (preX, preH) = (dPreX, dPreH)
+        let dPreHH = isGRU ? preH : preX
+        @Sendable func recurrentWeights() {
+            // dW_hh = sum_t dPre_t^T h_{t-1}: h_0 for the first step, then the states of steps
+            // 0..<T-1 read in place (two GEMMs instead of copying h_{t-1} for every step).
+            dPreHH.storage.withUnsafeBufferPointer { dp in
+                h0.storage.withUnsafeBufferPointer { hp in
+                    cache.states.storage.withUnsafeBufferPointer { sp in
+                        dWhh.storage.withUnsafeMutableBufferPointer { wp in
+                            BLAS.gemm(
+                                transposeA: true, transposeB: false, m: GH, n: H, k: B, alpha: 1,
+                                a: dp.baseAddress, lda: GH, b: hp.baseAddress, ldb: H, beta: 0,
+                                c: wp.baseAddress, ldc: H)
+                            BLAS.gemm(
+                                transposeA: true, transposeB: false, m: GH, n: H, k: TB - B, alpha: 1,
+                                a: dp.baseAddress.map { $0 + B * GH }, lda: GH, b: sp.baseAddress, ldb: H, beta: 1,
+                                c: wp.baseAddress, ldc: H)
+                        }
                     }
                 }
             }
         }
-        var dbih = Matrix<Scalar>(rows: 1, columns: GH)
-        var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
-        dbih.storage.withUnsafeMutableBufferPointer { bi in
-            dPreX.storage.withUnsafeBufferPointer { src in
-                for row in 0..<TB {
-                    let base = row * GH
-                    for j in 0..<GH { bi[j] += src[base + j] }
-                }
-            }
+        @Sendable func inputSide() {
+            BLAS.gemm(preX, transposeA: true, cache.input, into: &dWih)
+            BLAS.gemm(preX, wih, into: &dInput)
+            Self.accumulateRows(of: preX, into: &dbih)
+            if isGRU { Self.accumulateRows(of: preH, into: &dbhh) }
         }
-        if isGRU {
-            dbhh.storage.withUnsafeMutableBufferPointer { bh in
-                dPreH.storage.withUnsafeBufferPointer { src in
-                    for row in 0..<TB {
-                        let base = row * GH
-                        for j in 0..<GH { bh[j] += src[base + j] }
-                    }
-                }
+        // Not when OpenBLAS already spreads each product over several threads.
+        if TB * GH * H >= Self.twoThreadMinimum && BLASBackend.openBLASThreads == 1 {
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 { recurrentWeights() } else { inputSide() }
             }
         } else {
-            dbhh = dbih
+            inputSide()
+            recurrentWeights()
         }
-        var dInput = Matrix<Scalar>(uninitializedRows: TB, columns: wih.columns)
-        BLAS.gemm(dPreX, wih, into: &dInput)
+        if !isGRU { dbhh = dbih }
         grads[nameIH] = dWih
         grads[nameHH] = dWhh
         grads["bias_ih_l\(k)"] = dbih
@@ -347,5 +364,19 @@ extension RecurrentModel {
             grads["ln_bias_l\(k)"] = Matrix(rows: 1, columns: H, elements: dLnB)
         }
         return (dInput, dh, dc, norms)
+    }
+
+    /// Multiply-adds of dW_hh from which the closing products of a layer's backward pass run on
+    /// two threads (below, the thread hand-off costs more than it saves).
+    static var twoThreadMinimum: Int { 1 << 22 }
+
+    /// `acc += ` every row of `m`, row after row (a bias gradient over all steps).
+    private static func accumulateRows(of m: Matrix<Scalar>, into acc: inout Matrix<Scalar>) {
+        m.storage.withUnsafeBufferPointer { src in
+            acc.storage.withUnsafeMutableBufferPointer { dst in
+                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                Scalar.accumulateRows(s, rowCount: m.rows, columns: m.columns, into: d)
+            }
+        }
     }
 }

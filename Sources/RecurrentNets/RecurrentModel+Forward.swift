@@ -105,24 +105,24 @@ extension RecurrentModel {
     static func sigmoid(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exp(-x)) }
 
     /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions and activations
-    /// as ``StepKernel/lstm``, so the same results); false when it does not apply (small H).
+    /// as ``StepKernel/lstm``, so the same results): `g` holds the pre-activations and receives
+    /// the gates. False when it does not apply (small H).
     @inline(__always)
     static func lstmForwardRow(
-        _ H: Int, _ pre: UnsafeMutablePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>,
-        _ c: UnsafeMutablePointer<Scalar>, _ cOut: UnsafeMutablePointer<Scalar>,
-        _ tanhC: UnsafeMutablePointer<Scalar>, _ h: UnsafeMutablePointer<Scalar>
+        _ H: Int, _ g: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
+        _ cOut: UnsafeMutablePointer<Scalar>, _ tanhC: UnsafeMutablePointer<Scalar>, _ h: UnsafeMutablePointer<Scalar>
     ) -> Bool {
         guard H >= FastMath.vectorKernelMinimum else { return false }
         if Scalar.self == Float.self {
             fm_lstm_forward_row_f32(
-                H, .init(OpaquePointer(pre)), .init(OpaquePointer(g)), .init(OpaquePointer(c)),
-                .init(OpaquePointer(cOut)), .init(OpaquePointer(tanhC)), .init(OpaquePointer(h)))
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(c)), .init(OpaquePointer(cOut)),
+                .init(OpaquePointer(tanhC)), .init(OpaquePointer(h)))
             return true
         }
         if Scalar.self == Double.self {
             fm_lstm_forward_row_f64(
-                H, .init(OpaquePointer(pre)), .init(OpaquePointer(g)), .init(OpaquePointer(c)),
-                .init(OpaquePointer(cOut)), .init(OpaquePointer(tanhC)), .init(OpaquePointer(h)))
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(c)), .init(OpaquePointer(cOut)),
+                .init(OpaquePointer(tanhC)), .init(OpaquePointer(h)))
             return true
         }
         return false
@@ -131,23 +131,21 @@ extension RecurrentModel {
     /// One GRU row by the C kernel (see ``lstmForwardRow``).
     @inline(__always)
     static func gruForwardRow(
-        _ H: Int, _ pre: UnsafeMutablePointer<Scalar>, _ gh: UnsafeMutablePointer<Scalar>,
-        _ bhn: UnsafePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, _ hnOut: UnsafeMutablePointer<Scalar>,
-        _ hPrev: UnsafeMutablePointer<Scalar>, _ h: UnsafeMutablePointer<Scalar>
+        _ H: Int, _ g: UnsafeMutablePointer<Scalar>, _ gh: UnsafeMutablePointer<Scalar>,
+        _ bhn: UnsafePointer<Scalar>, _ hnOut: UnsafeMutablePointer<Scalar>, _ hPrev: UnsafePointer<Scalar>,
+        _ h: UnsafeMutablePointer<Scalar>
     ) -> Bool {
         guard H >= FastMath.vectorKernelMinimum else { return false }
         if Scalar.self == Float.self {
             fm_gru_forward_row_f32(
-                H, .init(OpaquePointer(pre)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
-                .init(OpaquePointer(g)), .init(OpaquePointer(hnOut)), .init(OpaquePointer(hPrev)),
-                .init(OpaquePointer(h)))
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
+                .init(OpaquePointer(hnOut)), .init(OpaquePointer(hPrev)), .init(OpaquePointer(h)))
             return true
         }
         if Scalar.self == Double.self {
             fm_gru_forward_row_f64(
-                H, .init(OpaquePointer(pre)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
-                .init(OpaquePointer(g)), .init(OpaquePointer(hnOut)), .init(OpaquePointer(hPrev)),
-                .init(OpaquePointer(h)))
+                H, .init(OpaquePointer(g)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
+                .init(OpaquePointer(hnOut)), .init(OpaquePointer(hPrev)), .init(OpaquePointer(h)))
             return true
         }
         return false
@@ -170,33 +168,29 @@ extension RecurrentModel {
         let lnW = isLN ? parameters.values[index("ln_weight_l\(k)")] : Matrix<Scalar>(rows: 0, columns: 0)
         let lnB = isLN ? parameters.values[index("ln_bias_l\(k)")] : Matrix<Scalar>(rows: 0, columns: 0)
 
-        // One GEMM projects the inputs of every step: pre = X W_ih^T, then the biases are added
-        // to every row at once: b_ih + b_hh (GRU: b_hh only for r and z; b_hn stays inside
-        // r * (W_hn h + b_hn)). The large caches are written in full before being read: valid
-        // rows by the step kernels, padded rows zeroed in the step loop.
-        var pre = Matrix<Scalar>(uninitializedRows: TB, columns: GH)
-        BLAS.gemm(input, wih, transposeB: true, into: &pre)
+        // One GEMM projects the inputs of every step: pre = X W_ih^T; each step adds the biases
+        // to its rows, b_ih + b_hh (GRU: b_hh only for r and z; b_hn stays inside
+        // r * (W_hn h + b_hn)), before its recurrent product. The step kernels then overwrite a
+        // row's pre-activations with its gates, so `gates` holds both. The large caches are
+        // written in full before being read: valid rows by the step kernels, padded rows zeroed
+        // in the step loop.
+        var gates = Matrix<Scalar>(uninitializedRows: TB, columns: GH)
+        BLAS.gemm(input, wih, transposeB: true, into: &gates)
         let isGRUCell = cfg.cell == .gru
         var bias = bih.storage
         for j in 0..<(isGRUCell ? 2 * H : GH) { bias[j] += bhh.storage[j] }
-        pre.storage.withUnsafeMutableBufferPointer { pp in
-            bias.withUnsafeBufferPointer { bp in
-                for row in 0..<TB {
-                    let r = pp.baseAddress! + row * GH
-                    for j in 0..<GH { r[j] += bp[j] }
-                }
-            }
-        }
-        var gates = Matrix<Scalar>(uninitializedRows: TB, columns: GH)
         var states = Matrix<Scalar>(uninitializedRows: TB, columns: H)
         let needsExtra = cfg.cell != .rnn
         var extra = Matrix<Scalar>(uninitializedRows: needsExtra ? TB : 0, columns: H)
         var extra2 = Matrix<Scalar>(
             uninitializedRows: cfg.cell == .lstm ? TB : (isLN ? TB : 0), columns: cfg.cell == .lstm ? H : 1)
+        // h_{t-1} for step t: read in place from `states` while every sequence is still running
+        // (t < allValid); from then on carried in `h`, where finished sequences keep their last state.
+        let allValid = lengths.min() ?? 0
         var h = h0
         var cState = c0 ?? Matrix<Scalar>(rows: B, columns: H)
         // GRU: h_{t-1} W_hh^T, reused by every step (allocated once per layer). The other cells
-        // accumulate h_{t-1} W_hh^T straight into the step's rows of `pre` (beta = 1).
+        // accumulate h_{t-1} W_hh^T straight into the step's rows of `gates` (beta = 1).
         var gh = Matrix<Scalar>(rows: isGRUCell ? B : 0, columns: GH)
         let kernel = StepKernel(
             cell: cfg.cell, relu: cfg.nonlinearity == .relu && cfg.cell == .rnn, H: H, GH: GH)
@@ -212,7 +206,6 @@ extension RecurrentModel {
 
         // Every buffer is opened once per layer; the step loop indexes unsafe buffers (no bounds
         // checks in release builds, no closures per step).
-        pre.storage.withUnsafeMutableBufferPointer { preP in
         gates.storage.withUnsafeMutableBufferPointer { gP in
         states.storage.withUnsafeMutableBufferPointer { sP in
         extra.storage.withUnsafeMutableBufferPointer { eP in
@@ -222,20 +215,28 @@ extension RecurrentModel {
         gh.storage.withUnsafeMutableBufferPointer { ghP in
         bhh.storage.withUnsafeBufferPointer { bh in
         whhOperand.storage.withUnsafeBufferPointer { wp in
+        bias.withUnsafeBufferPointer { biasP in
         lnW.storage.withUnsafeBufferPointer { lw in
         lnB.storage.withUnsafeBufferPointer { lb in
             for t in 0..<T {
+                // Empty states (B or H zero): nothing to compute.
+                guard let gBase = gP.baseAddress, let sBase = sP.baseAddress, let hBase = hP.baseAddress else { continue }
+                for row in (t * B)..<((t + 1) * B) {
+                    let r = gBase + row * GH
+                    for j in 0..<GH { r[j] += biasP[j] }
+                }
+                let hIn = UnsafePointer(t > 0 && t < allValid ? sBase + (t - 1) * B * H : hBase)
                 if isGRUCell {
                     BLAS.gemm(
                         transposeA: false, transposeB: !small, m: B, n: GH, k: H, alpha: 1,
-                        a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: ldw, beta: 0,
+                        a: hIn, lda: H, b: wp.baseAddress, ldb: ldw, beta: 0,
                         c: ghP.baseAddress, ldc: GH, backend: backend)
                 } else {
                     // pre_t += h_{t-1} W_hh^T (rows of padded sequences are computed and unused).
                     BLAS.gemm(
                         transposeA: false, transposeB: !small, m: B, n: GH, k: H, alpha: 1,
-                        a: UnsafePointer(hP.baseAddress), lda: H, b: wp.baseAddress, ldb: ldw, beta: 1,
-                        c: preP.baseAddress.map { $0 + t * B * GH }, ldc: GH, backend: backend)
+                        a: hIn, lda: H, b: wp.baseAddress, ldb: ldw, beta: 1,
+                        c: gP.baseAddress.map { $0 + t * B * GH }, ldc: GH, backend: backend)
                 }
                 for b in 0..<B {
                     let row = t * B + b
@@ -251,31 +252,34 @@ extension RecurrentModel {
                     let q = b * GH
                     switch kernel.cell {
                     case .rnn:
-                        kernel.rnn(preP, p, gP, sP, row * H)
+                        kernel.rnn(gP, p, sP, row * H)
                     case .layerNormRNN:
-                        kernel.layerNorm(preP, p, gP, sP, eP, e2P, row, lw, lb)
+                        kernel.layerNorm(gP, p, sP, eP, e2P, row, lw, lb)
                     case .lstm:
                         let o = row * H
                         if !Self.lstmForwardRow(
-                            H, preP.baseAddress! + p, gP.baseAddress! + p, cP.baseAddress! + b * H,
+                            H, gP.baseAddress! + p, cP.baseAddress! + b * H,
                             eP.baseAddress! + o, e2P.baseAddress! + o, sP.baseAddress! + o)
                         {
-                            kernel.lstm(preP, p, gP, sP, eP, e2P, o, cP, b * H)
+                            kernel.lstm(gP, p, sP, eP, e2P, o, cP, b * H)
                         }
                     case .gru:
                         let o = row * H
                         if !Self.gruForwardRow(
-                            H, preP.baseAddress! + p, ghP.baseAddress! + q, bh.baseAddress! + 2 * H,
-                            gP.baseAddress! + p, eP.baseAddress! + o, hP.baseAddress! + b * H, sP.baseAddress! + o)
+                            H, gP.baseAddress! + p, ghP.baseAddress! + q, bh.baseAddress! + 2 * H,
+                            eP.baseAddress! + o, hIn + b * H, sP.baseAddress! + o)
                         {
-                            kernel.gru(preP, p, ghP, q, bh, gP, sP, eP, o, hP, b * H)
+                            kernel.gru(gP, p, ghP, q, bh, sP, eP, o, hIn + b * H)
                         }
                     }
                 }
-                // Carry the state: valid sequences take h_t, padded ones keep h_{t-1}.
-                for b in 0..<B where t < lengths[b] {
-                    let s = (t * B + b) * H
-                    for j in 0..<H { hP[b * H + j] = sP[s + j] }
+                // Carry the state once the next step reads it from `h`: valid sequences take h_t,
+                // padded ones keep their last state.
+                if t + 1 >= allValid {
+                    for b in 0..<B where t < lengths[b] {
+                        let s = (t * B + b) * H
+                        for j in 0..<H { hP[b * H + j] = sP[s + j] }
+                    }
                 }
             }
         }}}}}}}}}}}}
@@ -285,8 +289,8 @@ extension RecurrentModel {
     }
 
     /// The element-wise math of one step for one sequence, over unsafe buffers and offsets: the
-    /// pre-activations are summed into the gate buffer, then activated in place by the
-    /// vectorised ``FastMath`` kernels.
+    /// gate buffer holds the row's pre-activations, activated in place by the vectorised
+    /// ``FastMath`` kernels.
     private struct StepKernel {
         let cell: CellKind
         let relu: Bool
@@ -305,16 +309,15 @@ extension RecurrentModel {
         }
 
         @inline(__always)
-        func rnn(_ pre: Buf, _ p: Int, _ g: Buf, _ s: Buf, _ o: Int) {
+        func rnn(_ g: Buf, _ p: Int, _ s: Buf, _ o: Int) {
             if relu {
                 for j in 0..<H {
-                    let z = pre[p + j]
+                    let z = g[p + j]
                     let v = z > 0 ? z : 0
                     g[p + j] = v
                     s[o + j] = v
                 }
             } else {
-                for j in 0..<H { g[p + j] = pre[p + j] }
                 tanh(g, p, H)
                 for j in 0..<H { s[o + j] = g[p + j] }
             }
@@ -322,11 +325,10 @@ extension RecurrentModel {
 
         @inline(__always)
         func layerNorm(
-            _ pre: Buf, _ p: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ e2: Buf, _ row: Int,
+            _ g: Buf, _ p: Int, _ s: Buf, _ e: Buf, _ e2: Buf, _ row: Int,
             _ lw: UnsafeBufferPointer<Scalar>, _ lb: UnsafeBufferPointer<Scalar>
         ) {
             let eps = Scalar(1e-5)
-            for j in 0..<H { g[p + j] = pre[p + j] }
             tanh(g, p, H)
             var mean: Scalar = 0
             for j in 0..<H { mean += g[p + j] }
@@ -346,10 +348,9 @@ extension RecurrentModel {
 
         @inline(__always)
         func lstm(
-            _ pre: Buf, _ p: Int, _ g: Buf, _ s: Buf, _ e: Buf, _ e2: Buf, _ o: Int,
+            _ g: Buf, _ p: Int, _ s: Buf, _ e: Buf, _ e2: Buf, _ o: Int,
             _ c: Buf, _ cb: Int
         ) {
-            for j in 0..<GH { g[p + j] = pre[p + j] }
             sigmoid(g, p, 2 * H)       // i, f
             tanh(g, p + 2 * H, H)      // g
             sigmoid(g, p + 3 * H, H)   // o
@@ -365,20 +366,20 @@ extension RecurrentModel {
 
         @inline(__always)
         func gru(
-            _ pre: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ bh: UnsafeBufferPointer<Scalar>, _ g: Buf, _ s: Buf,
-            _ e: Buf, _ o: Int, _ hp: Buf, _ hb: Int
+            _ g: Buf, _ p: Int, _ gh: Buf, _ q: Int, _ bh: UnsafeBufferPointer<Scalar>, _ s: Buf,
+            _ e: Buf, _ o: Int, _ hPrev: UnsafePointer<Scalar>
         ) {
-            for j in 0..<(2 * H) { g[p + j] = pre[p + j] + gh[q + j] }
+            for j in 0..<(2 * H) { g[p + j] = g[p + j] + gh[q + j] }
             sigmoid(g, p, 2 * H)       // r, z
             for j in 0..<H {
                 let hn = gh[q + 2 * H + j] + bh[2 * H + j]
                 e[o + j] = hn
-                g[p + 2 * H + j] = pre[p + 2 * H + j] + g[p + j] * hn
+                g[p + 2 * H + j] = g[p + 2 * H + j] + g[p + j] * hn
             }
             tanh(g, p + 2 * H, H)      // n
             for j in 0..<H {
                 let z = g[p + H + j]
-                s[o + j] = (1 - z) * g[p + 2 * H + j] + z * hp[hb + j]
+                s[o + j] = (1 - z) * g[p + 2 * H + j] + z * hPrev[j]
             }
         }
     }

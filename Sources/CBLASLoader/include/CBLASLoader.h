@@ -16,6 +16,9 @@ const char *gl_blas_corename(void);
 /// Sets the number of OpenBLAS threads (no-op when not loaded).
 void gl_blas_set_threads(int n);
 
+/// The thread count last given to gl_blas_set_threads (1 until then).
+int gl_blas_threads(void);
+
 /// Row-major GEMM: C = alpha * op(A) * op(B) + beta * C. trans = 0 (no) or 1 (transpose).
 void gl_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
               const float *b, int ldb, float beta, float *c, int ldc);
