@@ -7,11 +7,9 @@ import Training
 /// Runs each configuration as a study on the engine (the executor `experiments run` uses).
 public struct EngineExecutor: StudyExecutor {
     /// Also keeps freed large blocks in the process (glibc malloc tuning) so that the engine's
-    /// per-run buffers are reused instead of being returned to the kernel and zeroed again, and
-    /// starts loading OpenBLAS while the spec is read.
+    /// per-run buffers are reused instead of being returned to the kernel and zeroed again.
     public init() {
         _ = BLASBackend.retainFreedMemory()
-        BLASBackend.loadInBackground()
     }
 
     public func run(_ config: RunConfiguration) throws -> RunOutcome {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A decoded, validated experiment spec (format version 1). Build one with `SpecDecoder`.
 public struct Spec: Sendable {
     /// The highest spec format version this program reads.
@@ -47,7 +45,9 @@ public struct Spec: Sendable {
     public func configurations() throws(SpecError) -> [RunConfiguration] {
         let options = OptionCatalog.options(for: study)
         let base = options.map { ($0.name, baseValue(of: $0)) }
-        var points: [(seed: Int, options: [(name: String, value: JSONValue)], axes: [(name: String, value: JSONValue)])] = []
+        var result: [RunConfiguration] = []
+        var seen = Set<RunKey>()
+        var duplicate: RunConfiguration?
         grid.forEachPoint { (assignment: [(name: String, value: JSONValue)]) in
             var values = base
             var seed = 0
@@ -58,19 +58,9 @@ public struct Spec: Sendable {
                     values[i].1 = value
                 }
             }
-            points.append((seed, values.map { (name: $0.0, value: $0.1) }, assignment))
-        }
-        // The keys (SHA-256 of canonical JSON) are most of the work: computed on every core for big grids.
-        let (study, frozen) = (study, points)
-        let built = ConcurrentSlots<RunConfiguration>.compute(
-            count: frozen.count, parts: frozen.count >= 512 ? ProcessInfo.processInfo.activeProcessorCount : 1
-        ) { i in
-            RunConfiguration(study: study, seed: frozen[i].seed, options: frozen[i].options, axes: frozen[i].axes)
-        }
-        var result: [RunConfiguration] = []
-        var seen = Set<RunKey>()
-        var duplicate: RunConfiguration?
-        for case let config? in built where grid.admits(config) {
+            let config = RunConfiguration(study: study, seed: seed, options: values.map { (name: $0.0, value: $0.1) },
+                                          axes: assignment)
+            guard grid.admits(config) else { return }
             if !seen.insert(config.key).inserted, duplicate == nil { duplicate = config }
             result.append(config)
         }

@@ -1,5 +1,4 @@
 internal import CBLASLoader
-import Foundation
 
 /// Which implementation computes matrix products.
 public enum BLASBackend: String, Sendable, CaseIterable {
@@ -10,12 +9,6 @@ public enum BLASBackend: String, Sendable, CaseIterable {
 
     /// Whether OpenBLAS could be loaded on this machine.
     public static var openBLASAvailable: Bool { gl_blas_load() }
-
-    /// Starts loading OpenBLAS (a few ms: `dlopen`, kernel set-up) on a background thread, so that
-    /// it overlaps other start-up work; the first product waits for it if needed.
-    public static func loadInBackground() {
-        Thread.detachNewThread { _ = gl_blas_load() }
-    }
 
     /// The OpenBLAS kernel in use (for example "SkylakeX"), or "unavailable".
     public static var openBLASCore: String { String(cString: gl_blas_corename()) }
