@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <strings.h>
 #if defined(__GLIBC__)
@@ -79,14 +80,14 @@ const char *gl_blas_corename(void) {
     return p_corename();
 }
 
-static int threads = 1;  // as set last (a benign race: set between runs, not during one)
+static atomic_int threads = 1;  // as set last (read by worker threads, so atomic)
 
 void gl_blas_set_threads(int n) {
     if (gl_blas_load() && p_threads) p_threads(n);
-    threads = n;
+    atomic_store(&threads, n);
 }
 
-int gl_blas_threads(void) { return threads; }
+int gl_blas_threads(void) { return atomic_load(&threads); }
 
 void gl_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
               const float *b, int ldb, float beta, float *c, int ldc) {

@@ -164,7 +164,17 @@ public enum ExperimentCommands {
             complete = try await Scheduler(jobs: options.jobs).run(todo, stop: stop, work: { config in
                 let outcome = Scheduler.outcome(of: config, on: executor)
                 return Result { () throws(ResultStore.StoreError) in
-                    try store.append(config, outcome, to: journal, axisNames: axisNames)
+                    do throws(ResultStore.StoreError) {
+                        return try store.append(config, outcome, to: journal, axisNames: axisNames)
+                    } catch {
+                        // After a failed append the journal goes on in a new file: one more try
+                        // before the grid stops (the run's result would be lost otherwise).
+                        do throws(ResultStore.StoreError) {
+                            return try store.append(config, outcome, to: journal, axisNames: axisNames)
+                        } catch {
+                            throw ResultStore.StoreError(path: error.path, message: "run \(config.key): \(error.message)")
+                        }
+                    }
                 }
             }, finished: { config, appended in
                 let record = try appended.get()

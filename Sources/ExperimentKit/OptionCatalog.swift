@@ -156,7 +156,7 @@ public enum OptionCatalog {
     private static let positive = OptionType.number(min: 0, max: nil, exclusiveMin: true, exclusiveMax: false)
     private static let nonNegative = OptionType.number(min: 0, max: nil, exclusiveMin: false, exclusiveMax: false)
 
-    /// The table. Order here is the order of options in `spec.resolved.json` and `record.json`.
+    /// The table. Order here is the order of options in `spec.resolved.json` and in a record's config.
     public static let all: [OptionSpec] = [
         // model
         OptionSpec("cell", [.model], .choice(["rnn", "lstm", "gru", "ln-rnn"]), default: .string("rnn"),

@@ -57,15 +57,7 @@ enum RecordFormat {
             line.append(UInt8(ascii: ","))
             line.append(contentsOf: plain ? csvValue.utf8 : JSONValue.format(value).utf8)
             line.append(UInt8(ascii: "]"))
-            // Keys, steps and numbers never need quoting in CSV; series names may.
-            rows.append(contentsOf: key)
-            rows.append(UInt8(ascii: ","))
-            rows.append(contentsOf: csvNames[point.series])
-            rows.append(UInt8(ascii: ","))
-            rows.append(contentsOf: step)
-            rows.append(UInt8(ascii: ","))
-            rows.append(contentsOf: csvValue.utf8)
-            rows.append(UInt8(ascii: "\n"))
+            appendSeriesRow(key: key, name: csvNames[point.series], step: step, value: csvValue.utf8, to: &rows)
         }
         line.append(contentsOf: "]}\n".utf8)
         let metricNames = record.outcome.metrics.map(\.name)
@@ -75,7 +67,29 @@ enum RecordFormat {
 
     /// The record's series.csv rows.
     static func seriesRows(of record: ResultStore.Record) -> [UInt8] {
-        render(record, axisNames: []).rows.seriesRows
+        var rows: [UInt8] = []
+        rows.reserveCapacity(record.outcome.series.count * 48)
+        let key = Array(record.key.hex.utf8)
+        var names = RenderedNames { CSVTable.escape($0) }
+        for point in record.outcome.series {
+            appendSeriesRow(key: key, name: names[point.series], step: String(point.step).utf8,
+                            value: CSVTable.format(metric: point.value).utf8, to: &rows)
+        }
+        return rows
+    }
+
+    /// `key,series,step,value` and a newline (keys, steps and numbers never need quoting in CSV;
+    /// `name` is already escaped).
+    private static func appendSeriesRow(key: [UInt8], name: [UInt8], step: String.UTF8View, value: String.UTF8View,
+                                        to rows: inout [UInt8]) {
+        rows.append(contentsOf: key)
+        rows.append(UInt8(ascii: ","))
+        rows.append(contentsOf: name)
+        rows.append(UInt8(ascii: ","))
+        rows.append(contentsOf: step)
+        rows.append(UInt8(ascii: ","))
+        rows.append(contentsOf: value)
+        rows.append(UInt8(ascii: "\n"))
     }
 
     /// The record's runs.csv row: key, study, `axisNames` values, `metricNames` values (empty when
@@ -116,8 +130,10 @@ enum RecordFormat {
         switch statusName {
         case "ok": status = .ok
         case "diverged":
-            guard case let .number(step)? = document["status_step"] else { throw Malformed(what: "status_step") }
-            status = .diverged(step: Int(step))
+            guard case let .number(number)? = document["status_step"], let step = Int(exactly: number) else {
+                throw Malformed(what: "status_step")
+            }
+            status = .diverged(step: step)
         case "failed":
             guard case let .string(reason)? = document["status_reason"] else { throw Malformed(what: "status_reason") }
             status = .failed(reason: reason)
@@ -138,14 +154,14 @@ enum RecordFormat {
         series.reserveCapacity(seriesItems.count)
         for item in seriesItems {
             guard case let .array(parts) = item, parts.count == 3, case let .string(name) = parts[0],
-                  case let .number(step) = parts[1] else { throw Malformed(what: "series point") }
+                  case let .number(number) = parts[1], let step = Int(exactly: number) else { throw Malformed(what: "series point") }
             let value: Double
             switch parts[2] {
             case let .number(x): value = x
             case .null: value = .nan
             default: throw Malformed(what: "series value")
             }
-            series.append(SeriesPoint(series: name, step: Int(step), value: value))
+            series.append(SeriesPoint(series: name, step: step, value: value))
         }
         return ResultStore.Record(key: key, config: config, outcome: RunOutcome(status: status, metrics: metrics, series: series))
     }

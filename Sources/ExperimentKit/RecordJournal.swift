@@ -2,8 +2,9 @@ import Foundation
 
 /// The record file of one process: `runs/records-<generation>-<host>-<pid>.jsonl`, created on the
 /// first append (generation: one more than the highest in the folder, so a later run's records win
-/// over earlier ones even when files are copied without their times), one record per line, each line written by a single `write` (a killed process leaves
-/// whole lines and at most one unterminated last line, which readers ignore). Safe to share between
+/// over earlier ones even when files are copied without their times), one record per line. Lines
+/// are appended whole, under a lock, normally by one `write` call (a killed process leaves whole
+/// lines and at most one unterminated last line, which readers ignore). Safe to share between
 /// worker threads. After a failed append (e.g. a full disk), the next one starts a new file.
 public final class RecordJournal: @unchecked Sendable {
     /// The records folder (`<results>/runs`).

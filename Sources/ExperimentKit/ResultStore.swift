@@ -114,6 +114,10 @@ public struct ResultStore: Sendable {
     private func scan(keeping wanted: Set<RunKey>) throws(StoreError) -> [RunKey: Location] {
         let folder = recordsDirectory
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [:] }
+        if let old = names.first(where: { RunKey(hex: $0) != nil && FileManager.default.fileExists(atPath: folder + "/" + $0 + "/record.json") }) {
+            throw StoreError(path: folder + "/" + old + "/record.json",
+                             message: "a record in the layout of an earlier version (one folder per run); this version keeps records in runs/records-*.jsonl: delete \(folder) to recompute, or gather it with the earlier version")
+        }
         let files = names.filter { $0.hasSuffix(".jsonl") }
             .map { (generation: RecordJournal.generation(ofFileNamed: $0), path: folder + "/" + $0) }
             .sorted { ($0.generation, $0.path) < ($1.generation, $1.path) }
@@ -192,33 +196,41 @@ public struct ResultStore: Sendable {
         for record in records {
             for metric in record.outcome.metrics where seenMetrics.insert(metric.name).inserted { metricNames.append(metric.name) }
         }
-        let header = ["key", "study"] + axisNames + metricNames + ["status", "status_step", "status_reason"]
         let (allRecords, allMetrics) = (records, metricNames)
         let parts = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        // series.csv is written while runs.csv is assembled and written.
-        let outcomes = ConcurrentSlots<Result<Void, StoreError>>.compute(count: 2, parts: 2) { task in
+        // series.csv is written while runs.csv is assembled and written; both are renamed into
+        // place only when both are complete, so the tables never come from different grids.
+        let written = ConcurrentSlots<Result<String, StoreError>>.compute(count: 2, parts: 2) { task in
             Result { () throws(StoreError) in
                 if task == 0 {
-                    try writeAtomically(Self.seriesChunks(allRecords, parts: parts), to: seriesCSVPath, folder: directory,
-                                        temporaryName: ".tmp-\(getpid())-series.csv")
-                } else {
-                    var chunks = [[UInt8]]()
-                    chunks.reserveCapacity(allRecords.count + 1)
-                    var header: [UInt8] = []
-                    CSVTable.appendRecord(["key", "study"] + axisNames + allMetrics + ["status", "status_step", "status_reason"], to: &header)
-                    chunks.append(header)
-                    for record in allRecords {
-                        if let rendered = record.rendered, rendered.axisNames == axisNames, rendered.metricNames == allMetrics {
-                            chunks.append(rendered.runsRow)
-                        } else {
-                            chunks.append(RecordFormat.runsRow(record, axisNames: axisNames, metricNames: allMetrics))
-                        }
-                    }
-                    try writeAtomically(chunks, to: runsCSVPath, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
+                    return try writeTemporary(Self.seriesChunks(allRecords, parts: parts), folder: directory,
+                                              temporaryName: ".tmp-\(getpid())-series.csv")
                 }
+                var chunks = [[UInt8]]()
+                chunks.reserveCapacity(allRecords.count + 1)
+                var header: [UInt8] = []
+                CSVTable.appendRecord(["key", "study"] + axisNames + allMetrics + ["status", "status_step", "status_reason"], to: &header)
+                chunks.append(header)
+                for record in allRecords {
+                    if let rendered = record.rendered, rendered.axisNames == axisNames, rendered.metricNames == allMetrics {
+                        chunks.append(rendered.runsRow)
+                    } else {
+                        chunks.append(RecordFormat.runsRow(record, axisNames: axisNames, metricNames: allMetrics))
+                    }
+                }
+                return try writeTemporary(chunks, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
             }
         }
-        for case let outcome? in outcomes { try outcome.get() }
+        let temporaries = written.compactMap { try? $0?.get() }
+        if let failure = written.lazy.compactMap({ result -> StoreError? in
+            if case let .failure(error)? = result { return error }
+            return nil
+        }).first {
+            for path in temporaries { try? FileManager.default.removeItem(atPath: path) }
+            throw failure
+        }
+        try commit(temporaries[0], to: seriesCSVPath)
+        try commit(temporaries[1], to: runsCSVPath)
         try writeResolvedSpec(spec)
         return records
     }
@@ -277,6 +289,11 @@ public struct ResultStore: Sendable {
     }
 
     private func writeAtomically(_ chunks: [[UInt8]], to path: String, folder: String, temporaryName: String) throws(StoreError) {
+        try commit(try writeTemporary(chunks, folder: folder, temporaryName: temporaryName), to: path)
+    }
+
+    /// Writes `chunks` to `folder/temporaryName` (creating the folder) and returns its path.
+    private func writeTemporary(_ chunks: [[UInt8]], folder: String, temporaryName: String) throws(StoreError) -> String {
         let temporary = folder + "/" + temporaryName
         if mkdir(folder, 0o755) != 0 && errno != EEXIST {
             do {
@@ -285,8 +302,6 @@ public struct ResultStore: Sendable {
                 throw StoreError(path: folder, message: error.localizedDescription)
             }
         }
-        // Plain write + rename, no fsync: a killed process (Ctrl-C, kill -9) leaves either the whole
-        // file or the previous one.
         guard let file = fopen(temporary, "wb") else {
             throw StoreError(path: temporary, message: String(cString: strerror(errno)))
         }
@@ -299,6 +314,12 @@ public struct ResultStore: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             throw StoreError(path: temporary, message: "could not write the file")
         }
+        return temporary
+    }
+
+    /// Renames a complete temporary file into place. Plain write + rename, no fsync: a killed
+    /// process (Ctrl-C, kill -9) leaves either the whole file or the previous one.
+    private func commit(_ temporary: String, to path: String) throws(StoreError) {
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)

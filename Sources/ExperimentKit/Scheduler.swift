@@ -52,7 +52,8 @@ public struct Scheduler: Sendable {
 
     /// Runs `work` for each of `configs` on the lanes (the worker does everything that can run in
     /// parallel, e.g. the run and its record), calling `finished` serially, in completion order,
-    /// with each result. Stops as ``run(_:executor:stop:finished:)`` does.
+    /// with each result. Stops as ``run(_:executor:stop:finished:)`` does; when the calling task is
+    /// cancelled, no further run starts and `CancellationError` is thrown once the lanes are idle.
     public func run<Output: Sendable>(
         _ configs: [RunConfiguration], stop: StopFlag? = nil, work: @escaping @Sendable (RunConfiguration) -> Output,
         finished: (RunConfiguration, Output) throws -> Void
@@ -65,26 +66,35 @@ public struct Scheduler: Sendable {
         // Permits to start a run: one per lane plus the finished runs that may wait to be reported.
         let window = DispatchSemaphore(value: lanes + Self.aheadLimit)
         var failure: (any Error)?
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<lanes {
-                group.addTask {
-                    await Scheduler.lane(queue: queue, window: window) { index in sink.yield((index, work(configs[index]))) }
-                    if idleLanes.laneFinished() { sink.finish() }
-                }
-            }
-            for await (index, output) in outputs {
-                if failure == nil {
-                    do {
-                        try finished(configs[index], output)
-                    } catch {
-                        failure = error
-                        queue.close()
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<lanes {
+                    group.addTask {
+                        await Scheduler.lane(queue: queue, window: window) { index in sink.yield((index, work(configs[index]))) }
+                        if idleLanes.laneFinished() { sink.finish() }
                     }
                 }
-                window.signal()
+                for await (index, output) in outputs {
+                    if failure == nil {
+                        do {
+                            try finished(configs[index], output)
+                        } catch {
+                            failure = error
+                            queue.close()
+                        }
+                    }
+                    window.signal()
+                }
+                // The stream ends when every lane is done or when this task is cancelled; then
+                // lanes waiting for a permit get one, find the queue closed and end.
+                queue.close()
+                for _ in 0..<lanes { window.signal() }
             }
+        } onCancel: {
+            queue.close()
         }
         if let failure { throw failure }
+        try Task.checkCancellation()
         return !queue.stoppedEarly
     }
 

@@ -20,18 +20,24 @@ final class ConcurrencyProbe: StudyExecutor, @unchecked Sendable {
     }
 }
 
-/// Counts calls; runs `hook` with the call's number (from 1) before returning an empty outcome.
+/// Counts calls; runs `counted` with the call's number (from 1) while counting (under the lock),
+/// then `hook`, before returning an empty outcome.
 final class HookedExecutor: StudyExecutor, @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
+    let counted: @Sendable (Int) -> Void
     let hook: @Sendable (Int) -> Void
     var calls: Int { lock.withLock { count } }
 
-    init(_ hook: @escaping @Sendable (Int) -> Void) { self.hook = hook }
+    init(counted: @escaping @Sendable (Int) -> Void = { _ in }, _ hook: @escaping @Sendable (Int) -> Void) {
+        self.counted = counted
+        self.hook = hook
+    }
 
     func run(_ config: RunConfiguration) throws -> RunOutcome {
         let call = lock.withLock {
             count += 1
+            counted(count)
             return count
         }
         hook(call)
@@ -79,9 +85,9 @@ final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
     func aStopRequestStartsNoNewRuns(jobs: Int) async throws {
         let runs = try expand(#"{"seed": {"count": 20}}"#)
         let stop = Scheduler.StopFlag()
-        // The third run to start asks for the stop, as a Ctrl-C during it would.
-        let executor = HookedExecutor { call in
-            if call == 3 { stop.set() }
+        // The third run to start asks for the stop, as a Ctrl-C during it would (set while it is
+        // counted, so that no other run can start in between).
+        let executor = HookedExecutor(counted: { call in if call == 3 { stop.set() } }) { _ in
             Thread.sleep(forTimeInterval: 0.01)
         }
         var count = 0
@@ -125,6 +131,20 @@ final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
         #expect(complete)
         #expect(keys.sorted() == runs.map(\.key).sorted())
         #expect(threads.distinct <= jobs)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func cancellingTheCallerStopsTheLanesAndThrows() async throws {
+        let runs = try expand(#"{"seed": {"count": 300}}"#)
+        let executor = HookedExecutor { _ in Thread.sleep(forTimeInterval: 0.005) }
+        let task = Task { try await Scheduler(jobs: 2).run(runs, executor: executor) { _, _ in } }
+        try await Task.sleep(for: .milliseconds(30))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        let started = executor.calls
+        #expect(started < 300, "runs started: \(started)")
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(executor.calls == started, "no run starts after the scheduler returned")
     }
 
     @Test func theDefaultJobCountIsTheActiveProcessorCount() {

@@ -257,6 +257,52 @@ func dropRecords(of keys: [String], in directory: String) throws {
         }
     }
 
+    @Test(arguments: [
+        (#""status":"ok""#, #""status":"diverged","status_step":1e999"#, "status_step"),
+        (#"["g",1,"#, #"["g",1e999,"#, "series point"),
+        (#"["g",1,"#, #"["g",1.5,"#, "series point"),
+    ])
+    func corruptNumbersInARecordAreErrorsNotCrashes(good: String, bad: String, part: String) throws {
+        let folder = try TemporaryFolder()
+        let store = ResultStore(directory: folder.path)
+        let config = try expand("{}")[0]
+        let journal = store.journal()
+        try store.append(config, RunOutcome(series: [SeriesPoint(series: "g", step: 1, value: 0.5)]), to: journal)
+        let path = try #require(journal.filePath)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(good))
+        try Data(text.replacingOccurrences(of: good, with: bad).utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try store.readRecord(config.key) } throws: { error in
+            String(describing: error).contains(path + ": line 1: malformed record: " + part)
+        }
+    }
+
+    @Test func recordsOfTheEarlierLayoutAreReportedNotIgnored() throws {
+        let folder = try TemporaryFolder()
+        let store = ResultStore(directory: folder.path)
+        let old = store.recordsDirectory + "/0123456789abcdef"
+        try FileManager.default.createDirectory(atPath: old, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: old + "/record.json"))
+        #expect { try store.recordedKeys() } throws: { error in
+            String(describing: error).contains(old + "/record.json") && String(describing: error).contains("earlier version")
+        }
+    }
+
+    @Test func aFailedAppendNamesTheFileAndTheNextGoesToANewFile() throws {
+        let folder = try TemporaryFolder()
+        let store = ResultStore(directory: folder.path)
+        let configs = try expand(#"{"seed": {"count": 2}}"#)
+        // The records folder is a plain file: nothing can be created in it.
+        try Data("x".utf8).write(to: URL(fileURLWithPath: store.recordsDirectory))
+        let journal = store.journal()
+        #expect { try store.append(configs[0], RunOutcome(), to: journal) } throws: { error in
+            String(describing: error).hasPrefix(store.recordsDirectory)
+        }
+        try FileManager.default.removeItem(atPath: store.recordsDirectory)
+        try store.append(configs[1], RunOutcome(), to: journal)
+        #expect(try store.recordedKeys() == [configs[1].key])
+    }
+
     @Test func theNewestRecordOfARunWins() throws {
         let folder = try TemporaryFolder()
         let store = ResultStore(directory: folder.path)
