@@ -133,6 +133,22 @@ final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
         #expect(threads.distinct <= jobs)
     }
 
+    @Test func lanesRunAheadOfASlowReportByAtMostTheLimit() async throws {
+        let runs = try expand(#"{"seed": {"count": 200}}"#)
+        let executor = HookedExecutor { _ in }
+        var reported = 0
+        var worst = 0
+        let complete = try await Scheduler(jobs: 2).run(runs, executor: executor) { _, _ in
+            reported += 1
+            worst = max(worst, executor.calls - reported)
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+        #expect(complete && reported == 200)
+        // Started but not yet reported: the runs in flight plus the finished ones waiting.
+        #expect(worst <= 2 + Scheduler.aheadLimit, "runs ahead of the report: \(worst)")
+        #expect(worst >= Scheduler.aheadLimit / 2, "lanes should not wait for each report: \(worst)")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func cancellingTheCallerStopsTheLanesAndThrows() async throws {
         let runs = try expand(#"{"seed": {"count": 300}}"#)
