@@ -123,9 +123,16 @@ enum Aggregator {
         let remaining = data.axes.filter { !drawn.contains($0.name) }
         // Remaining axes that actually vary among the drawn runs.
         let varying = remaining.filter { axis in Set(runs.compactMap { $0.cells[axis.name] }).count > 1 }
+        // Drawn axes that are grid axes: an axis fixed by them (e.g. zipped with the series) pools nothing.
+        let drawnAxes = [chart.x, chart.series, chart.facet].compactMap { $0 }.filter { data.axis($0) != nil }
         for axis in varying where !axis.isReplication {
             let distinct = Set(runs.compactMap { $0.cells[axis.name] })
-            if chart.aggregate != .none {
+            var perGroup: [[String]: Set<String>] = [:]
+            for run in runs {
+                guard let value = run.cells[axis.name] else { continue }
+                perGroup[drawnAxes.map { run.cells[$0] ?? "" }, default: []].insert(value)
+            }
+            if chart.aggregate != .none, perGroup.values.contains(where: { $0.count > 1 }) {
                 result.notes.append("values of '\(axis.name)' (\(distinct.count) of them) are pooled together; "
                                     + "add it to where, series or facet to separate them")
             }

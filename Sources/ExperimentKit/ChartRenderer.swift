@@ -35,25 +35,26 @@ public enum ChartRenderer {
     /// The charts a results folder holds for its spec (no rendering): names and titles from the
     /// spec (or the defaults), with the `.svg`/`.png` files that exist.
     public static func existingOutputs(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError) -> [ChartOutput] {
-        let data: ReportData
-        do {
-            data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
-        } catch {
-            throw .results(error)
-        }
+        let prepared = try prepare(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile)
         let files = FileManager.default
-        return try charts(for: data).map { chart in
+        return prepared.charts.map { chart in
             let svg = chart.name + ".svg"
             let png = chart.name + ".png"
+            // The same notes as when the chart was rendered (so that check and run write the same report).
+            var script = makeScript(chart: chart, data: prepared.data, series: prepared.series)
+            if chart.source == .series, let note = prepared.seriesNote { script.addNote(note) }
             return ChartOutput(
                 name: chart.name, title: chart.displayTitle, dataFile: chart.name + ".dat", scriptFile: chart.name + ".gp",
                 svgFile: files.fileExists(atPath: ReportData.path(resultsDirectory, svg)) ? svg : nil,
-                pngFile: files.fileExists(atPath: ReportData.path(resultsDirectory, png)) ? png : nil)
+                pngFile: files.fileExists(atPath: ReportData.path(resultsDirectory, png)) ? png : nil,
+                notes: script.notes)
         }
     }
 
-    /// Writes the files of every chart; runs `gnuplot` when given, else throws `gnuplotNotFound` at the end.
-    static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
+    /// A results folder's data, the charts of its spec and, when a chart needs it, series.csv
+    /// (or a note that it is missing).
+    private static func prepare(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError)
+        -> (data: ReportData, charts: [ChartSpec], series: SeriesIndex?, seriesNote: String?) {
         let data: ReportData
         do {
             data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
@@ -76,6 +77,12 @@ public enum ChartRenderer {
                 seriesNote = "series.csv not found in the results folder"
             }
         }
+        return (data, charts, series, seriesNote)
+    }
+
+    /// Writes the files of every chart; runs `gnuplot` when given, else throws `gnuplotNotFound` at the end.
+    static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
+        let (data, charts, series, seriesNote) = try prepare(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile)
         var outputs: [ChartOutput] = []
         for chart in charts {
             var script = makeScript(chart: chart, data: data, series: series)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ExperimentKit
 
@@ -23,6 +24,18 @@ import Testing
         #expect(m.center == 3)
         #expect(m.low == 2)
         #expect(m.high == 4)
+    }
+
+    @Test func anAxisZippedWithTheSeriesIsNotReportedAsPooled() throws {
+        // The shipped tutorial grid zips init_ih with init.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let directory = root.path + "/results/gradient-vs-length"
+        let data = try ReportData(directory: directory, spec: nil, specFile: directory + "/spec.resolved.json")
+        let bySeries = Aggregator.lineData(chart: ChartSpec(x: "seq_len", y: "grad_h_first", series: "init"), data: data, series: nil)
+        #expect(!bySeries.notes.contains { $0.contains("pooled") }, "\(bySeries.notes)")
+        let allPooled = Aggregator.lineData(chart: ChartSpec(x: "seq_len", y: "grad_h_first"), data: data, series: nil)
+        #expect(allPooled.notes.contains { $0.contains("'init' (5 of them) are pooled") }, "\(allPooled.notes)")
+        #expect(allPooled.notes.contains { $0.contains("'init_ih' (2 of them) are pooled") }, "\(allPooled.notes)")
     }
 
     @Test func nanAndInfiniteValuesAreExcludedAndCounted() throws {
