@@ -1,5 +1,6 @@
 #include "CFastMath.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -77,50 +78,6 @@ static inline __attribute__((always_inline)) double sigmoid1(double x) {
         for (long i = 0; i < n; i++) p[i] = (float)sigmoid1((double)p[i]);                      \
     }
 
-KERNELS(base, )
-#if defined(__x86_64__)
-KERNELS(avx2, __attribute__((target("avx2"))))
-KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
-#endif
-
-typedef void (*fn_f64)(double *, long);
-typedef void (*fn_f32)(float *, long);
-
-static int level = -1;  // 0 baseline, 1 AVX2, 2 AVX-512 (a benign race: every thread computes the same)
-
-static inline int cpu_level(void) {
-    int l = level;
-    if (l < 0) {
-#if defined(__x86_64__)
-        __builtin_cpu_init();
-        l = (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-             __builtin_cpu_supports("avx512vl"))
-                ? 2
-                : (__builtin_cpu_supports("avx2") ? 1 : 0);
-#else
-        l = 0;
-#endif
-        level = l;
-    }
-    return l;
-}
-
-#if defined(__x86_64__)
-#define DISPATCH(name, type, p, n)                                                              \
-    switch (cpu_level()) {                                                                      \
-    case 2: name##_avx512(p, n); break;                                                         \
-    case 1: name##_avx2(p, n); break;                                                           \
-    default: name##_base(p, n); break;                                                          \
-    }
-#else
-#define DISPATCH(name, type, p, n) name##_base(p, n);
-#endif
-
-void fm_tanh_f64(double *p, long n) { DISPATCH(tanh_f64, double, p, n) }
-void fm_sigmoid_f64(double *p, long n) { DISPATCH(sigmoid_f64, double, p, n) }
-void fm_tanh_f32(float *p, long n) { DISPATCH(tanh_f32, float, p, n) }
-void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, float, p, n) }
-
 // ---- BPTT element-wise kernels for one row (one sequence at one step), same expressions and
 // ---- evaluation order as the Swift loops they replace (RecurrentModel+Backward.swift).
 
@@ -181,49 +138,6 @@ void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, float, p, n) }
     SUMS(float, suffix, attr)                                                                   \
     SUMS(double, suffix, attr)
 
-BWD_KERNELS(base, )
-#if defined(__x86_64__)
-BWD_KERNELS(avx2, __attribute__((target("avx2"))))
-BWD_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
-#define DISPATCH_ARGS(name, ...)                                                                \
-    switch (cpu_level()) {                                                                      \
-    case 2: name##_avx512(__VA_ARGS__); break;                                                  \
-    case 1: name##_avx2(__VA_ARGS__); break;                                                    \
-    default: name##_base(__VA_ARGS__); break;                                                   \
-    }
-#else
-#define DISPATCH_ARGS(name, ...) name##_base(__VA_ARGS__);
-#endif
-
-void fm_lstm_backward_row_f32(long H, const float *gates, const float *tanhC, const float *cPrev,
-                              const float *dhTotal, float *dc, float *dPre) {
-    DISPATCH_ARGS(lstm_bwd_float, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
-}
-void fm_lstm_backward_row_f64(long H, const double *gates, const double *tanhC, const double *cPrev,
-                              const double *dhTotal, double *dc, double *dPre) {
-    DISPATCH_ARGS(lstm_bwd_double, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
-}
-void fm_gru_backward_row_f32(long H, const float *gates, const float *hn, const float *hPrev,
-                             const float *dhTotal, float *dPreX, float *dPreH) {
-    DISPATCH_ARGS(gru_bwd_float, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
-}
-void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, const double *hPrev,
-                             const double *dhTotal, double *dPreX, double *dPreH) {
-    DISPATCH_ARGS(gru_bwd_double, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
-}
-void fm_add_f32(long n, const float *a, const float *b, float *out) {
-    DISPATCH_ARGS(add_float, n, a, b, out)
-}
-void fm_add_f64(long n, const double *a, const double *b, double *out) {
-    DISPATCH_ARGS(add_double, n, a, b, out)
-}
-void fm_sum_rows_f32(long rows, long n, const float *src, float *acc) {
-    DISPATCH_ARGS(sum_rows_float, rows, n, src, acc)
-}
-void fm_sum_rows_f64(long rows, long n, const double *src, double *acc) {
-    DISPATCH_ARGS(sum_rows_double, rows, n, src, acc)
-}
-
 // ---- Forward step kernels for one row, fusing the activations (same expressions, same order
 // ---- and the same tanh/sigmoid as the Swift StepKernel in RecurrentModel+Forward.swift).
 
@@ -276,23 +190,92 @@ void fm_sum_rows_f64(long rows, long n, const double *src, double *acc) {
     GRU_FWD(float, suffix, attr)                                                                \
     GRU_FWD(double, suffix, attr)
 
-FWD_KERNELS(base, )
+// ---- One copy of every kernel per instruction set, and the public entry points that pick one.
+
+#define ALL_KERNELS(suffix, attr)                                                               \
+    KERNELS(suffix, attr)                                                                       \
+    BWD_KERNELS(suffix, attr)                                                                   \
+    FWD_KERNELS(suffix, attr)
+
+ALL_KERNELS(base, )
 #if defined(__x86_64__)
-FWD_KERNELS(avx2, __attribute__((target("avx2"))))
-FWD_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
+ALL_KERNELS(avx2, __attribute__((target("avx2"))))
+ALL_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
+#define DISPATCH(name, ...)                                                                     \
+    switch (cpu_level()) {                                                                      \
+    case 2: name##_avx512(__VA_ARGS__); break;                                                  \
+    case 1: name##_avx2(__VA_ARGS__); break;                                                    \
+    default: name##_base(__VA_ARGS__); break;                                                   \
+    }
+#else
+#define DISPATCH(name, ...) name##_base(__VA_ARGS__);
 #endif
 
+// 0 baseline, 1 AVX2, 2 AVX-512; computed once (every thread would compute the same value).
+static atomic_int level = -1;
+
+static inline int cpu_level(void) {
+    int l = atomic_load_explicit(&level, memory_order_relaxed);
+    if (l < 0) {
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        l = (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+             __builtin_cpu_supports("avx512vl"))
+                ? 2
+                : (__builtin_cpu_supports("avx2") ? 1 : 0);
+#else
+        l = 0;
+#endif
+        atomic_store_explicit(&level, l, memory_order_relaxed);
+    }
+    return l;
+}
+
+void fm_tanh_f64(double *p, long n) { DISPATCH(tanh_f64, p, n) }
+void fm_sigmoid_f64(double *p, long n) { DISPATCH(sigmoid_f64, p, n) }
+void fm_tanh_f32(float *p, long n) { DISPATCH(tanh_f32, p, n) }
+void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, p, n) }
+
+void fm_lstm_backward_row_f32(long H, const float *gates, const float *tanhC, const float *cPrev,
+                              const float *dhTotal, float *dc, float *dPre) {
+    DISPATCH(lstm_bwd_float, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
+}
+void fm_lstm_backward_row_f64(long H, const double *gates, const double *tanhC, const double *cPrev,
+                              const double *dhTotal, double *dc, double *dPre) {
+    DISPATCH(lstm_bwd_double, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
+}
+void fm_gru_backward_row_f32(long H, const float *gates, const float *hn, const float *hPrev,
+                             const float *dhTotal, float *dPreX, float *dPreH) {
+    DISPATCH(gru_bwd_float, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
+}
+void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, const double *hPrev,
+                             const double *dhTotal, double *dPreX, double *dPreH) {
+    DISPATCH(gru_bwd_double, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
+}
+void fm_add_f32(long n, const float *a, const float *b, float *out) {
+    DISPATCH(add_float, n, a, b, out)
+}
+void fm_add_f64(long n, const double *a, const double *b, double *out) {
+    DISPATCH(add_double, n, a, b, out)
+}
+void fm_sum_rows_f32(long rows, long n, const float *src, float *acc) {
+    DISPATCH(sum_rows_float, rows, n, src, acc)
+}
+void fm_sum_rows_f64(long rows, long n, const double *src, double *acc) {
+    DISPATCH(sum_rows_double, rows, n, src, acc)
+}
+
 void fm_lstm_forward_row_f32(long H, float *gates, float *c, float *cOut, float *tanhC, float *h) {
-    DISPATCH_ARGS(lstm_fwd_float, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h)
+    DISPATCH(lstm_fwd_float, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h)
 }
 void fm_lstm_forward_row_f64(long H, double *gates, double *c, double *cOut, double *tanhC, double *h) {
-    DISPATCH_ARGS(lstm_fwd_double, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h)
+    DISPATCH(lstm_fwd_double, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h)
 }
 void fm_gru_forward_row_f32(long H, float *gates, const float *gh, const float *bhn, float *hnOut,
                             const float *hPrev, float *h) {
-    DISPATCH_ARGS(gru_fwd_float, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)
+    DISPATCH(gru_fwd_float, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)
 }
 void fm_gru_forward_row_f64(long H, double *gates, const double *gh, const double *bhn, double *hnOut,
                             const double *hPrev, double *h) {
-    DISPATCH_ARGS(gru_fwd_double, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)
+    DISPATCH(gru_fwd_double, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)
 }

@@ -119,18 +119,16 @@ public struct CSVTable: Sendable, Equatable {
     public static func appendRecord(_ fields: some Sequence<String>, to out: inout [UInt8]) {
         for (i, field) in fields.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            let utf8 = field.utf8
-            let plain = !utf8.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
-                && utf8.first != 32 && utf8.last != 32
-            if plain { out.append(contentsOf: utf8) } else { out.append(contentsOf: CSVTable.escape(field).utf8) }
+            out.append(contentsOf: CSVTable.escape(field).utf8)
         }
         out.append(UInt8(ascii: "\n"))
     }
 
     /// A field, quoted when it holds `,`, `"`, CR or LF (or leading/trailing spaces).
     public static func escape(_ field: String) -> String {
-        let needsQuotes = field.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-            || field.hasPrefix(" ") || field.hasSuffix(" ")
+        let utf8 = field.utf8
+        let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+            || utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
         guard needsQuotes else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

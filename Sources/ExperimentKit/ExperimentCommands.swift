@@ -158,23 +158,13 @@ public enum ExperimentCommands {
         var written: [RunKey: ResultStore.Record] = [:]
         do {
             // Each worker runs a configuration and appends its record to this process's record file;
-            // the first append that fails stops the grid.
+            // an append that fails (after the journal's retry) stops the grid.
             let journal = store.journal()
             let axisNames = spec.grid.axisNames
             complete = try await Scheduler(jobs: options.jobs).run(todo, stop: stop, work: { config in
                 let outcome = Scheduler.outcome(of: config, on: executor)
                 return Result { () throws(ResultStore.StoreError) in
-                    do throws(ResultStore.StoreError) {
-                        return try store.append(config, outcome, to: journal, axisNames: axisNames)
-                    } catch {
-                        // After a failed append the journal goes on in a new file: one more try
-                        // before the grid stops (the run's result would be lost otherwise).
-                        do throws(ResultStore.StoreError) {
-                            return try store.append(config, outcome, to: journal, axisNames: axisNames)
-                        } catch {
-                            throw ResultStore.StoreError(path: error.path, message: "run \(config.key): \(error.message)")
-                        }
-                    }
+                    try store.append(config, outcome, to: journal, axisNames: axisNames)
                 }
             }, finished: { config, appended in
                 let record = try appended.get()
@@ -199,16 +189,7 @@ public enum ExperimentCommands {
             if shard == .all {
                 records = try store.writeTables(spec: spec, configs: configs, known: written, jobs: options.jobs)
             } else {
-                let keys = selected.map(\.key).sorted()
-                let read = try store.readRecords(keys.filter { written[$0] == nil })
-                var list: [ResultStore.Record] = []
-                for key in keys {
-                    guard let record = written[key] ?? read[key] else {
-                        throw ResultStore.StoreError(path: store.recordsDirectory, message: "no record of run \(key)")
-                    }
-                    list.append(record)
-                }
-                records = list
+                records = try store.records(of: selected.map(\.key), known: written)
                 try store.writeShardSummary(spec: spec, shard: shard, records: records)
             }
         } catch {

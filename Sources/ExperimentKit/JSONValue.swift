@@ -47,25 +47,22 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Canonical JSON text: objects with keys sorted, no spaces, numbers in shortest form
     /// (integers without a fraction). Equal values always give equal text.
-    public var canonicalText: String {
+    public var canonicalText: String { text(sortingKeys: true) }
+
+    /// Compact JSON text keeping document order (no spaces or newlines).
+    public var compactText: String { text(sortingKeys: false) }
+
+    /// No whitespace; object keys sorted or in document order.
+    private func text(sortingKeys: Bool) -> String {
         switch self {
         case .null: return "null"
         case let .bool(b): return b ? "true" : "false"
         case let .number(n): return JSONValue.format(n)
         case let .string(s): return JSONValue.quote(s)
-        case let .array(a): return "[" + a.map(\.canonicalText).joined(separator: ",") + "]"
+        case let .array(a): return "[" + a.map { $0.text(sortingKeys: sortingKeys) }.joined(separator: ",") + "]"
         case let .object(pairs):
-            let sorted = pairs.sorted { $0.key < $1.key }
-            return "{" + sorted.map { JSONValue.quote($0.key) + ":" + $0.value.canonicalText }.joined(separator: ",") + "}"
-        }
-    }
-
-    /// Compact JSON text keeping document order (no spaces or newlines).
-    public var compactText: String {
-        switch self {
-        case let .array(a): return "[" + a.map(\.compactText).joined(separator: ",") + "]"
-        case let .object(pairs): return "{" + pairs.map { JSONValue.quote($0.key) + ":" + $0.value.compactText }.joined(separator: ",") + "}"
-        default: return canonicalText
+            let ordered = sortingKeys ? pairs.sorted { $0.key < $1.key } : pairs
+            return "{" + ordered.map { JSONValue.quote($0.key) + ":" + $0.value.text(sortingKeys: sortingKeys) }.joined(separator: ",") + "}"
         }
     }
 

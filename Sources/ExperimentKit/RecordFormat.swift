@@ -11,9 +11,8 @@ enum RecordFormat {
 
     /// A record's rows of the tables, rendered where it ran.
     struct TableRows: Sendable {
-        /// The axis and metric columns `runsRow` was rendered for.
+        /// The axis columns `runsRow` was rendered for (its metric columns are the record's own).
         var axisNames: [String]
-        var metricNames: [String]
         /// Its runs.csv row (with the newline).
         var runsRow: [UInt8]
         /// Its series.csv rows.
@@ -50,7 +49,8 @@ enum RecordFormat {
             // the ".0") and non-finite ones.
             let csvValue = CSVTable.format(metric: value)
             let plain = value.isFinite && value != value.rounded()
-            line.append(contentsOf: i == 0 ? [UInt8(ascii: "[")] : [UInt8(ascii: ","), UInt8(ascii: "[")])
+            if i > 0 { line.append(UInt8(ascii: ",")) }
+            line.append(UInt8(ascii: "["))
             line.append(contentsOf: jsonNames[point.series])
             line.append(UInt8(ascii: ","))
             line.append(contentsOf: step)
@@ -60,9 +60,8 @@ enum RecordFormat {
             appendSeriesRow(key: key, name: csvNames[point.series], step: step, value: csvValue.utf8, to: &rows)
         }
         line.append(contentsOf: "]}\n".utf8)
-        let metricNames = record.outcome.metrics.map(\.name)
-        return (line, TableRows(axisNames: axisNames, metricNames: metricNames,
-                                runsRow: runsRow(record, axisNames: axisNames, metricNames: metricNames), seriesRows: rows))
+        let runs = runsRow(record, axisNames: axisNames, metricNames: record.outcome.metrics.map(\.name))
+        return (line, TableRows(axisNames: axisNames, runsRow: runs, seriesRows: rows))
     }
 
     /// The record's series.csv rows.

@@ -5,7 +5,7 @@ import Foundation
 /// over earlier ones even when files are copied without their times), one record per line. Lines
 /// are appended whole, under a lock, normally by one `write` call (a killed process leaves whole
 /// lines and at most one unterminated last line, which readers ignore). Safe to share between
-/// worker threads. After a failed append (e.g. a full disk), the next one starts a new file.
+/// worker threads.
 public final class RecordJournal: @unchecked Sendable {
     /// The records folder (`<results>/runs`).
     public let folder: String
@@ -24,33 +24,25 @@ public final class RecordJournal: @unchecked Sendable {
     /// The file this journal writes, once it has written a line.
     public var filePath: String? { lock.withLock { path } }
 
-    /// Appends one line (UTF-8 bytes ending with a newline and containing no other).
+    /// Appends one line (UTF-8 bytes ending with a newline and containing no other). When the
+    /// write fails, it is tried once more in a new file (a partly written line stays unterminated
+    /// at the end of the old one) before the error is thrown.
     public func append(line bytes: [UInt8]) throws(ResultStore.StoreError) {
-        let result: Result<Void, ResultStore.StoreError> = lock.withLock {
-            do throws(ResultStore.StoreError) {
-                let fd = try openIfNeeded()
-                try writeAll(bytes, to: fd)
-                return .success(())
-            } catch {
-                // A partly written line stays unterminated at the end of that file; go on in a new one.
-                if descriptor >= 0 { close(descriptor) }
-                descriptor = -1
-                return .failure(error)
-            }
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            try writeAll(bytes, to: try openIfNeeded())
+        } catch {
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+            try writeAll(bytes, to: try openIfNeeded())
         }
-        try result.get()
     }
 
     /// Opens a new file (never one another process may be appending to). Caller holds the lock.
     private func openIfNeeded() throws(ResultStore.StoreError) -> Int32 {
         if descriptor >= 0 { return descriptor }
-        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw ResultStore.StoreError(path: folder, message: error.localizedDescription)
-            }
-        }
+        try ResultStore.createFolder(folder)
         let host = ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         let generation = 1 + names.map(Self.generation(ofFileNamed:)).reduce(0, max)

@@ -63,7 +63,11 @@ public struct ResultStore: Sendable {
                        axisNames: [String] = []) throws(StoreError) -> Record {
         var record = record(config, outcome)
         let text = RecordFormat.render(record, axisNames: axisNames)
-        try journal.append(line: text.line)
+        do {
+            try journal.append(line: text.line)
+        } catch {
+            throw StoreError(path: error.path, message: "run \(config.key): \(error.message)")
+        }
         record.rendered = text.rows
         return record
     }
@@ -86,9 +90,25 @@ public struct ResultStore: Sendable {
         }
         var records: [RunKey: Record] = [:]
         for result in parsed {
-            guard let result else { continue }
             let record = try result.get()
             records[record.key] = record
+        }
+        return records
+    }
+
+    /// The records of `keys`, sorted by key: from `known` (records this process has just written,
+    /// equal to reading them back) or read from the record files; every key must have one.
+    public func records(of keys: [RunKey], known: [RunKey: Record] = [:]) throws(StoreError) -> [Record] {
+        let sorted = keys.sorted()
+        let unknown = sorted.filter { known[$0] == nil }
+        let read = unknown.isEmpty ? [:] : try readRecords(unknown)
+        var records: [Record] = []
+        records.reserveCapacity(sorted.count)
+        for key in sorted {
+            guard let record = known[key] ?? read[key] else {
+                throw StoreError(path: recordsDirectory, message: "no record of run \(key)")
+            }
+            records.append(record)
         }
         return records
     }
@@ -180,16 +200,7 @@ public struct ResultStore: Sendable {
     @discardableResult
     public func writeTables(spec: Spec, configs: [RunConfiguration], known: [RunKey: Record] = [:],
                             jobs: Int? = nil) throws(StoreError) -> [Record] {
-        let sorted = configs.sorted { $0.key < $1.key }
-        let unknown = sorted.map(\.key).filter { known[$0] == nil }
-        let read = unknown.isEmpty ? [:] : try readRecords(unknown)
-        var records: [Record] = []
-        for config in sorted {
-            guard let record = known[config.key] ?? read[config.key] else {
-                throw StoreError(path: recordsDirectory, message: "no record of run \(config.key)")
-            }
-            records.append(record)
-        }
+        let records = try records(of: configs.map(\.key), known: known)
         let axisNames = spec.grid.axisNames
         var metricNames: [String] = []
         var seenMetrics = Set<String>()
@@ -212,7 +223,8 @@ public struct ResultStore: Sendable {
                 CSVTable.appendRecord(["key", "study"] + axisNames + allMetrics + ["status", "status_step", "status_reason"], to: &header)
                 chunks.append(header)
                 for record in allRecords {
-                    if let rendered = record.rendered, rendered.axisNames == axisNames, rendered.metricNames == allMetrics {
+                    if let rendered = record.rendered, rendered.axisNames == axisNames,
+                       record.outcome.metrics.elementsEqual(allMetrics, by: { $0.name == $1 }) {
                         chunks.append(rendered.runsRow)
                     } else {
                         chunks.append(RecordFormat.runsRow(record, axisNames: axisNames, metricNames: allMetrics))
@@ -221,16 +233,14 @@ public struct ResultStore: Sendable {
                 return try writeTemporary(chunks, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
             }
         }
-        let temporaries = written.compactMap { try? $0?.get() }
-        if let failure = written.lazy.compactMap({ result -> StoreError? in
-            if case let .failure(error)? = result { return error }
-            return nil
-        }).first {
-            for path in temporaries { try? FileManager.default.removeItem(atPath: path) }
-            throw failure
+        switch (written[0], written[1]) {
+        case let (.success(series), .success(runs)):
+            try commit(series, to: seriesCSVPath)
+            try commit(runs, to: runsCSVPath)
+        case let (.failure(error), other), let (other, .failure(error)):
+            if case let .success(path) = other { try? FileManager.default.removeItem(atPath: path) }
+            throw error
         }
-        try commit(temporaries[0], to: seriesCSVPath)
-        try commit(temporaries[1], to: runsCSVPath)
         try writeResolvedSpec(spec)
         return records
     }
@@ -251,7 +261,7 @@ public struct ResultStore: Sendable {
             if let rows = record.rendered?.seriesRows {
                 chunks.append(rows)
             } else {
-                chunks.append(texts[next] ?? [])
+                chunks.append(texts[next])
                 next += 1
             }
         }
@@ -295,13 +305,7 @@ public struct ResultStore: Sendable {
     /// Writes `chunks` to `folder/temporaryName` (creating the folder) and returns its path.
     private func writeTemporary(_ chunks: [[UInt8]], folder: String, temporaryName: String) throws(StoreError) -> String {
         let temporary = folder + "/" + temporaryName
-        if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw StoreError(path: folder, message: error.localizedDescription)
-            }
-        }
+        try Self.createFolder(folder)
         guard let file = fopen(temporary, "wb") else {
             throw StoreError(path: temporary, message: String(cString: strerror(errno)))
         }
@@ -315,6 +319,15 @@ public struct ResultStore: Sendable {
             throw StoreError(path: temporary, message: "could not write the file")
         }
         return temporary
+    }
+
+    /// Creates `folder` (and its parents) unless it exists.
+    static func createFolder(_ folder: String) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(path: folder, message: error.localizedDescription)
+        }
     }
 
     /// Renames a complete temporary file into place. Plain write + rename, no fsync: a killed

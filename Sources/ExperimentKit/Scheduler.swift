@@ -62,17 +62,20 @@ public struct Scheduler: Sendable {
         let lanes = min(jobs, configs.count)
         guard lanes > 0 else { return true }
         let (outputs, sink) = AsyncStream.makeStream(of: (Int, Output).self)
-        let idleLanes = LaneCounter(lanes)
         // Permits to start a run: one per lane plus the finished runs that may wait to be reported.
         let window = DispatchSemaphore(value: lanes + Self.aheadLimit)
         var failure: (any Error)?
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<lanes {
-                    group.addTask {
-                        await Scheduler.lane(queue: queue, window: window) { index in sink.yield((index, work(configs[index]))) }
-                        if idleLanes.laneFinished() { sink.finish() }
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { lanesGroup in
+                        for _ in 0..<lanes {
+                            lanesGroup.addTask {
+                                await Scheduler.lane(queue: queue, window: window) { index in sink.yield((index, work(configs[index]))) }
+                            }
+                        }
                     }
+                    sink.finish()
                 }
                 for await (index, output) in outputs {
                     if failure == nil {
@@ -159,21 +162,5 @@ public struct Scheduler: Sendable {
 
         /// Whether a stop left configurations unstarted.
         var stoppedEarly: Bool { lock.withLock { stopped } }
-    }
-
-    /// Counts lanes down to the last one.
-    private final class LaneCounter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var running: Int
-
-        init(_ lanes: Int) { running = lanes }
-
-        /// Marks a lane finished; true for the last one.
-        func laneFinished() -> Bool {
-            lock.withLock {
-                running -= 1
-                return running == 0
-            }
-        }
     }
 }

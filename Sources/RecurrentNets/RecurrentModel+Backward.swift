@@ -66,13 +66,14 @@ extension RecurrentModel {
     }
 
     /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions as the Swift
-    /// loop, so the same results); false when it does not apply (small H, other scalar types).
+    /// loop, so the same results); false when it does not apply (small H, an empty buffer, other
+    /// scalar types).
     @inline(__always)
     static func lstmBackwardRow(
-        _ H: Int, _ g: UnsafePointer<Scalar>, _ tc: UnsafePointer<Scalar>, _ cPrev: UnsafePointer<Scalar>,
-        _ tot: UnsafeMutablePointer<Scalar>, _ dc: UnsafeMutablePointer<Scalar>, _ dx: UnsafeMutablePointer<Scalar>
+        _ H: Int, _ g: UnsafePointer<Scalar>?, _ tc: UnsafePointer<Scalar>?, _ cPrev: UnsafePointer<Scalar>?,
+        _ tot: UnsafeMutablePointer<Scalar>?, _ dc: UnsafeMutablePointer<Scalar>?, _ dx: UnsafeMutablePointer<Scalar>?
     ) -> Bool {
-        guard H >= FastMath.vectorKernelMinimum else { return false }
+        guard H >= FastMath.vectorKernelMinimum, let g, let tc, let cPrev, let tot, let dc, let dx else { return false }
         if Scalar.self == Float.self {
             fm_lstm_backward_row_f32(
                 H, .init(OpaquePointer(g)), .init(OpaquePointer(tc)), .init(OpaquePointer(cPrev)),
@@ -91,10 +92,10 @@ extension RecurrentModel {
     /// One GRU row by the C kernel (see ``lstmBackwardRow``).
     @inline(__always)
     static func gruBackwardRow(
-        _ H: Int, _ g: UnsafePointer<Scalar>, _ hn: UnsafePointer<Scalar>, _ hPrev: UnsafePointer<Scalar>,
-        _ tot: UnsafeMutablePointer<Scalar>, _ dx: UnsafeMutablePointer<Scalar>, _ dh: UnsafeMutablePointer<Scalar>
+        _ H: Int, _ g: UnsafePointer<Scalar>?, _ hn: UnsafePointer<Scalar>?, _ hPrev: UnsafePointer<Scalar>?,
+        _ tot: UnsafeMutablePointer<Scalar>?, _ dx: UnsafeMutablePointer<Scalar>?, _ dh: UnsafeMutablePointer<Scalar>?
     ) -> Bool {
-        guard H >= FastMath.vectorKernelMinimum else { return false }
+        guard H >= FastMath.vectorKernelMinimum, let g, let hn, let hPrev, let tot, let dx, let dh else { return false }
         if Scalar.self == Float.self {
             fm_gru_backward_row_f32(
                 H, .init(OpaquePointer(g)), .init(OpaquePointer(hn)), .init(OpaquePointer(hPrev)),
@@ -178,6 +179,8 @@ extension RecurrentModel {
                         if t < lengths[b] {
                             Scalar.add(upB + (t * B + b) * H, dhB + o, into: totB + o, count: H)
                         } else {
+                            // `0 +`: the same sum as for a valid step with no gradient from above
+                            // (it turns -0 into +0).
                             for j in 0..<H { tot[o + j] = 0 + dhP[o + j] }
                         }
                     }
@@ -232,8 +235,8 @@ extension RecurrentModel {
                         let prev = t == 0 ? c0p : ex
                         let pBase = t == 0 ? o : (row - B) * H
                         if Self.lstmBackwardRow(
-                            H, gs.baseAddress! + gBase, ex2.baseAddress! + sBase, prev.baseAddress! + pBase,
-                            tot.baseAddress! + o, dcP.baseAddress! + o, dX.baseAddress! + gBase)
+                            H, gs.address(gBase), ex2.address(sBase), prev.address(pBase),
+                            tot.address(o), dcP.address(o), dX.address(gBase))
                         {
                             continue
                         }
@@ -256,8 +259,8 @@ extension RecurrentModel {
                         let prev = t == 0 ? h0p : st
                         let pBase = t == 0 ? o : (row - B) * H
                         if Self.gruBackwardRow(
-                            H, gs.baseAddress! + gBase, ex.baseAddress! + sBase, prev.baseAddress! + pBase,
-                            tot.baseAddress! + o, dX.baseAddress! + gBase, dHp.baseAddress! + gBase)
+                            H, gs.address(gBase), ex.address(sBase), prev.address(pBase),
+                            tot.address(o), dX.address(gBase), dHp.address(gBase))
                         {
                             continue
                         }

@@ -106,13 +106,13 @@ extension RecurrentModel {
 
     /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions and activations
     /// as ``StepKernel/lstm``, so the same results): `g` holds the pre-activations and receives
-    /// the gates. False when it does not apply (small H).
+    /// the gates. False when it does not apply (small H, an empty buffer).
     @inline(__always)
     static func lstmForwardRow(
-        _ H: Int, _ g: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>,
-        _ cOut: UnsafeMutablePointer<Scalar>, _ tanhC: UnsafeMutablePointer<Scalar>, _ h: UnsafeMutablePointer<Scalar>
+        _ H: Int, _ g: UnsafeMutablePointer<Scalar>?, _ c: UnsafeMutablePointer<Scalar>?,
+        _ cOut: UnsafeMutablePointer<Scalar>?, _ tanhC: UnsafeMutablePointer<Scalar>?, _ h: UnsafeMutablePointer<Scalar>?
     ) -> Bool {
-        guard H >= FastMath.vectorKernelMinimum else { return false }
+        guard H >= FastMath.vectorKernelMinimum, let g, let c, let cOut, let tanhC, let h else { return false }
         if Scalar.self == Float.self {
             fm_lstm_forward_row_f32(
                 H, .init(OpaquePointer(g)), .init(OpaquePointer(c)), .init(OpaquePointer(cOut)),
@@ -131,11 +131,11 @@ extension RecurrentModel {
     /// One GRU row by the C kernel (see ``lstmForwardRow``).
     @inline(__always)
     static func gruForwardRow(
-        _ H: Int, _ g: UnsafeMutablePointer<Scalar>, _ gh: UnsafeMutablePointer<Scalar>,
-        _ bhn: UnsafePointer<Scalar>, _ hnOut: UnsafeMutablePointer<Scalar>, _ hPrev: UnsafePointer<Scalar>,
-        _ h: UnsafeMutablePointer<Scalar>
+        _ H: Int, _ g: UnsafeMutablePointer<Scalar>?, _ gh: UnsafeMutablePointer<Scalar>?,
+        _ bhn: UnsafePointer<Scalar>?, _ hnOut: UnsafeMutablePointer<Scalar>?, _ hPrev: UnsafePointer<Scalar>,
+        _ h: UnsafeMutablePointer<Scalar>?
     ) -> Bool {
-        guard H >= FastMath.vectorKernelMinimum else { return false }
+        guard H >= FastMath.vectorKernelMinimum, let g, let gh, let bhn, let hnOut, let h else { return false }
         if Scalar.self == Float.self {
             fm_gru_forward_row_f32(
                 H, .init(OpaquePointer(g)), .init(OpaquePointer(gh)), .init(OpaquePointer(bhn)),
@@ -258,16 +258,16 @@ extension RecurrentModel {
                     case .lstm:
                         let o = row * H
                         if !Self.lstmForwardRow(
-                            H, gP.baseAddress! + p, cP.baseAddress! + b * H,
-                            eP.baseAddress! + o, e2P.baseAddress! + o, sP.baseAddress! + o)
+                            H, gP.address(p), cP.address(b * H),
+                            eP.address(o), e2P.address(o), sP.address(o))
                         {
                             kernel.lstm(gP, p, sP, eP, e2P, o, cP, b * H)
                         }
                     case .gru:
                         let o = row * H
                         if !Self.gruForwardRow(
-                            H, gP.baseAddress! + p, ghP.baseAddress! + q, bh.baseAddress! + 2 * H,
-                            eP.baseAddress! + o, hIn + b * H, sP.baseAddress! + o)
+                            H, gP.address(p), ghP.address(q), bh.address(2 * H),
+                            eP.address(o), hIn + b * H, sP.address(o))
                         {
                             kernel.gru(gP, p, ghP, q, bh, sP, eP, o, hIn + b * H)
                         }

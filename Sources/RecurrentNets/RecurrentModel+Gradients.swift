@@ -109,8 +109,7 @@ extension RecurrentModel {
     }
 
     /// Over the valid rows of a `(T*B) x H` states buffer: how many `|h| > 0.95`, and the sum of
-    /// `1 - h^2`. Row by row over contiguous memory, each row summed in Double; four valid rows
-    /// at a time are summed side by side (independent sums, added to the total in row order).
+    /// `1 - h^2`. Row by row over contiguous memory, each row summed in Double, then added to the total.
     @inline(__always)
     static func saturationStatistics(
         _ s: Matrix<Scalar>, steps: Int, batchSize B: Int, lengths: [Int]
@@ -121,44 +120,17 @@ extension RecurrentModel {
         s.storage.withUnsafeBufferPointer { p in
             guard let base = p.baseAddress else { return }
             for t in 0..<steps {
-                var b = 0
-                while b < B {
+                for b in 0..<B where t < lengths[b] {
                     let row = base + (t * B + b) * H
-                    if b + 4 <= B, t < lengths[b], t < lengths[b + 1], t < lengths[b + 2], t < lengths[b + 3] {
-                        let (r1, r2, r3) = (row + H, row + 2 * H, row + 3 * H)
-                        var (c0, c1, c2, c3) = (0, 0, 0, 0)
-                        var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
-                        for j in 0..<H {
-                            let (v0, v1, v2, v3) = (Double(row[j]), Double(r1[j]), Double(r2[j]), Double(r3[j]))
-                            c0 += Swift.abs(v0) > 0.95 ? 1 : 0
-                            c1 += Swift.abs(v1) > 0.95 ? 1 : 0
-                            c2 += Swift.abs(v2) > 0.95 ? 1 : 0
-                            c3 += Swift.abs(v3) > 0.95 ? 1 : 0
-                            s0 += 1 - v0 * v0
-                            s1 += 1 - v1 * v1
-                            s2 += 1 - v2 * v2
-                            s3 += 1 - v3 * v3
-                        }
-                        saturated += c0 + c1 + c2 + c3
-                        derivative += s0
-                        derivative += s1
-                        derivative += s2
-                        derivative += s3
-                        b += 4
-                        continue
+                    var count = 0
+                    var sum = 0.0
+                    for j in 0..<H {
+                        let v = Double(row[j])
+                        count += Swift.abs(v) > 0.95 ? 1 : 0
+                        sum += 1 - v * v
                     }
-                    if t < lengths[b] {
-                        var count = 0
-                        var sum = 0.0
-                        for j in 0..<H {
-                            let v = Double(row[j])
-                            count += Swift.abs(v) > 0.95 ? 1 : 0
-                            sum += 1 - v * v
-                        }
-                        saturated += count
-                        derivative += sum
-                    }
-                    b += 1
+                    saturated += count
+                    derivative += sum
                 }
             }
         }
