@@ -12,6 +12,11 @@ public struct EngineExecutor: StudyExecutor {
         _ = BLASBackend.retainFreedMemory()
     }
 
+    /// Loads OpenBLAS (a few milliseconds), which the first run would otherwise wait for.
+    public func prepare() {
+        _ = BLASBackend.openBLASAvailable
+    }
+
     public func run(_ config: RunConfiguration) throws -> RunOutcome {
         // A configuration the engine rejects throws; the scheduler records the run as failed
         // with the error's text, which names the option and the reason.

@@ -54,15 +54,35 @@ public enum JSONValue: Sendable, Equatable {
 
     /// No whitespace; object keys sorted or in document order.
     private func text(sortingKeys: Bool) -> String {
+        var bytes: [UInt8] = []
+        write(to: &bytes, sortingKeys: sortingKeys)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the text of ``canonicalText`` (`sortingKeys`) or ``compactText`` to `out` as UTF-8.
+    func write(to out: inout [UInt8], sortingKeys: Bool) {
         switch self {
-        case .null: return "null"
-        case let .bool(b): return b ? "true" : "false"
-        case let .number(n): return JSONValue.format(n)
-        case let .string(s): return JSONValue.quote(s)
-        case let .array(a): return "[" + a.map { $0.text(sortingKeys: sortingKeys) }.joined(separator: ",") + "]"
+        case .null: out.append(contentsOf: "null".utf8)
+        case let .bool(b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
+        case let .number(n): JSONValue.write(n, to: &out)
+        case let .string(s): JSONValue.write(quoted: s, to: &out)
+        case let .array(a):
+            out.append(UInt8(ascii: "["))
+            for (i, element) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                element.write(to: &out, sortingKeys: sortingKeys)
+            }
+            out.append(UInt8(ascii: "]"))
         case let .object(pairs):
-            let ordered = sortingKeys ? pairs.sorted { $0.key < $1.key } : pairs
-            return "{" + ordered.map { JSONValue.quote($0.key) + ":" + $0.value.text(sortingKeys: sortingKeys) }.joined(separator: ",") + "}"
+            let order = sortingKeys ? pairs.indices.sorted { pairs[$0].key < pairs[$1].key } : Array(pairs.indices)
+            out.append(UInt8(ascii: "{"))
+            for (n, i) in order.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.write(quoted: pairs[i].key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                pairs[i].value.write(to: &out, sortingKeys: sortingKeys)
+            }
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -86,35 +106,52 @@ public enum JSONValue: Sendable, Equatable {
     /// Shortest round-tripping text of a number; integral values up to 2^53 print without ".0"
     /// (negative zero keeps its sign).
     public static func format(_ n: Double) -> String {
-        if n.isNaN { return "null" }
-        if n.isInfinite { return n > 0 ? "1e999" : "-1e999" }
-        if n == 0, n.sign == .minus { return "-0.0" }
-        if n == n.rounded(), Swift.abs(n) < 9.007_199_254_740_992e15 { return String(Int64(n)) }
-        return "\(n)"
+        var bytes: [UInt8] = []
+        write(n, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``format(_:)`` of `n` to `out`.
+    static func write(_ n: Double, to out: inout [UInt8]) {
+        if n.isNaN { return out.append(contentsOf: "null".utf8) }
+        if n.isInfinite { return out.append(contentsOf: n > 0 ? "1e999".utf8 : "-1e999".utf8) }
+        if n == 0, n.sign == .minus { return out.append(contentsOf: "-0.0".utf8) }
+        if n == n.rounded(), Swift.abs(n) < 9.007_199_254_740_992e15 { return DecimalText.append(Int64(n), to: &out) }
+        var text = n.description
+        text.withUTF8 { out.append(contentsOf: $0) }
     }
 
     /// A JSON string literal.
     public static func quote(_ s: String) -> String {
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+        var bytes: [UInt8] = []
+        write(quoted: s, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``quote(_:)`` of `s` to `out`.
+    static func write(quoted s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var plain = s
+        plain.withUTF8 { bytes in
+            var start = 0
+            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+                case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+                case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+                case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
+                case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0x0F)])
                 }
+                start = i + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

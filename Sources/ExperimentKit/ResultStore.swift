@@ -21,6 +21,7 @@ public struct ResultStore: Sendable {
         public var key: RunKey
         /// The flat configuration (`RunConfiguration.document`).
         public var config: JSONValue
+        /// Its status, metrics and series (the series are empty when `rendered` holds them).
         public var outcome: RunOutcome
         /// Its table rows, when already rendered (by the worker that recorded it).
         var rendered: RecordFormat.TableRows?
@@ -57,7 +58,8 @@ public struct ResultStore: Sendable {
 
     /// Appends the record of a finished run to `journal` and returns it, with its rows of the tables
     /// (runs.csv with the columns of `axisNames`, series.csv) rendered in the same pass, so that the
-    /// thread that ran it does this work.
+    /// thread that ran it does this work. The returned record keeps its series only as those rows
+    /// (`outcome.series` is empty): what the tables need, in a fraction of the memory.
     @discardableResult
     public func append(_ config: RunConfiguration, _ outcome: RunOutcome, to journal: RecordJournal,
                        axisNames: [String] = []) throws(StoreError) -> Record {
@@ -69,6 +71,7 @@ public struct ResultStore: Sendable {
             throw StoreError(path: error.path, message: "run \(config.key): \(error.message)")
         }
         record.rendered = text.rows
+        record.outcome.series = []
         return record
     }
 
@@ -97,7 +100,8 @@ public struct ResultStore: Sendable {
     }
 
     /// The records of `keys`, sorted by key: from `known` (records this process has just written,
-    /// equal to reading them back) or read from the record files; every key must have one.
+    /// as ``append(_:_:to:axisNames:)`` returned them) or read from the record files; every key
+    /// must have one.
     public func records(of keys: [RunKey], known: [RunKey: Record] = [:]) throws(StoreError) -> [Record] {
         let sorted = keys.sorted()
         let unknown = sorted.filter { known[$0] == nil }
@@ -195,8 +199,8 @@ public struct ResultStore: Sendable {
     }
 
     /// Writes runs.csv, series.csv and spec.resolved.json for `configs` from their records (all must exist).
-    /// `known` holds records this process has just written (equal to reading them back), so they are
-    /// not read again; `jobs` threads (default: one per core) render series.csv. Returns the records, sorted by key.
+    /// `known` holds records this process has just written (as ``append(_:_:to:axisNames:)`` returned
+    /// them, with their rows rendered), so they are not read again; `jobs` threads (default: one per core) render series.csv. Returns the records, sorted by key.
     @discardableResult
     public func writeTables(spec: Spec, configs: [RunConfiguration], known: [RunKey: Record] = [:],
                             jobs: Int? = nil) throws(StoreError) -> [Record] {
@@ -204,8 +208,13 @@ public struct ResultStore: Sendable {
         let axisNames = spec.grid.axisNames
         var metricNames: [String] = []
         var seenMetrics = Set<String>()
+        var previous: [(name: String, value: Double)] = []
         for record in records {
-            for metric in record.outcome.metrics where seenMetrics.insert(metric.name).inserted { metricNames.append(metric.name) }
+            let metrics = record.outcome.metrics
+            // Usually every record has the metrics of the one before.
+            if metrics.elementsEqual(previous, by: { $0.name == $1.name }) { continue }
+            for metric in metrics where seenMetrics.insert(metric.name).inserted { metricNames.append(metric.name) }
+            previous = metrics
         }
         let (allRecords, allMetrics) = (records, metricNames)
         let parts = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -306,19 +315,52 @@ public struct ResultStore: Sendable {
     private func writeTemporary(_ chunks: [[UInt8]], folder: String, temporaryName: String) throws(StoreError) -> String {
         let temporary = folder + "/" + temporaryName
         try Self.createFolder(folder)
-        guard let file = fopen(temporary, "wb") else {
-            throw StoreError(path: temporary, message: String(cString: strerror(errno)))
-        }
-        var complete = true
-        for chunk in chunks where complete {
-            complete = chunk.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) } == chunk.count
-        }
-        let closed = fclose(file)
-        guard complete, closed == 0 else {
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw StoreError(path: temporary, message: String(cString: strerror(errno))) }
+        let written = Self.writeAll(chunks, to: fd)
+        let closed = close(fd)
+        guard written, closed == 0 else {
+            let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
-            throw StoreError(path: temporary, message: "could not write the file")
+            throw StoreError(path: temporary, message: "could not write the file: \(reason)")
         }
         return temporary
+    }
+
+    /// Writes `chunks` in order, gathered into blocks of 1 MiB (a table is about a thousand chunks of
+    /// a few kilobytes: a `write` per chunk cost more than copying the data).
+    private static func writeAll(_ chunks: [[UInt8]], to fd: Int32) -> Bool {
+        let blockSize = 1 << 20
+        var block: [UInt8] = []
+        block.reserveCapacity(blockSize)
+        for chunk in chunks {
+            if block.count + chunk.count > blockSize {
+                guard write(block, to: fd) else { return false }
+                block.removeAll(keepingCapacity: true)
+            }
+            if chunk.count >= blockSize {
+                guard write(chunk, to: fd) else { return false }
+            } else {
+                block.append(contentsOf: chunk)
+            }
+        }
+        return write(block, to: fd)
+    }
+
+    /// Writes all of `bytes` (retrying short writes and interruptions).
+    private static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
     }
 
     /// Creates `folder` (and its parents) unless it exists.

@@ -20,11 +20,42 @@ public struct RunConfiguration: Sendable {
 
     public init(study: StudyKind, seed: Int, options: [(name: String, value: JSONValue)],
                 axes: [(name: String, value: JSONValue)] = []) {
+        self.init(study: study, seed: seed, options: options, axes: axes,
+                  canonicalOrder: RunConfiguration.canonicalOrder(of: options.map(\.name)))
+    }
+
+    /// `canonicalOrder` is ``canonicalOrder(of:)`` of the options' names (the same for every run of
+    /// a grid, so a grid sorts them once).
+    init(study: StudyKind, seed: Int, options: [(name: String, value: JSONValue)],
+         axes: [(name: String, value: JSONValue)], canonicalOrder: [Int]) {
         self.study = study
         self.seed = seed
         self.options = options
         self.axes = axes
-        self.key = RunKey(canonicalJSON: RunConfiguration.document(study: study, seed: seed, options: options).canonicalText)
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(1024)
+        canonical.append(UInt8(ascii: "{"))
+        for (n, i) in canonicalOrder.enumerated() {
+            if n > 0 { canonical.append(UInt8(ascii: ",")) }
+            let (name, value): (String, JSONValue) = switch i {
+            case options.count: ("seed", .number(Double(seed)))
+            case options.count + 1: ("study", .string(study.rawValue))
+            default: (options[i].name, options[i].value)
+            }
+            JSONValue.write(quoted: name, to: &canonical)
+            canonical.append(UInt8(ascii: ":"))
+            value.write(to: &canonical, sortingKeys: true)
+        }
+        canonical.append(UInt8(ascii: "}"))
+        self.key = RunKey(canonicalBytes: canonical)
+    }
+
+    /// The order in which the members of ``document`` appear in its canonical text: indices into
+    /// `optionNames` followed by `seed` (index `optionNames.count`) and `study` (the next), sorted
+    /// by name.
+    static func canonicalOrder(of optionNames: [String]) -> [Int] {
+        let names = optionNames + ["seed", "study"]
+        return names.indices.sorted { names[$0] < names[$1] }
     }
 
     /// The configuration as one flat object: every option plus `seed` and `study`.

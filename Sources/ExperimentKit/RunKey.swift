@@ -8,14 +8,20 @@ public struct RunKey: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The key of a configuration's canonical JSON text.
     public init(canonicalJSON: String) {
-        let digest = SHA256.hash(data: Array(canonicalJSON.utf8))
-        let hexDigits = Array("0123456789abcdef")
-        var text = ""
+        self.init(canonicalBytes: Array(canonicalJSON.utf8))
+    }
+
+    /// The key of a configuration's canonical JSON text as UTF-8 bytes.
+    init(canonicalBytes: [UInt8]) {
+        let digest = SHA256.hash(data: canonicalBytes)
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(16)
         for byte in digest.prefix(8) {
             text.append(hexDigits[Int(byte >> 4)])
             text.append(hexDigits[Int(byte & 0x0F)])
         }
-        hex = text
+        hex = String(decoding: text, as: UTF8.self)
     }
 
     /// A key read back from text (a folder name, a CSV cell); nil unless 16 lowercase hex digits.

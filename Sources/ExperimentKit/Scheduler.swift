@@ -3,10 +3,9 @@ import Foundation
 /// Runs configurations concurrently on `jobs` worker lanes. Each lane is one dedicated thread that
 /// takes the next configuration until none is left (runs are synchronous CPU work), so `jobs` runs
 /// really occupy `jobs` cores, no thread is created per run, and the cooperative pool stays free.
-/// A stop (``StopFlag``) is seen by the lanes themselves, so at most `jobs` runs start after it.
-/// Lanes run ahead of the reporting by at most ``aheadLimit`` finished runs (a bound on buffered
-/// outcomes that does not stall lanes when the reporting thread is briefly descheduled). A run
-/// that throws is reported as failed; the others go on.
+/// A lane reports its own finished runs (serially with the other lanes), so no thread has to be
+/// woken per run. A stop (``StopFlag``) is seen by the lanes themselves, so at most `jobs` runs
+/// start after it. A run that throws is reported as failed; the others go on.
 public struct Scheduler: Sendable {
     /// A thread-safe flag asking the scheduler to start no new runs (set on SIGINT).
     public final class StopFlag: @unchecked Sendable {
@@ -31,18 +30,15 @@ public struct Scheduler: Sendable {
     /// Most runs in flight.
     public let jobs: Int
 
-    /// Most finished runs waiting to be reported.
-    public static let aheadLimit = 64
-
     /// `jobs` defaults to the number of active processors.
     public init(jobs: Int? = nil) {
         self.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Runs `configs` (started in the given order) on `executor`, calling `finished` serially, in
-    /// completion order, for each. Returns false when `stop` ended the grid early (runs in flight
-    /// still finish). When `finished` throws, no further run starts; the error is rethrown once the
-    /// lanes are idle.
+    /// completion order, for each (on the lane that ran it, while the caller awaits). Returns false
+    /// when `stop` ended the grid early (runs in flight still finish). When `finished` throws, no
+    /// further run starts and no further run is reported; the error is rethrown once the lanes are idle.
     public func run(
         _ configs: [RunConfiguration], executor: any StudyExecutor, stop: StopFlag? = nil,
         finished: (RunConfiguration, RunOutcome) throws -> Void
@@ -61,40 +57,21 @@ public struct Scheduler: Sendable {
         let queue = WorkQueue(count: configs.count, stop: stop)
         let lanes = min(jobs, configs.count)
         guard lanes > 0 else { return true }
-        let (outputs, sink) = AsyncStream.makeStream(of: (Int, Output).self)
-        // Permits to start a run: one per lane plus the finished runs that may wait to be reported.
-        let window = DispatchSemaphore(value: lanes + Self.aheadLimit)
-        var failure: (any Error)?
-        await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    await withTaskGroup(of: Void.self) { lanesGroup in
-                        for _ in 0..<lanes {
-                            lanesGroup.addTask {
-                                await Scheduler.lane(queue: queue, window: window) { index in sink.yield((index, work(configs[index]))) }
-                            }
+        // `finished` only runs while this call awaits its lanes, so it does not really escape.
+        let failure = await withoutActuallyEscaping(finished) { finished in
+            let reports = Reports(finished, queue: queue)
+            await withTaskCancellationHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<lanes {
+                        group.addTask {
+                            await Scheduler.lane(queue: queue) { index in reports.report(configs[index], work(configs[index])) }
                         }
                     }
-                    sink.finish()
                 }
-                for await (index, output) in outputs {
-                    if failure == nil {
-                        do {
-                            try finished(configs[index], output)
-                        } catch {
-                            failure = error
-                            queue.close()
-                        }
-                    }
-                    window.signal()
-                }
-                // The stream ends when every lane is done or when this task is cancelled; then
-                // lanes waiting for a permit get one, find the queue closed and end.
+            } onCancel: {
                 queue.close()
-                for _ in 0..<lanes { window.signal() }
             }
-        } onCancel: {
-            queue.close()
+            return reports.close()
         }
         if let failure { throw failure }
         try Task.checkCancellation()
@@ -111,21 +88,49 @@ public struct Scheduler: Sendable {
     }
 
     /// One lane: a thread that takes configuration indices from `queue` until it is empty or stopped.
-    private static func lane(queue: WorkQueue, window: DispatchSemaphore, body: @escaping @Sendable (Int) -> Void) async {
+    private static func lane(queue: WorkQueue, body: @escaping @Sendable (Int) -> Void) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let thread = Thread {
-                while true {
-                    window.wait()
-                    guard let index = queue.next() else {
-                        window.signal()
-                        break
-                    }
-                    body(index)
-                }
+                while let index = queue.next() { body(index) }
                 continuation.resume()
             }
             thread.stackSize = 16 << 20
             thread.start()
+        }
+    }
+
+    /// Calls the caller's `finished` for the lanes, one call at a time; after the first error it
+    /// calls it no more and closes the queue.
+    private final class Reports<Output>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var finished: ((RunConfiguration, Output) throws -> Void)?
+        private let queue: WorkQueue
+        private var firstError: (any Error)?
+
+        init(_ finished: @escaping (RunConfiguration, Output) throws -> Void, queue: WorkQueue) {
+            self.finished = finished
+            self.queue = queue
+        }
+
+        func report(_ config: RunConfiguration, _ output: Output) {
+            lock.withLock {
+                guard firstError == nil, let finished else { return }
+                do {
+                    try finished(config, output)
+                } catch {
+                    firstError = error
+                    queue.close()
+                }
+            }
+        }
+
+        /// Lets go of `finished` (lane threads may still hold this object for a moment after their
+        /// last report) and returns the error it threw, if any.
+        func close() -> (any Error)? {
+            lock.withLock {
+                finished = nil
+                return firstError
+            }
         }
     }
 

@@ -44,22 +44,28 @@ public struct Spec: Sendable {
     /// Throws when two points resolve to the same configuration or no run is left.
     public func configurations() throws(SpecError) -> [RunConfiguration] {
         let options = OptionCatalog.options(for: study)
-        let base = options.map { ($0.name, baseValue(of: $0)) }
+        let base = options.map { (name: $0.name, value: baseValue(of: $0)) }
+        let canonicalOrder = RunConfiguration.canonicalOrder(of: base.map(\.name))
         var result: [RunConfiguration] = []
         var seen = Set<RunKey>()
         var duplicate: RunConfiguration?
+        // Where each axis of a point goes among the options (nil: the seed, or not an option).
+        var targets: [Int?] = []
         grid.forEachPoint { (assignment: [(name: String, value: JSONValue)]) in
+            if targets.isEmpty {
+                targets = assignment.map { axis in axis.name == "seed" ? nil : base.firstIndex { $0.name == axis.name } }
+            }
             var values = base
             var seed = 0
-            for (name, value) in assignment {
-                if name == "seed" {
-                    if case let .number(n) = value { seed = Int(n) }
-                } else if let i = values.firstIndex(where: { $0.0 == name }) {
-                    values[i].1 = value
+            for ((name, value), target) in zip(assignment, targets) {
+                if let target {
+                    values[target].value = value
+                } else if name == "seed", case let .number(n) = value {
+                    seed = Int(n)
                 }
             }
-            let config = RunConfiguration(study: study, seed: seed, options: values.map { (name: $0.0, value: $0.1) },
-                                          axes: assignment)
+            let config = RunConfiguration(study: study, seed: seed, options: values, axes: assignment,
+                                          canonicalOrder: canonicalOrder)
             guard grid.admits(config) else { return }
             if !seen.insert(config.key).inserted, duplicate == nil { duplicate = config }
             result.append(config)

@@ -82,7 +82,8 @@ public struct ParameterSet<Scalar: NetScalar>: Sendable, Equatable {
         VectorNorm.l2(values.map { VectorNorm.l2($0.storage) })
     }
 
-    /// Whether any element is NaN or infinite.
+    /// Whether any element is NaN or infinite. (Inlinable: compiled for the caller's scalar type.)
+    @inlinable
     public var hasNonFinite: Bool {
         values.contains { $0.storage.contains { !$0.isFinite } }
     }

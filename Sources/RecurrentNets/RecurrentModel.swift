@@ -67,6 +67,8 @@ public struct RecurrentModel<Scalar: NetScalar>: Sendable {
     /// `inputWeights` initialises every `weight_ih`, `recurrentWeights` every `weight_hh`; biases
     /// get PyTorch's default `U(+-1/sqrt(H))`, the head `nn.Linear`'s default, layer-norm gain 1
     /// and bias 0, a learnable `h0` zeros.
+    @_specialize(exported: true, where Scalar == Float)
+    @_specialize(exported: true, where Scalar == Double)
     public init(
         configuration: ModelConfiguration, inputWeights: Initializer = .pytorchDefault,
         recurrentWeights: Initializer = .pytorchDefault, generator: inout SeededGenerator

@@ -33,6 +33,14 @@ public struct GradientFlowStudy: Study {
     /// Runs the study in the configured dtype.
     /// Runs the study in `S` (``Study/run()`` picks `S` from the dtype).
     public func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
+        // Called with a concrete type, `measure` is compiled for float32 and float64 (generic code
+        // would look up type metadata at run time in every arithmetic step).
+        if S.self == Float.self { return try measure(Float.self) }
+        if S.self == Double.self { return try measure(Double.self) }
+        return try measure(S.self)
+    }
+
+    private func measure<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
         let net: RecurrentModel<S> = try model.makeModel(headOutputs: nil, placement: .lastStep, seed: seed)
         let config = net.configuration
         var data = RunStreams(seed: seed).data

@@ -31,13 +31,13 @@ func finish(_ status: ExitStatus) throws {
 }
 
 struct Validate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a spec and count its runs.")
+    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a spec and count its runs.")
     @Argument(help: "The spec file.") var spec: String
     func run() throws { try finish(ExperimentCommands.validate(specPath: spec)) }
 }
 
 struct Expand: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List each run's key and axis values, then the count.")
+    static let configuration = CommandConfiguration(commandName: "expand", abstract: "List each run's key and axis values, then the count.")
     @Argument(help: "The spec file.") var spec: String
     @Flag(help: "Print JSON (count, runs with key, axes and full config).") var json = false
     func run() throws { try finish(ExperimentCommands.expand(specPath: spec, json: json)) }
@@ -45,6 +45,7 @@ struct Expand: ParsableCommand {
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a spec's grid (resuming: recorded runs are skipped).",
         discussion: "Ctrl-C stops scheduling new runs and waits for runs in flight; run again to resume.")
     @Argument(help: "The spec file.") var spec: String
@@ -65,32 +66,33 @@ struct Run: AsyncParsableCommand {
 }
 
 struct Gather: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Rebuild runs.csv/series.csv from all records (after shard runs).")
+    static let configuration = CommandConfiguration(commandName: "gather", abstract: "Rebuild runs.csv/series.csv from all records (after shard runs).")
     @Argument(help: "The results folder.") var directory: String
     @Option(help: "The spec (default: the folder's spec.resolved.json or a shard summary).") var spec: String?
     func run() throws { try finish(ExperimentCommands.gather(directory: directory, specPath: spec)) }
 }
 
 struct Plot: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Render the charts of a results folder.")
+    static let configuration = CommandConfiguration(commandName: "plot", abstract: "Render the charts of a results folder.")
     @Argument(help: "The results folder.") var directory: String
     func run() throws { try finish(ExperimentCommands.plot(directory: directory)) }
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a spec's expectations against its results.")
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Check a spec's expectations against its results.")
     @Argument(help: "The spec file.") var spec: String
     @Option(help: "Results folder (default: results/<spec name>).") var out: String?
     func run() throws { try finish(ExperimentCommands.check(specPath: spec, out: out)) }
 }
 
 struct Schema: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the JSON Schema of the spec format.")
+    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the JSON Schema of the spec format.")
     func run() throws { try finish(ExperimentCommands.schema()) }
 }
 
 struct Slurm: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "slurm",
         abstract: "Write (and with --submit, submit) a Slurm job array running the grid, plus a gather job.",
         discussion: "Each array task runs one shard: '<binary> run SPEC --out DIR --shard i/n --no-plot --jobs J'. Grids with more shards than MaxArraySize are split into several array jobs. The gather job depends on all of them (afterany) and exits 1 listing missing keys when a shard did not finish: resubmit (finished runs are skipped).")
     @Argument(help: "The spec file.") var spec: String
@@ -116,6 +118,7 @@ struct Slurm: ParsableCommand {
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Time the engine against the recorded PyTorch figures (or same-run ones with --peer).",
         discussion: "Groups: big (B=64 T=100 in=32 H=128, fwd+bwd), tiny (B=1 T=50 in=1 H=10), binary (binary-sum epoch), grid (the tutorial grid as a whole process). --memory-steps T runs one truncated-BPTT gradient and prints the peak RSS.")
     @Flag(help: "Fewer repeats.") var quick = false

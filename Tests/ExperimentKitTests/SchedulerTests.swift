@@ -45,6 +45,20 @@ final class HookedExecutor: StudyExecutor, @unchecked Sendable {
     }
 }
 
+/// Remembers the thread that ran each configuration.
+final class RunThreads: StudyExecutor, @unchecked Sendable {
+    private let lock = NSLock()
+    private var threads: [RunKey: ObjectIdentifier] = [:]
+
+    func thread(of key: RunKey) -> ObjectIdentifier? { lock.withLock { threads[key] } }
+
+    func run(_ config: RunConfiguration) throws -> RunOutcome {
+        let id = ObjectIdentifier(Thread.current)
+        lock.withLock { threads[config.key] = id }
+        return RunOutcome()
+    }
+}
+
 /// Records which threads ran configurations.
 final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
     private let lock = NSLock()
@@ -133,20 +147,25 @@ final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
         #expect(threads.distinct <= jobs)
     }
 
-    @Test func lanesRunAheadOfASlowReportByAtMostTheLimit() async throws {
-        let runs = try expand(#"{"seed": {"count": 200}}"#)
-        let executor = HookedExecutor { _ in }
+    @Test(arguments: [2, 4])
+    func eachRunIsReportedOnItsLaneOneReportAtATime(jobs: Int) async throws {
+        let runs = try expand(#"{"seed": {"count": 40}}"#)
+        let ranOn = RunThreads()
+        var inReport = false
+        var overlaps = 0
+        var elsewhere = 0
         var reported = 0
-        var worst = 0
-        let complete = try await Scheduler(jobs: 2).run(runs, executor: executor) { _, _ in
+        let complete = try await Scheduler(jobs: jobs).run(runs, executor: ranOn) { config, _ in
+            if inReport { overlaps += 1 }
+            inReport = true
+            if ranOn.thread(of: config.key) != ObjectIdentifier(Thread.current) { elsewhere += 1 }
+            Thread.sleep(forTimeInterval: 0.001)  // widens the window in which another report could start
             reported += 1
-            worst = max(worst, executor.calls - reported)
-            Thread.sleep(forTimeInterval: 0.001)
+            inReport = false
         }
-        #expect(complete && reported == 200)
-        // Started but not yet reported: the runs in flight plus the finished ones waiting.
-        #expect(worst <= 2 + Scheduler.aheadLimit, "runs ahead of the report: \(worst)")
-        #expect(worst >= 8, "lanes should not wait for each report: \(worst)")
+        #expect(complete && reported == 40)
+        #expect(overlaps == 0, "reports that started while another was running")
+        #expect(elsewhere == 0, "reports on a thread other than the run's")
     }
 
     @Test(.timeLimit(.minutes(1)))

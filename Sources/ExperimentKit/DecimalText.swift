@@ -1,0 +1,22 @@
+/// Decimal digits of integers appended straight to a byte buffer (what `String(n)` prints, without
+/// the intermediate string), for record lines and CSV rows.
+enum DecimalText {
+    /// Appends the decimal text of `n` (a minus sign when negative) to `out`.
+    static func append(_ n: Int64, to out: inout [UInt8]) {
+        if n < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = n.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for the 20 digits of UInt64.max
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: buffer[end...])
+        }
+    }
+
+    /// Appends the decimal text of `n` to `out`.
+    static func append(_ n: Int, to out: inout [UInt8]) { append(Int64(n), to: &out) }
+}
