@@ -22,73 +22,103 @@ enum RecordFormat {
     /// The record's line (ending with a newline) and its table rows (runs.csv with the axis columns
     /// `axisNames` and its own metrics), in one pass.
     static func render(_ record: ResultStore.Record, axisNames: [String]) -> (line: [UInt8], rows: TableRows) {
-        var head = "{\"key\":\"" + record.key.hex + "\",\"config\":" + record.config.compactText
-        head += ",\"status\":" + JSONValue.quote(record.outcome.status.name)
+        let series = record.outcome.series
+        var line: [UInt8] = []
+        line.reserveCapacity(2048 + series.count * 48)
+        line.append(contentsOf: #"{"key":""#.utf8)
+        line.append(contentsOf: record.key.hex.utf8)
+        line.append(contentsOf: #"","config":"#.utf8)
+        record.config.write(to: &line, sortingKeys: false)
+        line.append(contentsOf: #","status":"#.utf8)
+        JSONValue.write(quoted: record.outcome.status.name, to: &line)
         switch record.outcome.status {
         case .ok: break
-        case let .diverged(step): head += ",\"status_step\":" + String(step)
-        case let .failed(reason): head += ",\"status_reason\":" + JSONValue.quote(reason)
+        case let .diverged(step):
+            line.append(contentsOf: #","status_step":"#.utf8)
+            DecimalText.append(step, to: &line)
+        case let .failed(reason):
+            line.append(contentsOf: #","status_reason":"#.utf8)
+            JSONValue.write(quoted: reason, to: &line)
         }
-        head += ",\"metrics\":{"
+        line.append(contentsOf: #","metrics":{"#.utf8)
         for (i, metric) in record.outcome.metrics.enumerated() {
-            head += (i == 0 ? "" : ",") + JSONValue.quote(metric.name) + ":" + JSONValue.format(metric.value)
-        }
-        head += "},\"series\":["
-        let series = record.outcome.series
-        var line = Array(head.utf8)
-        line.reserveCapacity(line.count + series.count * 40 + 3)
-        var rows: [UInt8] = []
-        rows.reserveCapacity(series.count * 48)
-        let key = Array(record.key.hex.utf8)
-        var jsonNames = RenderedNames { JSONValue.quote($0) }
-        var csvNames = RenderedNames { CSVTable.escape($0) }
-        for (i, point) in series.enumerated() {
-            let step = String(point.step).utf8
-            let value = point.value
-            // Both texts are the shortest round-trip digits except for integral values (JSON drops
-            // the ".0") and non-finite ones.
-            let csvValue = CSVTable.format(metric: value)
-            let plain = value.isFinite && value != value.rounded()
             if i > 0 { line.append(UInt8(ascii: ",")) }
-            line.append(UInt8(ascii: "["))
-            line.append(contentsOf: jsonNames[point.series])
-            line.append(UInt8(ascii: ","))
-            line.append(contentsOf: step)
-            line.append(UInt8(ascii: ","))
-            line.append(contentsOf: plain ? csvValue.utf8 : JSONValue.format(value).utf8)
-            line.append(UInt8(ascii: "]"))
-            appendSeriesRow(key: key, name: csvNames[point.series], step: step, value: csvValue.utf8, to: &rows)
+            JSONValue.write(quoted: metric.name, to: &line)
+            line.append(UInt8(ascii: ":"))
+            JSONValue.write(metric.value, to: &line)
         }
+        line.append(contentsOf: #"},"series":["#.utf8)
+        var rows: [UInt8] = []
+        rows.reserveCapacity(series.count * 56)
+        appendSeries(series, key: record.key, line: &line, rows: &rows, withLine: true)
         line.append(contentsOf: "]}\n".utf8)
         let runs = runsRow(record, axisNames: axisNames, metricNames: record.outcome.metrics.map(\.name))
         return (line, TableRows(axisNames: axisNames, runsRow: runs, seriesRows: rows))
     }
 
+    /// Appends the series points to a record line (`[name,step,value]`, comma-separated; only
+    /// `withLine`) and their series.csv rows to `rows`. Each number is formatted once for both (the
+    /// texts differ only for integral values, which JSON writes without ".0", and non-finite ones).
+    private static func appendSeries(_ series: [SeriesPoint], key: RunKey, line: inout [UInt8], rows: inout [UInt8],
+                                     withLine: Bool) {
+        // The few distinct names, rendered once: JSON-quoted and CSV-escaped, each row's prefix
+        // `key,name,` included.
+        var names: [String] = []
+        var jsonNames: [[UInt8]] = []
+        var rowPrefixes: [[UInt8]] = []
+        var step: [UInt8] = []
+        var value: [UInt8] = []
+        step.reserveCapacity(24)
+        value.reserveCapacity(32)
+        var current = -1
+        for (i, point) in series.enumerated() {
+            if current < 0 || point.series != names[current] {
+                if let known = names.firstIndex(of: point.series) {
+                    current = known
+                } else {
+                    names.append(point.series)
+                    var json: [UInt8] = []
+                    JSONValue.write(quoted: point.series, to: &json)
+                    jsonNames.append(json)
+                    rowPrefixes.append(Array((key.hex + "," + CSVTable.escape(point.series) + ",").utf8))
+                    current = names.count - 1
+                }
+            }
+            step.removeAll(keepingCapacity: true)
+            DecimalText.append(point.step, to: &step)
+            value.removeAll(keepingCapacity: true)
+            CSVTable.append(metric: point.value, to: &value)
+
+            if withLine {
+                if i > 0 { line.append(UInt8(ascii: ",")) }
+                line.append(UInt8(ascii: "["))
+                line.append(contentsOf: jsonNames[current])
+                line.append(UInt8(ascii: ","))
+                line.append(contentsOf: step)
+                line.append(UInt8(ascii: ","))
+                if point.value.isFinite && point.value != point.value.rounded() {
+                    line.append(contentsOf: value)
+                } else {
+                    JSONValue.write(point.value, to: &line)
+                }
+                line.append(UInt8(ascii: "]"))
+            }
+
+            rows.append(contentsOf: rowPrefixes[current])
+            rows.append(contentsOf: step)
+            rows.append(UInt8(ascii: ","))
+            rows.append(contentsOf: value)
+            rows.append(UInt8(ascii: "\n"))
+        }
+    }
+
     /// The record's series.csv rows.
     static func seriesRows(of record: ResultStore.Record) -> [UInt8] {
         var rows: [UInt8] = []
-        rows.reserveCapacity(record.outcome.series.count * 48)
-        let key = Array(record.key.hex.utf8)
-        var names = RenderedNames { CSVTable.escape($0) }
-        for point in record.outcome.series {
-            appendSeriesRow(key: key, name: names[point.series], step: String(point.step).utf8,
-                            value: CSVTable.format(metric: point.value).utf8, to: &rows)
-        }
+        rows.reserveCapacity(record.outcome.series.count * 56)
+        var unused: [UInt8] = []
+        appendSeries(record.outcome.series, key: record.key, line: &unused, rows: &rows, withLine: false)
         return rows
-    }
-
-    /// `key,series,step,value` and a newline (keys, steps and numbers never need quoting in CSV;
-    /// `name` is already escaped).
-    private static func appendSeriesRow(key: [UInt8], name: [UInt8], step: String.UTF8View, value: String.UTF8View,
-                                        to rows: inout [UInt8]) {
-        rows.append(contentsOf: key)
-        rows.append(UInt8(ascii: ","))
-        rows.append(contentsOf: name)
-        rows.append(UInt8(ascii: ","))
-        rows.append(contentsOf: step)
-        rows.append(UInt8(ascii: ","))
-        rows.append(contentsOf: value)
-        rows.append(UInt8(ascii: "\n"))
     }
 
     /// The record's runs.csv row: key, study, `axisNames` values, `metricNames` values (empty when
@@ -163,22 +193,5 @@ enum RecordFormat {
             series.append(SeriesPoint(series: name, step: step, value: value))
         }
         return ResultStore.Record(key: key, config: config, outcome: RunOutcome(status: status, metrics: metrics, series: series))
-    }
-
-    /// Series names as rendered text, for the few names a record's series interleave.
-    private struct RenderedNames {
-        let render: (String) -> String
-        var known: [(name: String, text: [UInt8])] = []
-
-        init(render: @escaping (String) -> String) { self.render = render }
-
-        subscript(name: String) -> [UInt8] {
-            mutating get {
-                if let hit = known.first(where: { $0.name == name }) { return hit.text }
-                let text = Array(render(name).utf8)
-                if known.count < 16 { known.append((name, text)) }
-                return text
-            }
-        }
     }
 }
