@@ -59,57 +59,98 @@ enum RecordFormat {
     /// Appends the series points to a record line (`[name,step,value]`, comma-separated; only
     /// `withLine`) and their series.csv rows to `rows`. Each number is formatted once for both (the
     /// texts differ only for integral values, which JSON writes without ".0", and non-finite ones).
+    /// Hot: a grid renders every point of every run; the loop copies bytes, nothing else.
     private static func appendSeries(_ series: [SeriesPoint], key: RunKey, line: inout [UInt8], rows: inout [UInt8],
                                      withLine: Bool) {
-        // The few distinct names, rendered once: JSON-quoted and CSV-escaped, each row's prefix
-        // `key,name,` included.
+        // The few distinct names, and each point's: rendered once, JSON-quoted and as the start
+        // `key,name,` of a series.csv row, into one buffer.
         var names: [String] = []
-        var jsonNames: [[UInt8]] = []
-        var rowPrefixes: [[UInt8]] = []
-        var step: [UInt8] = []
-        var value: [UInt8] = []
-        step.reserveCapacity(24)
-        value.reserveCapacity(32)
-        var current = -1
+        var nameIndex = [Int](repeating: 0, count: series.count)
+        var texts: [UInt8] = []
+        var json: [Range<Int>] = []
+        var rowStart: [Range<Int>] = []
         for (i, point) in series.enumerated() {
-            if current < 0 || point.series != names[current] {
-                if let known = names.firstIndex(of: point.series) {
-                    current = known
-                } else {
-                    names.append(point.series)
-                    var json: [UInt8] = []
-                    JSONValue.write(quoted: point.series, to: &json)
-                    jsonNames.append(json)
-                    rowPrefixes.append(Array((key.hex + "," + CSVTable.escape(point.series) + ",").utf8))
-                    current = names.count - 1
-                }
+            if let n = names.indices.last, point.series == names[n] {
+                nameIndex[i] = n
+            } else if let n = names.firstIndex(of: point.series) {
+                nameIndex[i] = n
+            } else {
+                names.append(point.series)
+                nameIndex[i] = names.count - 1
+                var from = texts.count
+                JSONValue.write(quoted: point.series, to: &texts)
+                json.append(from..<texts.count)
+                from = texts.count
+                texts.append(contentsOf: (key.hex + "," + CSVTable.escape(point.series) + ",").utf8)
+                rowStart.append(from..<texts.count)
             }
-            step.removeAll(keepingCapacity: true)
-            DecimalText.append(point.step, to: &step)
-            value.removeAll(keepingCapacity: true)
-            CSVTable.append(metric: point.value, to: &value)
-
-            if withLine {
-                if i > 0 { line.append(UInt8(ascii: ",")) }
-                line.append(UInt8(ascii: "["))
-                line.append(contentsOf: jsonNames[current])
-                line.append(UInt8(ascii: ","))
-                line.append(contentsOf: step)
-                line.append(UInt8(ascii: ","))
-                if point.value.isFinite && point.value != point.value.rounded() {
-                    line.append(contentsOf: value)
-                } else {
-                    JSONValue.write(point.value, to: &line)
-                }
-                line.append(UInt8(ascii: "]"))
-            }
-
-            rows.append(contentsOf: rowPrefixes[current])
-            rows.append(contentsOf: step)
-            rows.append(UInt8(ascii: ","))
-            rows.append(contentsOf: value)
-            rows.append(UInt8(ascii: "\n"))
         }
+        var number = NumberText()
+        series.withUnsafeBufferPointer { points in
+            texts.withUnsafeBufferPointer { texts in
+                for i in points.indices {
+                    let n = nameIndex[i]
+                    let value = points[i].value
+                    number.set(step: points[i].step, value: value)
+                    number.withBytes { step, text in
+                        if withLine {
+                            if i > 0 { line.append(UInt8(ascii: ",")) }
+                            line.append(UInt8(ascii: "["))
+                            line.append(contentsOf: UnsafeBufferPointer(rebasing: texts[json[n]]))
+                            line.append(UInt8(ascii: ","))
+                            line.append(contentsOf: step)
+                            line.append(UInt8(ascii: ","))
+                            if value.isFinite && value != value.rounded() {
+                                line.append(contentsOf: text)
+                            } else {
+                                JSONValue.write(value, to: &line)
+                            }
+                            line.append(UInt8(ascii: "]"))
+                        }
+                        rows.append(contentsOf: UnsafeBufferPointer(rebasing: texts[rowStart[n]]))
+                        rows.append(contentsOf: step)
+                        rows.append(UInt8(ascii: ","))
+                        rows.append(contentsOf: text)
+                        rows.append(UInt8(ascii: "\n"))
+                    }
+                }
+            }
+        }
+    }
+
+    /// A series point's step (decimal) and value (``CSVTable/format(metric:)``) as bytes, in one
+    /// reused buffer.
+    private struct NumberText: TextOutputStream {
+        private var bytes: [UInt8] = []
+        private var stepCount = 0
+
+        init() { bytes.reserveCapacity(48) }
+
+        mutating func set(step: Int, value: Double) {
+            bytes.removeAll(keepingCapacity: true)
+            DecimalText.append(step, to: &bytes)
+            stepCount = bytes.count
+            if value.isNaN {
+                bytes.append(contentsOf: "nan".utf8)
+            } else if value.isInfinite {
+                bytes.append(contentsOf: value > 0 ? "inf".utf8 : "-inf".utf8)
+            } else {
+                value.write(to: &self)  // the text of `description`
+            }
+        }
+
+        /// Calls `body` with the step's and the value's bytes.
+        func withBytes(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
+            bytes.withUnsafeBufferPointer { all in
+                body(UnsafeBufferPointer(rebasing: all[..<stepCount]), UnsafeBufferPointer(rebasing: all[stepCount...]))
+            }
+        }
+
+        mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+
+        /// The standard library writes a number's ASCII digits through this when it is implemented,
+        /// without making a String (`write(_:)` gives the same bytes when it is not).
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
     }
 
     /// The record's series.csv rows.
