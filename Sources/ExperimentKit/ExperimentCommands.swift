@@ -202,8 +202,7 @@ public enum ExperimentCommands {
         let diverged = records.filter { if case .diverged = $0.outcome.status { return true }; return false }.count
         var summary = "\(spec.name): \(records.count) runs: \(records.count - failed.count - diverged) ok, \(diverged) diverged, \(failed.count) failed"
         if diverged > 0 { summary += " (diverged runs are results, not errors)" }
-        func seconds(_ d: Duration) -> String { String(format: "%.3f s", Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) }
-        summary += "; \(seconds(clock.now - started)) (spec \(seconds(gridStarted - started)), runs \(seconds(gridFinished - gridStarted)), tables \(seconds(clock.now - gridFinished)))"
+        summary += "; \(Self.text(clock.now - started)) (spec \(Self.text(gridStarted - started)), runs \(Self.text(gridFinished - gridStarted)), tables \(Self.text(clock.now - gridFinished)))"
         console.err(summary + "\n")
         for record in failed.prefix(5) {
             if case let .failed(reason) = record.outcome.status { console.err("  failed \(record.key): \(reason)\n") }
@@ -215,6 +214,12 @@ public enum ExperimentCommands {
             console.err("shard \(shard.label) done; run 'experiments gather \(store.directory)' when all shards finished\n")
         }
         return failed.isEmpty ? .success : .failure
+    }
+
+    /// A phase's duration for the run summary: milliseconds with one decimal under 10 s, else seconds.
+    static func text(_ d: Duration) -> String {
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return seconds < 10 ? String(format: "%.1f ms", seconds * 1000) : String(format: "%.2f s", seconds)
     }
 
     /// `experiments gather DIR [--spec SPEC]`: rebuilds the tables from all records; fails listing
