@@ -22,7 +22,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // C shim: loads OpenBLAS at run time (after choosing its kernel) and exposes CBLAS/LAPACK entry points.
@@ -62,7 +61,6 @@ let package = Package(
             dependencies: [
                 "Studies", "LinearAlgebra",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: strictSettings),
         // The command line: parsing and dispatch only.

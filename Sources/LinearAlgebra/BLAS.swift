@@ -22,7 +22,7 @@ public enum BLASBackend: String, Sendable, CaseIterable {
     /// Tunes glibc malloc to keep freed large blocks (the engine's per-call matrices) for reuse
     /// instead of unmapping them, which otherwise costs page faults and kernel zeroing on every
     /// big allocation, and to grow heaps in 32 MiB steps of address space (fewer `mprotect`
-    /// calls, each a TLB flush for the process's other threads; untouched pages use no memory).
+    /// calls changing the memory map while other threads run; untouched pages use no memory).
     /// Process-wide; returns whether it was applied (false off glibc).
     @discardableResult
     public static func retainFreedMemory() -> Bool { gl_malloc_retain_freed() == 1 }
