@@ -140,14 +140,6 @@ public struct CSVTable: Sendable, Equatable {
         return x.description
     }
 
-    /// Appends ``format(metric:)`` of `x` to `out`.
-    static func append(metric x: Double, to out: inout [UInt8]) {
-        if x.isNaN { return out.append(contentsOf: "nan".utf8) }
-        if x.isInfinite { return out.append(contentsOf: x > 0 ? "inf".utf8 : "-inf".utf8) }
-        var text = x.description
-        text.withUTF8 { out.append(contentsOf: $0) }
-    }
-
     /// A configuration value: strings as they are, integral numbers without `.0`.
     public static func format(value: JSONValue) -> String {
         switch value {

@@ -1,0 +1,43 @@
+@testable import ExperimentKit
+import Testing
+
+/// The JSON text the records, the run keys and the resolved spec are written in.
+@Suite struct JSONTextTests {
+    @Test(arguments: [
+        ("plain", #""plain""#),
+        ("a\"b\\c", #""a\"b\\c""#),
+        ("line\nfeed\r\ttab", #""line\nfeed\r\ttab""#),
+        ("bell\u{7}unit\u{1F}", #""bell\u0007unit\u001f""#),
+        ("é ∂ 😀", "\"é ∂ 😀\""),
+    ])
+    func stringsAreQuotedWithTheirEscapes(text: String, quoted: String) {
+        #expect(JSONValue.quote(text) == quoted)
+        #expect(JSONValue.string(text).canonicalText == quoted)
+    }
+
+    @Test(arguments: [
+        (1.0, "1"), (-3.0, "-3"), (0.0, "0"), (-0.0, "-0.0"), (2.5, "2.5"), (0.1, "0.1"),
+        (6.017086887346883e-06, "6.017086887346883e-06"), (9_007_199_254_740_991, "9007199254740991"),
+        (1e16, "1e+16"), (Double.nan, "null"), (Double.infinity, "1e999"), (-Double.infinity, "-1e999"),
+    ])
+    func numbersAreShortestWithIntegersWithoutAFraction(value: Double, text: String) {
+        #expect(JSONValue.format(value) == text)
+        #expect(JSONValue.number(value).compactText == text)
+    }
+
+    @Test func canonicalTextSortsKeysAtEveryLevelAndCompactTextKeepsTheirOrder() {
+        let value = JSONValue.object([
+            ("b", .number(1)), ("a", .array([.bool(true), .null, .object([("z", .string("x")), ("y", .bool(false))])])),
+        ])
+        #expect(value.canonicalText == #"{"a":[true,null,{"y":false,"z":"x"}],"b":1}"#)
+        #expect(value.compactText == #"{"b":1,"a":[true,null,{"z":"x","y":false}]}"#)
+    }
+
+    @Test func textParsesBackToTheSameValue() throws {
+        let value = JSONValue.object([
+            ("name", .string("tab\there \"quoted\" \u{1}")), ("values", .array([.number(0.1), .number(-2), .number(1e-300)])),
+            ("flag", .bool(false)), ("nothing", .null),
+        ])
+        #expect(try JSONParser.parse(bytes: Array(value.compactText.utf8)) == value)
+    }
+}

@@ -1,0 +1,41 @@
+@testable import ExperimentKit
+import Testing
+
+/// A record's line and table rows, rendered where the run ran, against the plain formatting rules.
+@Suite struct RecordFormatTests {
+    static let values: [Double] = [
+        6.017086887346883e-06, 0.1, 2.0, -3.0, 0.0, -0.0, 1e16, 123456.789, 5e-324, -1.7976931348623157e308,
+        .nan, .infinity, -.infinity,
+    ]
+
+    @Test func seriesRowsAreKeyNameStepAndTheValuesDescription() throws {
+        let config = try expand("{}")[0]
+        let series = Self.values.enumerated().map { SeriesPoint(series: $0.offset % 3 == 0 ? "a,b" : "g", step: $0.offset - 2, value: $0.element) }
+        let record = ResultStore(directory: "unused").record(config, RunOutcome(metrics: [("m", 1.5)], series: series))
+        let rows = RecordFormat.render(record, axisNames: []).rows.seriesRows
+        let expected = series.map { point in
+            [config.key.hex, CSVTable.escape(point.series), String(point.step), CSVTable.format(metric: point.value)]
+                .joined(separator: ",") + "\n"
+        }.joined()
+        #expect(String(decoding: rows, as: UTF8.self) == expected)
+        // Records read back (no rendered rows) give the same rows.
+        #expect(RecordFormat.seriesRows(of: record) == rows)
+    }
+
+    @Test func aRecordLineParsesBackToTheSameRecord() throws {
+        let config = try expand("{}")[0]
+        let series = Self.values.enumerated().map { SeriesPoint(series: "s\($0.offset % 2)", step: $0.offset, value: $0.element) }
+        let record = ResultStore(directory: "unused").record(config, RunOutcome(status: .diverged(step: 7), metrics: [("m", .nan), ("n", 2)], series: series))
+        let line = RecordFormat.render(record, axisNames: []).line
+        #expect(line.last == UInt8(ascii: "\n") && line.dropLast().allSatisfy { $0 != UInt8(ascii: "\n") })
+        let back = try RecordFormat.parse(Array(line.dropLast()))
+        #expect(back.key == record.key && back.config == record.config && back.outcome.status == .diverged(step: 7))
+        #expect(back.outcome.series.count == series.count)
+        for (a, b) in zip(back.outcome.series, series) {
+            #expect(a.series == b.series && a.step == b.step)
+            #expect(a.value == b.value || (a.value.isNaN && b.value.isNaN))
+            #expect(a.value.sign == b.value.sign || a.value.isNaN)
+        }
+        #expect(back.outcome.metrics.map(\.name) == ["m", "n"] && back.outcome.metrics[0].value.isNaN)
+    }
+}
