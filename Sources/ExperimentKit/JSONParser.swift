@@ -141,58 +141,54 @@ public struct JSONParser {
 
     private mutating func parseString() throws(SyntaxError) -> String {
         position += 1
-        var scalars = String.UnicodeScalarView()
-        var raw: [UInt8] = []
-        func flush() {
-            if !raw.isEmpty {
-                scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
-                raw.removeAll()
-            }
-        }
+        // UTF-8 of the string so far; raw bytes are decoded with String's repairs, as a whole
+        // (an escape always adds a complete sequence, so decoding in one go equals decoding the
+        // raw runs between escapes one by one).
+        var text: [UInt8] = []
+        var runStart = position
         while position < bytes.count {
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
-                position += 1
-                flush()
-                return String(scalars)
+                defer { position += 1 }
+                if text.isEmpty { return String(decoding: bytes[runStart..<position], as: UTF8.self) }
+                text.append(contentsOf: bytes[runStart..<position])
+                return String(decoding: text, as: UTF8.self)
             }
             if b < 0x20 { throw error("control character in a string (escape it)") }
-            if b == UInt8(ascii: "\\") {
-                flush()
+            guard b == UInt8(ascii: "\\") else {
                 position += 1
-                guard position < bytes.count else { break }
-                let e = bytes[position]
-                position += 1
-                switch e {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"):
-                    var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code) {
-                        guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                            bytes[position + 1] == UInt8(ascii: "u")
-                        else { throw error("unpaired surrogate in \\u escape") }
-                        position += 2
-                        let low = try hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let u = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
-                    scalars.append(u)
-                default:
-                    position -= 1
-                    throw error("invalid escape in a string")
-                }
-            } else {
-                raw.append(b)
-                position += 1
+                continue
             }
+            text.append(contentsOf: bytes[runStart..<position])
+            position += 1
+            guard position < bytes.count else { break }
+            let e = bytes[position]
+            position += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): text.append(e)
+            case UInt8(ascii: "b"): text.append(0x08)
+            case UInt8(ascii: "f"): text.append(0x0C)
+            case UInt8(ascii: "n"): text.append(0x0A)
+            case UInt8(ascii: "r"): text.append(0x0D)
+            case UInt8(ascii: "t"): text.append(0x09)
+            case UInt8(ascii: "u"):
+                var code = try hex4()
+                if (0xD800..<0xDC00).contains(code) {
+                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    else { throw error("unpaired surrogate in \\u escape") }
+                    position += 2
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair") }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let u = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+                UTF8.encode(u) { text.append($0) }
+            default:
+                position -= 1
+                throw error("invalid escape in a string")
+            }
+            runStart = position
         }
         throw error("unterminated string")
     }

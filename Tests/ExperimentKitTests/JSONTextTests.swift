@@ -40,4 +40,25 @@ import Testing
         ])
         #expect(try JSONParser.parse(bytes: Array(value.compactText.utf8)) == value)
     }
+
+    @Test(arguments: [
+        (#""a\"b\\c\/d\b\f\n\r\t""#, "a\"b\\c/d\u{8}\u{C}\n\r\t"),
+        (#""\u00e9\u4e2d\ud83d\ude00""#, "é中😀"),
+        ("\"é\\n∂ plain\"", "é\n∂ plain"),
+        (#""""#, ""),
+    ])
+    func stringEscapesAreDecoded(json: String, text: String) throws {
+        #expect(try JSONParser.parse(json) == .string(text))
+    }
+
+    @Test func invalidUTF8IsRepairedAroundEscapes() throws {
+        // A lone lead byte before an escape, and a truncated sequence at the end.
+        let bytes: [UInt8] = [0x22, 0xC3, 0x5C, 0x6E, 0x41, 0xE2, 0x82, 0x22]
+        #expect(try JSONParser.parse(bytes: bytes) == .string("\u{FFFD}\nA\u{FFFD}"))
+    }
+
+    @Test(arguments: [#""\ud83d""#, #""\ud83d\u0041""#, #""\x""#, "\"tab\there\"", #""open"#, #""\u12""#])
+    func malformedStringsAreErrors(json: String) {
+        #expect(throws: JSONParser.SyntaxError.self) { _ = try JSONParser.parse(json) }
+    }
 }
