@@ -80,20 +80,36 @@ public enum ChartRenderer {
         return (data, charts, series, seriesNote)
     }
 
-    /// Writes the files of every chart; runs `gnuplot` when given, else throws `gnuplotNotFound` at the end.
+    /// Writes the files of every chart; runs `gnuplot` when given (one process per chart, as many
+    /// at once as there are cores), else throws `gnuplotNotFound` at the end. A chart gnuplot fails
+    /// on throws (the first such chart in spec order), after the other charts were rendered.
     static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
         let (data, charts, series, seriesNote) = try prepare(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile)
-        var outputs: [ChartOutput] = []
+        var scripts: [GnuplotScript] = []
         for chart in charts {
             var script = makeScript(chart: chart, data: data, series: series)
             if chart.source == .series, let seriesNote { script.addNote(seriesNote) }
             try write(script.data, to: ReportData.path(resultsDirectory, script.dataFile))
             try write(script.script, to: ReportData.path(resultsDirectory, script.scriptFile))
+            scripts.append(script)
+        }
+        // gnuplot's start-up (fonts, cairo) is most of a chart's time and each process uses one core.
+        let rendered: [Result<String, ChartError>]? = gnuplot.map { gnuplot in
+            let work = zip(charts, scripts).map { (script: $1.scriptFile, chart: $0.name) }
+            return ConcurrentSlots<Result<String, ChartError>>.compute(
+                count: work.count, parts: min(work.count, ProcessInfo.processInfo.activeProcessorCount)
+            ) { i in
+                Result { () throws(ChartError) in
+                    try GnuplotRenderer.run(gnuplot: gnuplot, script: work[i].script, chart: work[i].chart, directory: resultsDirectory)
+                }
+            }
+        }
+        var outputs: [ChartOutput] = []
+        for (i, (chart, script)) in zip(charts, scripts).enumerated() {
             var output = ChartOutput(name: chart.name, title: chart.displayTitle, dataFile: script.dataFile,
                                      scriptFile: script.scriptFile, notes: script.notes)
-            if let gnuplot {
-                let warnings = try GnuplotRenderer.run(gnuplot: gnuplot, script: script.scriptFile, chart: chart.name,
-                                                       directory: resultsDirectory)
+            if let rendered {
+                let warnings = try rendered[i].get()
                 output.notes += warnings.split(separator: "\n").map { "gnuplot: " + $0 }
                 let files = FileManager.default
                 if files.fileExists(atPath: ReportData.path(resultsDirectory, script.svgFile)) { output.svgFile = script.svgFile }
