@@ -33,7 +33,9 @@ static dgesvd_fn p_dgesvd;
 static threads_fn p_threads;
 static corename_fn p_corename;
 
-static void load(void) {
+static pthread_once_t environment_once = PTHREAD_ONCE_INIT;
+
+static void prepare_environment(void) {
 #if defined(__x86_64__)
     // On an AVX-512 CPU use an AVX-512 kernel unless one is already chosen: Debian's OpenBLAS
     // 0.3.21 may otherwise run a slower one (an inherited OPENBLAS_CORETYPE=Haswell measured 2-4x
@@ -53,6 +55,14 @@ static void load(void) {
     if (getenv("OPENBLAS_NUM_THREADS") == NULL && getenv("OMP_NUM_THREADS") == NULL) {
         setenv("OPENBLAS_NUM_THREADS", "1", 0);
     }
+}
+
+void gl_blas_prepare_environment(void) {
+    pthread_once(&environment_once, prepare_environment);
+}
+
+static void load(void) {
+    gl_blas_prepare_environment();
     const char *names[] = {"libopenblas.so.0", "libopenblas.so",
                            "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
                            "libopenblas.dylib", NULL};

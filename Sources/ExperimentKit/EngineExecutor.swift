@@ -7,9 +7,12 @@ import Training
 /// Runs each configuration as a study on the engine (the executor `experiments run` uses).
 public struct EngineExecutor: StudyExecutor {
     /// Also keeps freed large blocks in the process (glibc malloc tuning) so that the engine's
-    /// per-run buffers are reused instead of being returned to the kernel and zeroed again.
+    /// per-run buffers are reused instead of being returned to the kernel and zeroed again, and
+    /// sets OpenBLAS's environment variables now, so that ``prepare()`` can load it on another
+    /// thread without changing the environment while other threads read it.
     public init() {
         _ = BLASBackend.retainFreedMemory()
+        BLASBackend.prepareEnvironment()
     }
 
     /// Loads OpenBLAS (a few milliseconds), which the first run would otherwise wait for.

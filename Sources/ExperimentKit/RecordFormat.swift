@@ -69,10 +69,12 @@ enum RecordFormat {
         var texts: [UInt8] = []
         var json: [Range<Int>] = []
         var rowStart: [Range<Int>] = []
+        // Names are told apart by their bytes (String's == would merge canonically equivalent ones).
+        func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
         for (i, point) in series.enumerated() {
-            if let n = names.indices.last, point.series == names[n] {
+            if let n = names.indices.last, same(point.series, names[n]) {
                 nameIndex[i] = n
-            } else if let n = names.firstIndex(of: point.series) {
+            } else if let n = names.firstIndex(where: { same(point.series, $0) }) {
                 nameIndex[i] = n
             } else {
                 names.append(point.series)

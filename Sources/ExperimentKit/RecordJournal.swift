@@ -72,9 +72,10 @@ public final class RecordJournal: @unchecked Sendable {
             let n = bytes.withUnsafeBufferPointer { buffer in
                 write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ResultStore.StoreError(path: path ?? folder, message: String(cString: strerror(errno)))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = n < 0 ? String(cString: strerror(errno)) : "nothing written"
+                throw ResultStore.StoreError(path: path ?? folder, message: reason)
             }
             offset += n
         }

@@ -353,10 +353,8 @@ public struct ResultStore: Sendable {
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
                 offset += n
             }
             return true

@@ -36,9 +36,11 @@ public struct Scheduler: Sendable {
     }
 
     /// Runs `configs` (started in the given order) on `executor`, calling `finished` serially, in
-    /// completion order, for each (on the lane that ran it, while the caller awaits). Returns false
-    /// when `stop` ended the grid early (runs in flight still finish). When `finished` throws, no
-    /// further run starts and no further run is reported; the error is rethrown once the lanes are idle.
+    /// completion order, for each (on the lane that ran it, while the caller awaits: a plain thread,
+    /// so task-local values there are their defaults). Returns false when `stop` ended the grid
+    /// early (runs in flight still finish and are reported, also after a cancellation). When
+    /// `finished` throws, no further run starts and no further run is reported; the error is
+    /// rethrown once the lanes are idle.
     public func run(
         _ configs: [RunConfiguration], executor: any StudyExecutor, stop: StopFlag? = nil,
         finished: (RunConfiguration, RunOutcome) throws -> Void

@@ -10,6 +10,11 @@ public enum BLASBackend: String, Sendable, CaseIterable {
     /// Whether OpenBLAS could be loaded on this machine.
     public static var openBLASAvailable: Bool { gl_blas_load() }
 
+    /// Sets the environment variables OpenBLAS reads when it loads (its kernel and thread count;
+    /// loading does this too). Loading can then happen on a background thread without changing
+    /// the environment under threads that read it. Call it before starting such threads.
+    public static func prepareEnvironment() { gl_blas_prepare_environment() }
+
     /// The OpenBLAS kernel in use (for example "SkylakeX"), or "unavailable".
     public static var openBLASCore: String { String(cString: gl_blas_corename()) }
 

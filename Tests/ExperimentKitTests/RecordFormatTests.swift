@@ -38,4 +38,18 @@ import Testing
         }
         #expect(back.outcome.metrics.map(\.name) == ["m", "n"] && back.outcome.metrics[0].value.isNaN)
     }
+
+    @Test func canonicallyEquivalentSeriesNamesKeepTheirOwnBytes() throws {
+        let config = try expand("{}")[0]
+        let composed = "\u{E9}", decomposed = "e\u{301}"  // equal as Strings, different bytes
+        let series = [SeriesPoint(series: composed, step: 0, value: 1.5), SeriesPoint(series: decomposed, step: 1, value: 2.5)]
+        let record = ResultStore(directory: "unused").record(config, RunOutcome(series: series))
+        let rendered = RecordFormat.render(record, axisNames: [])
+        let rows = String(decoding: rendered.rows.seriesRows, as: UTF8.self).split(separator: "\n").map(String.init)
+        #expect(rows.map { Array($0.utf8) } == [Array("\(config.key.hex),\(composed),0,1.5".utf8), Array("\(config.key.hex),\(decomposed),1,2.5".utf8)])
+        let line = String(decoding: rendered.line, as: UTF8.self)
+        #expect(line.utf8.contains(Array(decomposed.utf8)))
+        #expect(try RecordFormat.parse(Array(rendered.line.dropLast())).outcome.series.map { Array($0.series.utf8) }
+            == [Array(composed.utf8), Array(decomposed.utf8)])
+    }
 }

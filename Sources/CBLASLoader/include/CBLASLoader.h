@@ -8,6 +8,10 @@
 /// OpenBLAS 0.3.21 otherwise may run a much slower kernel on these CPUs
 /// (RNNLAB_KEEP_OPENBLAS_CORETYPE=1 keeps the variable as it is). Returns true when the library
 /// and its symbols were found.
+/// Sets OPENBLAS_CORETYPE (an AVX-512 kernel on an AVX-512 CPU) and OPENBLAS_NUM_THREADS (1 unless
+/// set), once; gl_blas_load does it too. Call it while no other thread reads the environment.
+void gl_blas_prepare_environment(void);
+
 bool gl_blas_load(void);
 
 /// The kernel name OpenBLAS reports (e.g. "SkylakeX"), or "unavailable".
