@@ -231,51 +231,30 @@ static inline int cpu_level(void) {
     return l;
 }
 
-void fm_tanh_f64(double *p, long n) { DISPATCH(tanh_f64, p, n) }
-void fm_sigmoid_f64(double *p, long n) { DISPATCH(sigmoid_f64, p, n) }
-void fm_tanh_f32(float *p, long n) { DISPATCH(tanh_f32, p, n) }
-void fm_sigmoid_f32(float *p, long n) { DISPATCH(sigmoid_f32, p, n) }
+// The exported entry points for one element type T (name suffix S), each dispatching to the
+// kernel compiled for the CPU's widest vector unit.
+#define ENTRIES(T, S)                                                                           \
+    void fm_tanh_##S(T *p, long n) { DISPATCH(tanh_##S, p, n) }                                 \
+    void fm_sigmoid_##S(T *p, long n) { DISPATCH(sigmoid_##S, p, n) }                           \
+    void fm_lstm_backward_row_##S(long H, const T *gates, const T *tanhC, const T *cPrev,       \
+                                  const T *dhTotal, T *dc, T *dPre) {                           \
+        DISPATCH(lstm_bwd_##T, H, gates, tanhC, cPrev, dhTotal, dc, dPre)                        \
+    }                                                                                           \
+    void fm_gru_backward_row_##S(long H, const T *gates, const T *hn, const T *hPrev,          \
+                                 const T *dhTotal, T *dPreX, T *dPreH) {                        \
+        DISPATCH(gru_bwd_##T, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)                        \
+    }                                                                                           \
+    void fm_add_##S(long n, const T *a, const T *b, T *out) { DISPATCH(add_##T, n, a, b, out) } \
+    void fm_sum_rows_##S(long rows, long n, const T *src, T *acc) {                             \
+        DISPATCH(sum_rows_##T, rows, n, src, acc)                                               \
+    }                                                                                           \
+    void fm_lstm_forward_row_##S(long H, T *gates, T *c, T *cOut, T *tanhC, T *h) {             \
+        DISPATCH(lstm_fwd_##T, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h) \
+    }                                                                                           \
+    void fm_gru_forward_row_##S(long H, T *gates, const T *gh, const T *bhn, T *hnOut,          \
+                                const T *hPrev, T *h) {                                         \
+        DISPATCH(gru_fwd_##T, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)      \
+    }
 
-void fm_lstm_backward_row_f32(long H, const float *gates, const float *tanhC, const float *cPrev,
-                              const float *dhTotal, float *dc, float *dPre) {
-    DISPATCH(lstm_bwd_float, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
-}
-void fm_lstm_backward_row_f64(long H, const double *gates, const double *tanhC, const double *cPrev,
-                              const double *dhTotal, double *dc, double *dPre) {
-    DISPATCH(lstm_bwd_double, H, gates, tanhC, cPrev, dhTotal, dc, dPre)
-}
-void fm_gru_backward_row_f32(long H, const float *gates, const float *hn, const float *hPrev,
-                             const float *dhTotal, float *dPreX, float *dPreH) {
-    DISPATCH(gru_bwd_float, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
-}
-void fm_gru_backward_row_f64(long H, const double *gates, const double *hn, const double *hPrev,
-                             const double *dhTotal, double *dPreX, double *dPreH) {
-    DISPATCH(gru_bwd_double, H, gates, hn, hPrev, dhTotal, dPreX, dPreH)
-}
-void fm_add_f32(long n, const float *a, const float *b, float *out) {
-    DISPATCH(add_float, n, a, b, out)
-}
-void fm_add_f64(long n, const double *a, const double *b, double *out) {
-    DISPATCH(add_double, n, a, b, out)
-}
-void fm_sum_rows_f32(long rows, long n, const float *src, float *acc) {
-    DISPATCH(sum_rows_float, rows, n, src, acc)
-}
-void fm_sum_rows_f64(long rows, long n, const double *src, double *acc) {
-    DISPATCH(sum_rows_double, rows, n, src, acc)
-}
-
-void fm_lstm_forward_row_f32(long H, float *gates, float *c, float *cOut, float *tanhC, float *h) {
-    DISPATCH(lstm_fwd_float, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h)
-}
-void fm_lstm_forward_row_f64(long H, double *gates, double *c, double *cOut, double *tanhC, double *h) {
-    DISPATCH(lstm_fwd_double, H, gates, gates + H, gates + 2 * H, gates + 3 * H, c, cOut, tanhC, h)
-}
-void fm_gru_forward_row_f32(long H, float *gates, const float *gh, const float *bhn, float *hnOut,
-                            const float *hPrev, float *h) {
-    DISPATCH(gru_fwd_float, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)
-}
-void fm_gru_forward_row_f64(long H, double *gates, const double *gh, const double *bhn, double *hnOut,
-                            const double *hPrev, double *h) {
-    DISPATCH(gru_fwd_double, H, gates, gates + H, gates + 2 * H, gh, bhn, hnOut, hPrev, h)
-}
+ENTRIES(float, f32)
+ENTRIES(double, f64)

@@ -135,9 +135,16 @@ public struct CSVTable: Sendable, Equatable {
 
     /// A metric value: Swift's shortest round-trip `description`, with `nan`, `inf`, `-inf`.
     public static func format(metric x: Double) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-        return x.description
+        var bytes: [UInt8] = []
+        append(metric: x, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``format(metric:)`` of `x` to `out`.
+    static func append(metric x: Double, to out: inout [UInt8]) {
+        if x.isNaN { return out.append(contentsOf: "nan".utf8) }
+        if x.isInfinite { return out.append(contentsOf: x > 0 ? "inf".utf8 : "-inf".utf8) }
+        DecimalText.append(description: x, to: &out)
     }
 
     /// A configuration value: strings as they are, integral numbers without `.0`.

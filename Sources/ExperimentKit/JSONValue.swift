@@ -74,16 +74,29 @@ public enum JSONValue: Sendable, Equatable {
             }
             out.append(UInt8(ascii: "]"))
         case let .object(pairs):
-            let order = sortingKeys ? pairs.indices.sorted { pairs[$0].key < pairs[$1].key } : Array(pairs.indices)
-            out.append(UInt8(ascii: "{"))
-            for (n, i) in order.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.write(quoted: pairs[i].key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                pairs[i].value.write(to: &out, sortingKeys: sortingKeys)
-            }
-            out.append(UInt8(ascii: "}"))
+            let order = sortingKeys ? JSONValue.canonicalOrder(of: pairs.map(\.key)) : Array(pairs.indices)
+            JSONValue.writeObject(order: order, sortingKeys: sortingKeys, to: &out) { pairs[$0] }
         }
+    }
+
+    /// The order of the members named `keys` in canonical text: their indices, sorted by name.
+    static func canonicalOrder(of keys: [String]) -> [Int] {
+        keys.indices.sorted { keys[$0] < keys[$1] }
+    }
+
+    /// Appends an object whose members are `member(i)` for the indices `i` of `order`, in that
+    /// order, values written as ``write(to:sortingKeys:)`` does.
+    static func writeObject(order: [Int], sortingKeys: Bool, to out: inout [UInt8],
+                            member: (Int) -> (key: String, value: JSONValue)) {
+        out.append(UInt8(ascii: "{"))
+        for (n, i) in order.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            let (key, value) = member(i)
+            JSONValue.write(quoted: key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            value.write(to: &out, sortingKeys: sortingKeys)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Pretty JSON text keeping document order (two-space indent), ending without a newline.
@@ -117,8 +130,7 @@ public enum JSONValue: Sendable, Equatable {
         if n.isInfinite { return out.append(contentsOf: n > 0 ? "1e999".utf8 : "-1e999".utf8) }
         if n == 0, n.sign == .minus { return out.append(contentsOf: "-0.0".utf8) }
         if n == n.rounded(), Swift.abs(n) < 9.007_199_254_740_992e15 { return DecimalText.append(Int64(n), to: &out) }
-        var text = n.description
-        text.withUTF8 { out.append(contentsOf: $0) }
+        DecimalText.append(description: n, to: &out)
     }
 
     /// A JSON string literal.

@@ -122,7 +122,7 @@ enum RecordFormat {
 
     /// A series point's step (decimal) and value (``CSVTable/format(metric:)``) as bytes, in one
     /// reused buffer.
-    private struct NumberText: TextOutputStream {
+    private struct NumberText {
         private var bytes: [UInt8] = []
         private var stepCount = 0
 
@@ -132,13 +132,7 @@ enum RecordFormat {
             bytes.removeAll(keepingCapacity: true)
             DecimalText.append(step, to: &bytes)
             stepCount = bytes.count
-            if value.isNaN {
-                bytes.append(contentsOf: "nan".utf8)
-            } else if value.isInfinite {
-                bytes.append(contentsOf: value > 0 ? "inf".utf8 : "-inf".utf8)
-            } else {
-                value.write(to: &self)  // the text of `description`
-            }
+            CSVTable.append(metric: value, to: &bytes)
         }
 
         /// Calls `body` with the step's and the value's bytes.
@@ -147,12 +141,6 @@ enum RecordFormat {
                 body(UnsafeBufferPointer(rebasing: all[..<stepCount]), UnsafeBufferPointer(rebasing: all[stepCount...]))
             }
         }
-
-        mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
-
-        /// The standard library writes a number's ASCII digits through this when it is implemented,
-        /// without making a String (`write(_:)` gives the same bytes when it is not).
-        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
     }
 
     /// The record's series.csv rows.

@@ -67,17 +67,8 @@ public final class RecordJournal: @unchecked Sendable {
     }
 
     private func writeAll(_ bytes: [UInt8], to fd: Int32) throws(ResultStore.StoreError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBufferPointer { buffer in
-                write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let reason = n < 0 ? String(cString: strerror(errno)) : "nothing written"
-                throw ResultStore.StoreError(path: path ?? folder, message: reason)
-            }
-            offset += n
+        guard ResultStore.write(bytes, to: fd) else {
+            throw ResultStore.StoreError(path: path ?? folder, message: String(cString: strerror(errno)))
         }
     }
 }

@@ -198,9 +198,11 @@ public struct ResultStore: Sendable {
         }
     }
 
-    /// Writes runs.csv, series.csv and spec.resolved.json for `configs` from their records (all must exist).
-    /// `known` holds records this process has just written (as ``append(_:_:to:axisNames:)`` returned
-    /// them, with their rows rendered), so they are not read again; `jobs` threads (default: one per core) render series.csv. Returns the records, sorted by key.
+    /// Writes runs.csv, series.csv and spec.resolved.json for `configs` from their records (all
+    /// must exist). `known` holds records this process has just written (as
+    /// ``append(_:_:to:axisNames:)`` returned them, with their rows rendered), so they are not read
+    /// again; `jobs` threads (default: one per core) render the series.csv rows of the others.
+    /// Returns the records, sorted by key.
     @discardableResult
     public func writeTables(spec: Spec, configs: [RunConfiguration], known: [RunKey: Record] = [:],
                             jobs: Int? = nil) throws(StoreError) -> [Record] {
@@ -226,20 +228,8 @@ public struct ResultStore: Sendable {
                     return try writeTemporary(Self.seriesChunks(allRecords, parts: parts), folder: directory,
                                               temporaryName: ".tmp-\(getpid())-series.csv")
                 }
-                var chunks = [[UInt8]]()
-                chunks.reserveCapacity(allRecords.count + 1)
-                var header: [UInt8] = []
-                CSVTable.appendRecord(["key", "study"] + axisNames + allMetrics + ["status", "status_step", "status_reason"], to: &header)
-                chunks.append(header)
-                for record in allRecords {
-                    if let rendered = record.rendered, rendered.axisNames == axisNames,
-                       record.outcome.metrics.elementsEqual(allMetrics, by: { $0.name == $1 }) {
-                        chunks.append(rendered.runsRow)
-                    } else {
-                        chunks.append(RecordFormat.runsRow(record, axisNames: axisNames, metricNames: allMetrics))
-                    }
-                }
-                return try writeTemporary(chunks, folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
+                return try writeTemporary(Self.runsChunks(allRecords, axisNames: axisNames, metricNames: allMetrics),
+                                          folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
             }
         }
         switch (written[0], written[1]) {
@@ -252,6 +242,24 @@ public struct ResultStore: Sendable {
         }
         try writeResolvedSpec(spec)
         return records
+    }
+
+    /// runs.csv as chunks: the header, then each record's row (rendered again unless the worker
+    /// rendered it for these columns).
+    static func runsChunks(_ records: [Record], axisNames: [String], metricNames: [String]) -> [[UInt8]] {
+        var header: [UInt8] = []
+        CSVTable.appendRecord(["key", "study"] + axisNames + metricNames + ["status", "status_step", "status_reason"], to: &header)
+        var chunks = [header]
+        chunks.reserveCapacity(records.count + 1)
+        for record in records {
+            if let rendered = record.rendered, rendered.axisNames == axisNames,
+               record.outcome.metrics.elementsEqual(metricNames, by: { $0.name == $1 }) {
+                chunks.append(rendered.runsRow)
+            } else {
+                chunks.append(RecordFormat.runsRow(record, axisNames: axisNames, metricNames: metricNames))
+            }
+        }
+        return chunks
     }
 
     /// series.csv as chunks: the header, then the rows of each record in order (records read back
@@ -347,8 +355,9 @@ public struct ResultStore: Sendable {
         return write(block, to: fd)
     }
 
-    /// Writes all of `bytes` (retrying short writes and interruptions).
-    private static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
+    /// Writes all of `bytes` to `fd` (retrying short writes and interruptions); false on an error
+    /// (in `errno`).
+    static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -34,19 +34,9 @@ public struct RunConfiguration: Sendable {
         self.axes = axes
         var canonical: [UInt8] = []
         canonical.reserveCapacity(1024)
-        canonical.append(UInt8(ascii: "{"))
-        for (n, i) in canonicalOrder.enumerated() {
-            if n > 0 { canonical.append(UInt8(ascii: ",")) }
-            let (name, value): (String, JSONValue) = switch i {
-            case options.count: ("seed", .number(Double(seed)))
-            case options.count + 1: ("study", .string(study.rawValue))
-            default: (options[i].name, options[i].value)
-            }
-            JSONValue.write(quoted: name, to: &canonical)
-            canonical.append(UInt8(ascii: ":"))
-            value.write(to: &canonical, sortingKeys: true)
+        JSONValue.writeObject(order: canonicalOrder, sortingKeys: true, to: &canonical) { i in
+            RunConfiguration.member(i, study: study, seed: seed, options: options)
         }
-        canonical.append(UInt8(ascii: "}"))
         self.key = RunKey(canonicalBytes: canonical)
     }
 
@@ -54,8 +44,7 @@ public struct RunConfiguration: Sendable {
     /// `optionNames` followed by `seed` (index `optionNames.count`) and `study` (the next), sorted
     /// by name.
     static func canonicalOrder(of optionNames: [String]) -> [Int] {
-        let names = optionNames + ["seed", "study"]
-        return names.indices.sorted { names[$0] < names[$1] }
+        JSONValue.canonicalOrder(of: optionNames + ["seed", "study"])
     }
 
     /// The configuration as one flat object: every option plus `seed` and `study`.
@@ -65,8 +54,17 @@ public struct RunConfiguration: Sendable {
     public var canonicalJSON: String { document.canonicalText }
 
     private static func document(study: StudyKind, seed: Int, options: [(name: String, value: JSONValue)]) -> JSONValue {
-        .object(options.map { (key: $0.name, value: $0.value) }
-            + [(key: "seed", value: .number(Double(seed))), (key: "study", value: .string(study.rawValue))])
+        .object((0..<(options.count + 2)).map { member($0, study: study, seed: seed, options: options) })
+    }
+
+    /// Member `i` of ``document``: the options in order, then `seed`, then `study`.
+    private static func member(_ i: Int, study: StudyKind, seed: Int, options: [(name: String, value: JSONValue)])
+        -> (key: String, value: JSONValue) {
+        switch i {
+        case options.count: ("seed", .number(Double(seed)))
+        case options.count + 1: ("study", .string(study.rawValue))
+        default: (options[i].name, options[i].value)
+        }
     }
 
     /// The value of `name` (an option, `seed` or `study`), or nil when the run has no such option.

@@ -20,6 +20,12 @@ where Self.RawSignificand: FixedWidthInteger {
     static func fastTanh(_ p: UnsafeMutablePointer<Self>, count: Int)
     /// `1 / (1 + e^-x)` in place over `count` elements by ``FastMath``.
     static func fastSigmoid(_ p: UnsafeMutablePointer<Self>, count: Int)
+    /// `out[i] = a[i] + b[i]` for `i = 0..<count`, by a vectorised C loop (`out` must not overlap
+    /// `a` or `b`).
+    static func add(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>, count: Int)
+    /// `acc[j] += rows[r * columns + j]` for the rows `r = 0..<rowCount` in order: each sum is the
+    /// same as a loop over the rows (vectorised across columns only; `acc` must not overlap `rows`).
+    static func accumulateRows(_ rows: UnsafePointer<Self>, rowCount: Int, columns: Int, into acc: UnsafeMutablePointer<Self>)
 }
 
 extension Float: NetScalar {
@@ -29,6 +35,12 @@ extension Float: NetScalar {
     }
     public static func fastSigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) {
         if count >= FastMath.vectorKernelMinimum { fm_sigmoid_f32(p, count) } else { FastMath.sigmoid(p, count: count) }
+    }
+    public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+        fm_add_f32(count, a, b, out)
+    }
+    public static func accumulateRows(_ rows: UnsafePointer<Float>, rowCount: Int, columns: Int, into acc: UnsafeMutablePointer<Float>) {
+        fm_sum_rows_f32(rowCount, columns, rows, acc)
     }
     public static func blasGEMM(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
@@ -49,6 +61,12 @@ extension Double: NetScalar {
     public static func fastSigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) {
         if count >= FastMath.vectorKernelMinimum { fm_sigmoid_f64(p, count) } else { FastMath.sigmoid(p, count: count) }
     }
+    public static func add(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) {
+        fm_add_f64(count, a, b, out)
+    }
+    public static func accumulateRows(_ rows: UnsafePointer<Double>, rowCount: Int, columns: Int, into acc: UnsafeMutablePointer<Double>) {
+        fm_sum_rows_f64(rowCount, columns, rows, acc)
+    }
     public static func blasGEMM(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
@@ -57,35 +75,5 @@ extension Double: NetScalar {
         gl_dgemm(
             transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b,
             Int32(ldb), beta, c, Int32(ldc))
-    }
-}
-
-extension NetScalar {
-    /// `out[i] = a[i] + b[i]` for `i = 0..<count`, by a vectorised C loop (`out` must not overlap
-    /// `a` or `b`).
-    public static func add(
-        _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, into out: UnsafeMutablePointer<Self>, count: Int
-    ) {
-        if Self.self == Float.self {
-            fm_add_f32(count, .init(OpaquePointer(a)), .init(OpaquePointer(b)), .init(OpaquePointer(out)))
-        } else if Self.self == Double.self {
-            fm_add_f64(count, .init(OpaquePointer(a)), .init(OpaquePointer(b)), .init(OpaquePointer(out)))
-        } else {
-            for i in 0..<count { out[i] = a[i] + b[i] }
-        }
-    }
-
-    /// `acc[j] += rows[r * columns + j]` for the rows `r = 0..<rowCount` in order: each sum is the
-    /// same as a loop over the rows (vectorised across columns only; `acc` must not overlap `rows`).
-    public static func accumulateRows(
-        _ rows: UnsafePointer<Self>, rowCount: Int, columns: Int, into acc: UnsafeMutablePointer<Self>
-    ) {
-        if Self.self == Float.self {
-            fm_sum_rows_f32(rowCount, columns, .init(OpaquePointer(rows)), .init(OpaquePointer(acc)))
-        } else if Self.self == Double.self {
-            fm_sum_rows_f64(rowCount, columns, .init(OpaquePointer(rows)), .init(OpaquePointer(acc)))
-        } else {
-            for r in 0..<rowCount { for j in 0..<columns { acc[j] += rows[r * columns + j] } }
-        }
     }
 }

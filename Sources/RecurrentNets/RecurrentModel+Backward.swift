@@ -142,6 +142,7 @@ extension RecurrentModel {
         // taken together every `ring` steps (see VectorNorm.l2(each:)).
         let ring = 4
         var dhTotal = Matrix<Scalar>(rows: ring * B, columns: H)
+        func slot(_ t: Int) -> Range<Int> { (t % ring) * B * H..<(t % ring + 1) * B * H }
         var norms = [Double](repeating: 0, count: T)
         let allValid = lengths.min() ?? 0
         var daBuffer = [Scalar](repeating: 0, count: H)
@@ -167,7 +168,7 @@ extension RecurrentModel {
         lnW.storage.withUnsafeBufferPointer { lw in
         whh.storage.withUnsafeBufferPointer { wp in
             for t in stride(from: T - 1, through: 0, by: -1) {
-                let tot = UnsafeMutableBufferPointer(rebasing: ringP[((t % ring) * B * H)..<((t % ring + 1) * B * H)])
+                let tot = UnsafeMutableBufferPointer(rebasing: ringP[slot(t)])
                 // Empty states (B or H zero): nothing to propagate.
                 guard let upB = up.baseAddress, let dhB = dhP.baseAddress, let totB = tot.baseAddress else { continue }
                 // dL/dh_t = gradient from above at step t + gradient from step t+1.
@@ -303,7 +304,7 @@ extension RecurrentModel {
                 if t % ring == 0 {
                     let group = t..<min(t + ring, T)
                     let groupNorms = VectorNorm.l2(each: group.map { s in
-                        UnsafeBufferPointer(rebasing: ringP[((s % ring) * B * H)..<((s % ring + 1) * B * H)])
+                        UnsafeBufferPointer(rebasing: ringP[slot(s)])
                     })
                     for (i, s) in group.enumerated() { norms[s] = groupNorms[i] }
                 }

@@ -160,8 +160,7 @@ extension Benchmark {
             if e > 0 { times.append(ms) }
             _ = stream.next()
         }
-        times.sort()
-        let median = times[times.count / 2]
+        let median = Self.median(times)
         var noShuffle: SeededGenerator?
         let updates = Double(train.batchIndices(batchSize: 32, generator: &noShuffle).count)
         return Row(key: "binary-epoch", label: "binary-sum epoch (32 updates, H=8, Adam)",
@@ -189,8 +188,7 @@ extension Benchmark {
             for study in studies { sink += try study.run().metrics.first?.value ?? 0 }
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        times.sort()
-        let ms = times[times.count / 2] + (sink.isNaN ? 0 : 0)
+        let ms = Self.median(times) + (sink.isNaN ? 0 : 0)
         return Row(key: "grid-compute", label: "tutorial grid compute, 1000 runs, 1 thread (JAX jit: 140 ms)",
                    milliseconds: ms, perSecond: 1000 * 1000 / ms, gflops: nil)
     }
@@ -211,17 +209,13 @@ extension Benchmark {
                 phases[jobs, default: []].append(runs)
             }
         }
-        func median(_ values: [Double]?) -> Double {
-            let sorted = (values ?? []).sorted()
-            return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
-        }
         func row(_ jobs: Int) -> Row {
-            let ms = median(times[jobs])
+            let ms = median(times[jobs] ?? [])
             return Row(key: jobs == 2 ? "grid-process" : "grid-process-jobs1",
                        label: "tutorial grid, 1000 runs, whole process, --jobs \(jobs)",
                        milliseconds: ms, perSecond: 1000 * 1000 / ms, gflops: nil)
         }
-        return (row(1), row(2), (median(phases[1]), median(phases[2])))
+        return (row(1), row(2), (median(phases[1] ?? []), median(phases[2] ?? [])))
     }
 
     /// One whole `experiments run` of the grid into a fresh folder: its wall time and the runs

@@ -105,11 +105,15 @@ public enum Benchmark {
             cpu.append(threadCPUMilliseconds() - cpuStart)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
-        times.sort()
-        cpu.sort()
-        let median = times[times.count / 2] + (sink.isNaN ? 0 : 0)
+        let median = Self.median(times) + (sink.isNaN ? 0 : 0)
         return Measurement(
             label: c.label, medianMilliseconds: median, stepsPerSecond: 1000 / median,
-            gflops: c.flops / (median * 1e6), cpuMilliseconds: cpu[cpu.count / 2])
+            gflops: c.flops / (median * 1e6), cpuMilliseconds: Self.median(cpu))
+    }
+
+    /// The median of `values` (the upper one of an even count; NaN when empty).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
     }
 }

@@ -52,22 +52,12 @@ final class RunThreads: StudyExecutor, @unchecked Sendable {
 
     func thread(of key: RunKey) -> ObjectIdentifier? { lock.withLock { threads[key] } }
 
+    /// How many threads ran configurations.
+    var distinct: Int { lock.withLock { Set(threads.values).count } }
+
     func run(_ config: RunConfiguration) throws -> RunOutcome {
         let id = ObjectIdentifier(Thread.current)
         lock.withLock { threads[config.key] = id }
-        return RunOutcome()
-    }
-}
-
-/// Records which threads ran configurations.
-final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
-    private let lock = NSLock()
-    private var seen = Set<ObjectIdentifier>()
-    var distinct: Int { lock.withLock { seen.count } }
-
-    func run(_ config: RunConfiguration) throws -> RunOutcome {
-        let id = ObjectIdentifier(Thread.current)
-        lock.withLock { _ = seen.insert(id) }
         return RunOutcome()
     }
 }
@@ -139,7 +129,7 @@ final class ThreadRecorder: StudyExecutor, @unchecked Sendable {
     @Test(arguments: [1, 2, 4])
     func lanesRunEveryConfigurationOnceWithoutAThreadPerRun(jobs: Int) async throws {
         let runs = try expand(#"{"seed": {"count": 50}}"#)
-        let threads = ThreadRecorder()
+        let threads = RunThreads()
         var keys: [RunKey] = []
         let complete = try await Scheduler(jobs: jobs).run(runs, executor: threads) { config, _ in keys.append(config.key) }
         #expect(complete)
