@@ -21,15 +21,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
-        // C shim: loads OpenBLAS at run time (after choosing its kernel) and exposes CBLAS/LAPACK entry points.
+        // C shim: loads OpenBLAS at run time, only for the opt-in `numerics: openblas` mode.
         .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
-        // C kernels for FastMath's buffer tanh/sigmoid, compiled for AVX-512/AVX2/baseline and
-        // picked at run time (bit-identical to the Swift versions).
+        // C kernels: fixed-order GEMM, buffer tanh/sigmoid and BPTT rows, compiled for AVX-512,
+        // AVX2 and portable C and picked at run time (or by RNNLAB_KERNEL); every variant gives the same bits.
         .target(name: "CFastMath"),
-        // Matrices, BLAS-backed products with a reference backend, the seeded random generator.
+        // Matrices, fixed-order products (OpenBLAS as an opt-in), spectra, portable math, the seeded random generator.
         .target(
             name: "LinearAlgebra",
             dependencies: ["CBLASLoader", "CFastMath", .product(name: "RealModule", package: "swift-numerics")],
@@ -60,13 +59,12 @@ let package = Package(
             name: "ExperimentKit",
             dependencies: [
                 "Studies", "LinearAlgebra",
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings),
         // The command line: parsing and dispatch only.
         .executableTarget(
             name: "experiments",
-            dependencies: ["ExperimentKit", "Studies", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ExperimentKit", "Studies", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings,
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: strictSettings),
@@ -79,7 +77,7 @@ let package = Package(
         .testTarget(name: "SequenceTasksTests", dependencies: ["SequenceTasks"], swiftSettings: strictSettings),
         .testTarget(name: "StudiesTests", dependencies: ["Studies"], swiftSettings: strictSettings),
         .testTarget(
-            name: "ExperimentKitTests", dependencies: ["ExperimentKit"], swiftSettings: strictSettings),
+            name: "ExperimentKitTests", dependencies: ["ExperimentKit", "LinearAlgebra"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

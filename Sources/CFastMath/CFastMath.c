@@ -203,33 +203,15 @@ ALL_KERNELS(avx2, __attribute__((target("avx2"))))
 ALL_KERNELS(avx512, __attribute__((target("avx512f,avx512dq,avx512vl"))))
 #define DISPATCH(name, ...)                                                                     \
     switch (cpu_level()) {                                                                      \
-    case 2: name##_avx512(__VA_ARGS__); break;                                                  \
-    case 1: name##_avx2(__VA_ARGS__); break;                                                    \
+    case FM_LEVEL_AVX512: name##_avx512(__VA_ARGS__); break;                                    \
+    case FM_LEVEL_AVX2: name##_avx2(__VA_ARGS__); break;                                                    \
     default: name##_base(__VA_ARGS__); break;                                                   \
     }
 #else
 #define DISPATCH(name, ...) name##_base(__VA_ARGS__);
 #endif
 
-// 0 baseline, 1 AVX2, 2 AVX-512; computed once (every thread would compute the same value).
-static atomic_int level = -1;
-
-static inline int cpu_level(void) {
-    int l = atomic_load_explicit(&level, memory_order_relaxed);
-    if (l < 0) {
-#if defined(__x86_64__)
-        __builtin_cpu_init();
-        l = (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-             __builtin_cpu_supports("avx512vl"))
-                ? 2
-                : (__builtin_cpu_supports("avx2") ? 1 : 0);
-#else
-        l = 0;
-#endif
-        atomic_store_explicit(&level, l, memory_order_relaxed);
-    }
-    return l;
-}
+static inline int cpu_level(void) { return fm_kernel_level(); }
 
 // The exported entry points for one element type T (name suffix S), each dispatching to the
 // kernel compiled for the CPU's widest vector unit.

@@ -15,12 +15,16 @@ public struct EngineExecutor: StudyExecutor {
         BLASBackend.prepareEnvironment()
     }
 
-    /// Loads OpenBLAS (a few milliseconds), which the first run would otherwise wait for.
-    public func prepare() {
-        _ = BLASBackend.openBLASAvailable
-    }
+    /// Nothing to load: OpenBLAS is loaded only by a spec that asks for it (`numerics: openblas`).
+    public func prepare() {}
 
     public func run(_ config: RunConfiguration) throws -> RunOutcome {
+        // The numerics mode is process-wide: one value per spec (never a grid axis), so every run
+        // of the process selects the same one.
+        let numerics = Numerics(rawValue: try config.string("numerics")) ?? .reproducible
+        guard Numerics.select(numerics) else {
+            throw RunConfiguration.AccessError(option: "numerics", problem: "openblas asked for, but OpenBLAS (libopenblas0) cannot be loaded")
+        }
         // A configuration the engine rejects throws; the scheduler records the run as failed
         // with the error's text, which names the option and the reason.
         let output = try study(config)

@@ -70,6 +70,10 @@ public struct Grid: Sendable {
                 throw SpecError(path: keyPath, expected: "an option used by study '\(study.rawValue)'",
                                 found: "'\(name)' (used by: \(option.studies.map(\.rawValue).sorted().joined(separator: ", ")))")
             }
+            guard option.varies else {
+                throw SpecError(path: keyPath, expected: "an option a grid may vary",
+                                found: "'\(name)', which takes one value per spec (set it in the '\(option.blocks[0].rawValue)' block)")
+            }
             guard !used.contains(name) else {
                 throw SpecError(path: keyPath, expected: "each option on at most one axis", found: "'\(name)' again")
             }

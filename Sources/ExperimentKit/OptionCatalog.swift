@@ -37,11 +37,14 @@ public struct OptionSpec: Sendable {
     public let defaultValue: JSONValue
     public let studies: Set<StudyKind>
     public let summary: String
+    /// Whether a grid may vary the option (false: one value for every run of a spec).
+    public let varies: Bool
 
     public init(
         _ name: String, _ blocks: [OptionBlock], _ type: OptionType, default defaultValue: JSONValue,
-        studies: Set<StudyKind>, _ summary: String
+        studies: Set<StudyKind>, _ summary: String, varies: Bool = true
     ) {
+        self.varies = varies
         self.name = name
         self.blocks = blocks
         self.type = type
@@ -176,6 +179,10 @@ public enum OptionCatalog {
                    studies: allStudies, "initial hidden state"),
         OptionSpec("dtype", [.model], .choice(["float32", "float64"]), default: .string("float32"),
                    studies: allStudies, "floating-point precision"),
+        OptionSpec("numerics", [.model], .choice(["reproducible", "openblas"]), default: .string("reproducible"),
+                   studies: allStudies,
+                   "matrix products: reproducible (the project's fixed-order kernels, the same bits on every CPU) or openblas (opt-in, machine-dependent bits); one value per spec",
+                   varies: false),
         // study_options (seq_len is shared with task)
         OptionSpec("seq_len", [.studyOptions, .task], .int(min: 1, max: 100_000), default: .number(10),
                    studies: [.gradientFlow, .train, .states], "sequence length (one value shared by study_options and task)"),

@@ -1,5 +1,3 @@
-import Crypto
-
 /// A run's identity: the first 16 hex digits of the SHA-256 of its configuration's canonical JSON.
 /// Equal configurations give equal keys on every machine.
 public struct RunKey: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -13,7 +11,7 @@ public struct RunKey: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The key of a configuration's canonical JSON text as UTF-8 bytes.
     init(canonicalBytes: [UInt8]) {
-        let digest = SHA256.hash(data: canonicalBytes)
+        let digest = SHA256.hash(canonicalBytes)
         let hexDigits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(16)

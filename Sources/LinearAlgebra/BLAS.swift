@@ -1,10 +1,17 @@
 internal import CBLASLoader
 
+internal import CFastMath
+
 /// Which implementation computes matrix products.
 public enum BLASBackend: String, Sendable, CaseIterable {
-    /// Plain Swift loops: the ground truth the optimised path is tested against.
+    /// The project's own kernels (AVX-512, AVX2 or portable; see ``KernelVariant``): every element
+    /// is one fused multiply-add per step in ascending order, so the bits are the same on every
+    /// CPU. The default.
+    case reproducible
+    /// Plain Swift loops with the same definition: the test oracle for the other two.
     case reference
-    /// OpenBLAS, loaded at run time with the fastest kernel for this CPU.
+    /// OpenBLAS, loaded at run time: fastest on some machines, but its bits depend on the CPU,
+    /// its kernel and its thread count. Only when asked for (``Numerics/openBLAS``).
     case openBLAS
 
     /// Whether OpenBLAS could be loaded on this machine.
@@ -42,10 +49,84 @@ public enum BLASBackend: String, Sendable, CaseIterable {
     public static func useSingleMallocArena() -> Bool { gl_malloc_single_arena() == 1 }
 }
 
+/// The numerics mode of the process: which implementation the engine's products use by default.
+///
+/// Chosen once, before any computation (the `numerics` option of a spec); a results table never
+/// mixes the two modes, because the mode is part of every run's key.
+public enum Numerics: String, Sendable, CaseIterable {
+    /// The project's own fixed-order kernels: results are a function of the inputs only.
+    case reproducible
+    /// OpenBLAS for products above ``BLAS/smallProductThreshold``: results depend on the machine.
+    case openBLAS = "openblas"
+
+    /// The mode in use (``reproducible`` unless ``select(_:)`` chose another).
+    public static var current: Numerics { fm_vendor_blas() != 0 ? .openBLAS : .reproducible }
+
+    /// Chooses the process's mode. Call it before any computation starts; returns false (and
+    /// keeps the mode) when OpenBLAS is asked for but cannot be loaded.
+    @discardableResult
+    public static func select(_ mode: Numerics) -> Bool {
+        if mode == .openBLAS && !BLASBackend.openBLASAvailable { return false }
+        fm_set_vendor_blas(mode == .openBLAS ? 1 : 0)
+        return true
+    }
+}
+
+/// The compiled variants of the C kernels (products, activations, BPTT rows). Every variant gives
+/// the same bits; only their speed differs.
+public enum KernelVariant: String, Sendable, CaseIterable, Comparable {
+    /// Plain C with `fma` (any CPU, including ARM64).
+    case portable
+    /// AVX2 with FMA.
+    case avx2
+    /// AVX-512 (F, DQ, VL) with FMA.
+    case avx512
+
+    init(level: Int32) {
+        switch level {
+        case Int32(FM_LEVEL_AVX512): self = .avx512
+        case Int32(FM_LEVEL_AVX2): self = .avx2
+        default: self = .portable
+        }
+    }
+
+    var level: Int32 {
+        switch self {
+        case .portable: Int32(FM_LEVEL_PORTABLE)
+        case .avx2: Int32(FM_LEVEL_AVX2)
+        case .avx512: Int32(FM_LEVEL_AVX512)
+        }
+    }
+
+    /// The widest variant this CPU runs.
+    public static var best: KernelVariant { KernelVariant(level: fm_best_level()) }
+    /// The variant in use: `RNNLAB_KERNEL` (portable, avx2, avx512, auto) if set and supported, else ``best``.
+    public static var current: KernelVariant { KernelVariant(level: fm_kernel_level()) }
+    /// Every variant this CPU runs, narrowest first.
+    public static var supported: [KernelVariant] { allCases.filter { $0 <= best } }
+
+    /// Checks an `RNNLAB_KERNEL` value: nil when fine, else what is wrong with it.
+    public static func problem(withRequest value: String) -> String? {
+        let level = value.withCString { fm_parse_level($0) }
+        if level == -2 { return "RNNLAB_KERNEL=\(value): expected portable, avx2, avx512 or auto" }
+        if level >= 0 && KernelVariant(level: level) > best {
+            return "RNNLAB_KERNEL=\(value): this CPU runs at most \(best.rawValue)"
+        }
+        return nil
+    }
+
+    public static func < (a: KernelVariant, b: KernelVariant) -> Bool { a.level < b.level }
+}
+
 /// Matrix products: `C = alpha * op(A) * op(B) + beta * C` on row-major matrices.
+///
+/// Every element is `beta * c` (0 when `beta` is 0, `c` when 1) followed by
+/// `fma(alpha * a_ip, b_pj, acc)` for `p = 0..<k` in ascending order, one correctly rounded fused
+/// multiply-add per step: the same bits whatever the CPU or kernel variant (in the default,
+/// reproducible mode).
 public enum BLAS {
-    /// Products with at most this many multiply-adds (`m*n*k`) run in Swift: a library call
-    /// costs more than the arithmetic for the tiny matrices of the tutorial (H = 10).
+    /// In ``Numerics/openBLAS`` mode, products with at most this many multiply-adds (`m*n*k`)
+    /// still run on the project's kernels: a library call costs more than the arithmetic there.
     public static let smallProductThreshold = 4096
 
     /// `C = alpha * op(A) * op(B) + beta * C`, where `op(X)` is `X` or its transpose.
@@ -74,7 +155,8 @@ public enum BLAS {
         }
     }
 
-    /// Raw-pointer GEMM with explicit leading dimensions (row-major).
+    /// Raw-pointer GEMM with explicit leading dimensions (row-major). `backend` nil: the
+    /// process's ``Numerics`` mode decides.
     @inlinable
     public static func gemm<S: NetScalar>(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: S,
@@ -86,17 +168,24 @@ public enum BLAS {
             scale(c: c, m: m, n: n, ldc: ldc, beta: beta)
             return
         }
-        let useBLAS: Bool
+        let chosen: BLASBackend
         switch backend {
-        case .reference: useBLAS = false
-        case .openBLAS: useBLAS = openBLASReady()
-        case nil: useBLAS = m * n * k > smallProductThreshold && openBLASReady()
+        case .reference?: chosen = .reference
+        case .openBLAS?: chosen = openBLASReady() ? .openBLAS : .reproducible
+        case .reproducible?: chosen = .reproducible
+        case nil:
+            chosen = m * n * k > smallProductThreshold && vendorMode() && openBLASReady() ? .openBLAS : .reproducible
         }
-        if useBLAS {
+        switch chosen {
+        case .openBLAS:
             S.blasGEMM(
                 transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
                 lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-        } else {
+        case .reproducible:
+            S.fixedOrderGEMM(
+                transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
+                lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, variant: nil)
+        case .reference:
             ReferenceBLAS.gemm(
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -106,6 +195,9 @@ public enum BLAS {
     @usableFromInline
     static func openBLASReady() -> Bool { gl_blas_load() }
 
+    @usableFromInline
+    static func vendorMode() -> Bool { fm_vendor_blas() != 0 }
+
     @inlinable
     static func scale<S: NetScalar>(c: UnsafeMutablePointer<S>, m: Int, n: Int, ldc: Int, beta: S) {
         for i in 0..<m {
@@ -114,12 +206,12 @@ public enum BLAS {
     }
 }
 
-/// Plain-Swift matrix products, used for small products and as the test oracle for OpenBLAS.
+/// Plain-Swift matrix products by ``BLAS``'s definition: the test oracle for the kernels.
 public enum ReferenceBLAS {
     /// Row-major `C = alpha * op(A) * op(B) + beta * C` by loops.
     ///
-    /// Every element is `beta * c` (0 when `beta == 0`, `c` when `beta == 1`) plus
-    /// `(alpha * a_ip) * b_pj` for `p = 0..<k` in order. The sums are kept in registers: eight,
+    /// Every element is `beta * c` (0 when `beta == 0`, `c` when `beta == 1`) followed by
+    /// `fma(alpha * a_ip, b_pj, acc)` for `p = 0..<k` in order (`addingProduct`). The sums are kept in registers: eight,
     /// then two columns at a time when a row of `op(B)` is contiguous, then one column at a time
     /// (a dot product when `B` is transposed), so no sum goes through memory between steps of
     /// `p`. A single column (`n == 1`, a matrix-vector product) is summed for eight rows at a
@@ -161,7 +253,7 @@ public enum ReferenceBLAS {
                 // B's element p of column j: contiguous over p when B is transposed.
                 let bcol = b + j * bj
                 var sum = beta == 0 ? 0 : (beta == 1 ? crow[j] : crow[j] * beta)
-                for p in 0..<k { sum += (alpha * arow[p * ap]) * bcol[p * bp] }
+                for p in 0..<k { sum.addProduct(alpha * arow[p * ap], bcol[p * bp]) }
                 crow[j] = sum
                 j += 1
             }
@@ -189,7 +281,7 @@ public enum ReferenceBLAS {
             } else {
                 for r in 0..<V.scalarCount { column[r] = ak[r * ai] }
             }
-            sum += (alpha * column) * b[p * bp]
+            sum.addProduct(alpha * column, V(repeating: b[p * bp]))
         }
         for r in 0..<V.scalarCount { c[r * ldc] = sum[r] }
     }
@@ -207,7 +299,7 @@ public enum ReferenceBLAS {
             if beta != 1 { sum *= beta }
         }
         for p in 0..<k {
-            sum += (alpha * arow[p * ap]) * UnsafeRawPointer(b + p * bp).loadUnaligned(as: V.self)
+            sum.addProduct(V(repeating: alpha * arow[p * ap]), UnsafeRawPointer(b + p * bp).loadUnaligned(as: V.self))
         }
         UnsafeMutableRawPointer(c).storeBytes(of: sum, as: V.self)
     }

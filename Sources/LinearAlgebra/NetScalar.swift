@@ -14,6 +14,12 @@ where Self.RawSignificand: FixedWidthInteger {
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
         a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// Row-major `C = alpha * op(A) * op(B) + beta * C` through the project's fixed-order kernels
+    /// (see ``BLAS``), by `variant` (nil: the process's ``KernelVariant/current``).
+    static func fixedOrderGEMM(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int, variant: KernelVariant?)
     /// `tanh` in place over `count` elements by ``FastMath`` (vectorised; within a few ulp of libm).
     /// From ``FastMath/vectorKernelMinimum`` elements on, by the C kernels for the widest vector
     /// unit of the CPU (AVX-512, AVX2, baseline): the same operations, bit-identical results.
@@ -42,6 +48,17 @@ extension Float: NetScalar {
     public static func accumulateRows(_ rows: UnsafePointer<Float>, rowCount: Int, columns: Int, into acc: UnsafeMutablePointer<Float>) {
         fm_sum_rows_f32(rowCount, columns, rows, acc)
     }
+    public static func fixedOrderGEMM(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, variant: KernelVariant?
+    ) {
+        if let variant {
+            fm_gemm_f32_at_level(variant.level, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        } else {
+            fm_gemm_f32(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
+    }
     public static func blasGEMM(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -66,6 +83,17 @@ extension Double: NetScalar {
     }
     public static func accumulateRows(_ rows: UnsafePointer<Double>, rowCount: Int, columns: Int, into acc: UnsafeMutablePointer<Double>) {
         fm_sum_rows_f64(rowCount, columns, rows, acc)
+    }
+    public static func fixedOrderGEMM(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int, variant: KernelVariant?
+    ) {
+        if let variant {
+            fm_gemm_f64_at_level(variant.level, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        } else {
+            fm_gemm_f64(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        }
     }
     public static func blasGEMM(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,

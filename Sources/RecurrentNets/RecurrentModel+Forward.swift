@@ -194,12 +194,10 @@ extension RecurrentModel {
         var gh = Matrix<Scalar>(rows: isGRUCell ? B : 0, columns: GH)
         let kernel = StepKernel(
             cell: cfg.cell, relu: cfg.nonlinearity == .relu && cfg.cell == .rnn, H: H, GH: GH)
-        // Small recurrent products run in Swift over W_hh^T (`H x GH`), whose rows are contiguous
-        // over the gate columns: the same sums in the same order, kept in vector registers.
-        // Larger ones go to BLAS.gemm's usual choice with W_hh as it is.
+        // Small recurrent products read W_hh^T (`H x GH`), whose rows are contiguous over the gate
+        // columns (the unpacked kernel vectorises over them); larger ones pack W_hh as it is.
         let small = B * GH * H <= BLAS.smallProductThreshold
         let whhOperand = small ? whh.transposed : whh
-        let backend: BLASBackend? = small ? .reference : nil
         let ldw = small ? GH : H
         let extraWidth = extra.rows == 0 ? 0 : extra.columns
         let extra2Width = extra2.rows == 0 ? 0 : extra2.columns
@@ -230,13 +228,13 @@ extension RecurrentModel {
                     BLAS.gemm(
                         transposeA: false, transposeB: !small, m: B, n: GH, k: H, alpha: 1,
                         a: hIn, lda: H, b: wp.baseAddress, ldb: ldw, beta: 0,
-                        c: ghP.baseAddress, ldc: GH, backend: backend)
+                        c: ghP.baseAddress, ldc: GH)
                 } else {
                     // pre_t += h_{t-1} W_hh^T (rows of padded sequences are computed and unused).
                     BLAS.gemm(
                         transposeA: false, transposeB: !small, m: B, n: GH, k: H, alpha: 1,
                         a: hIn, lda: H, b: wp.baseAddress, ldb: ldw, beta: 1,
-                        c: gP.baseAddress.map { $0 + t * B * GH }, ldc: GH, backend: backend)
+                        c: gP.baseAddress.map { $0 + t * B * GH }, ldc: GH)
                 }
                 for b in 0..<B {
                     let row = t * B + b

@@ -1,7 +1,8 @@
 import ArgumentParser
 import ExperimentKit
-import Studies
 import Foundation
+import LinearAlgebra
+import Studies
 
 /// `experiments`: parsing and dispatch only; the work is in `ExperimentCommands`.
 @main
@@ -17,6 +18,11 @@ struct Experiments: AsyncParsableCommand {
     /// it alone. Other commands are unchanged (the runner's parallel runs keep their arenas).
     static func main() async {
         let args = CommandLine.arguments.dropFirst()
+        if let request = ProcessInfo.processInfo.environment["RNNLAB_KERNEL"],
+           let problem = KernelVariant.problem(withRequest: request) {
+            FileHandle.standardError.write(Data("experiments: \(problem)\n".utf8))
+            Foundation.exit(ExitStatus.specError.rawValue)
+        }
         if args.first == "bench" && !args.contains("--no-retain-memory") {
             Benchmark.retainFreedMemory()
             Benchmark.useSingleMallocArena()

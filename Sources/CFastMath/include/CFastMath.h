@@ -1,6 +1,38 @@
 #ifndef CFASTMATH_H
 #define CFASTMATH_H
 
+/// The compiled variants of every kernel below. They give bit-identical results; only speed differs.
+enum { FM_LEVEL_PORTABLE = 0, FM_LEVEL_AVX2 = 1, FM_LEVEL_AVX512 = 2 };
+
+/// The widest variant this CPU runs (AVX-512 needs F, DQ, VL and FMA; AVX2 needs FMA too).
+int fm_best_level(void);
+/// `level` if this CPU runs it, else the widest one below it.
+int fm_supported_level(int level);
+/// The variant in use: RNNLAB_KERNEL (portable, avx2, avx512, auto) if set and supported, else
+/// the widest; read once.
+int fm_kernel_level(void);
+/// A level from its name: -1 for "auto" or empty/NULL, -2 for an unknown name.
+int fm_parse_level(const char *name);
+
+/// The numerics mode: 1 when the engine's large products go to a vendor BLAS (opt-in), else 0.
+void fm_set_vendor_blas(int on);
+int fm_vendor_blas(void);
+
+/// Row-major `C = alpha * op(A) * op(B) + beta * C` (`op(A)` is m x k, `op(B)` k x n; ta/tb 1 to
+/// transpose). Each element is `beta * c` (0 when beta is 0, c when 1) followed by
+/// `fma(alpha * a_ip, b_pj, acc)` for p = 0..<k in ascending order: the same bits in every variant.
+void fm_gemm_f32(int ta, int tb, long m, long n, long k, float alpha, const float *a, long lda,
+                 const float *b, long ldb, float beta, float *c, long ldc);
+void fm_gemm_f64(int ta, int tb, long m, long n, long k, double alpha, const double *a, long lda,
+                 const double *b, long ldb, double beta, double *c, long ldc);
+/// The same product computed by the given variant (clamped to what the CPU runs): for tests and benchmarks.
+void fm_gemm_f32_at_level(int level, int ta, int tb, long m, long n, long k, float alpha,
+                          const float *a, long lda, const float *b, long ldb, float beta, float *c,
+                          long ldc);
+void fm_gemm_f64_at_level(int level, int ta, int tb, long m, long n, long k, double alpha,
+                          const double *a, long lda, const double *b, long ldb, double beta,
+                          double *c, long ldc);
+
 /// In-place tanh / sigmoid over buffers: the same IEEE operations, lane by lane, as the Swift
 /// `FastMath` scalar and SIMD versions (no FMA contraction), compiled for AVX-512, AVX2 and the
 /// baseline and chosen at run time, so the results are bit-identical on every path.
