@@ -58,3 +58,9 @@ static atomic_int vendor_blas = 0;
 void fm_set_vendor_blas(int on) { atomic_store(&vendor_blas, on ? 1 : 0); }
 
 int fm_vendor_blas(void) { return atomic_load_explicit(&vendor_blas, memory_order_relaxed); }
+
+static atomic_int product_threads = 1;
+
+void fm_set_product_threads(int n) { atomic_store(&product_threads, n < 1 ? 1 : n); }
+
+int fm_product_threads(void) { return atomic_load_explicit(&product_threads, memory_order_relaxed); }

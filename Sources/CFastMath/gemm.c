@@ -11,6 +11,8 @@
 #include "CFastMath.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
@@ -22,6 +24,8 @@
 
 // Products with at most this many multiply-adds skip packing (the tutorial's H = 10 steps).
 enum { DIRECT_MAX = 32 * 1024 };
+// Products with at least this many multiply-adds are split over two threads when asked to.
+enum { PAIR_MIN = 1 << 19 };
 
 #define MIN(x, y) ((x) < (y) ? (x) : (y))
 
@@ -48,54 +52,42 @@ enum { DIRECT_MAX = 32 * 1024 };
         }                                                                                       \
     }
 
-// ---- Packing: op(A) into MR-row micro-panels (p-major, alpha applied, zero padded) and op(B)
-// ---- into NR-column micro-panels (p-major, zero padded).
+// ---- Operands. A micro-kernel reads element (r, p) of its MR-row panel of op(A) at
+// ---- a[r * rs + p * cs] (op(A) read in place when alpha is 1, whichever its layout) and row p of
+// ---- its NR-column panel of op(B) at b + p * bs (op(B) in place when its rows are contiguous).
+// ---- Panels that are cut off by the edge of the matrix, transposed B and alpha != 1 are copied
+// ---- into zero-padded buffers first; the arithmetic is the same either way.
 #define PACK(T, V, MR, NR, attr)                                                                \
-    attr static void pack_a_##T##_##V(int ta, long m, long kc, T alpha, const T *a, long lda,  \
-                                      T *restrict dst) {                                        \
-        for (long i0 = 0; i0 < m; i0 += MR) {                                                   \
-            long rows = MIN(MR, m - i0);                                                        \
-            for (long p = 0; p < kc; p++) {                                                     \
-                T *restrict d = dst + p * MR;                                                   \
-                if (ta) {                                                                       \
-                    const T *s = a + p * lda + i0;                                              \
-                    for (long r = 0; r < rows; r++) d[r] = s[r];                                \
-                } else {                                                                        \
-                    const T *s = a + i0 * lda + p;                                              \
-                    for (long r = 0; r < rows; r++) d[r] = s[r * lda];                          \
-                }                                                                               \
-                if (alpha != 1)                                                                 \
-                    for (long r = 0; r < rows; r++) d[r] = alpha * d[r];                        \
-                for (long r = rows; r < MR; r++) d[r] = 0;                                      \
+    attr static void pack_a_##T##_##V(int ta, long rows, long kc, T alpha, const T *a, long lda, \
+                                      T *restrict d) {                                          \
+        for (long p = 0; p < kc; p++) {                                                         \
+            for (long r = 0; r < rows; r++) {                                                   \
+                T x = ta ? a[p * lda + r] : a[r * lda + p];                                     \
+                d[p * MR + r] = alpha != 1 ? alpha * x : x;                                     \
             }                                                                                   \
-            dst += kc * MR;                                                                     \
+            for (long r = rows; r < MR; r++) d[p * MR + r] = 0;                                 \
         }                                                                                       \
     }                                                                                           \
-    attr static void pack_b_##T##_##V(int tb, long n, long kc, const T *b, long ldb,           \
-                                      T *restrict dst) {                                        \
-        for (long j0 = 0; j0 < n; j0 += NR) {                                                   \
-            long cols = MIN(NR, n - j0);                                                        \
-            if (tb) {                                                                           \
-                for (long jj = 0; jj < cols; jj++) {                                            \
-                    const T *s = b + (j0 + jj) * ldb;                                           \
-                    for (long p = 0; p < kc; p++) dst[p * NR + jj] = s[p];                      \
-                }                                                                               \
-                for (long jj = cols; jj < NR; jj++)                                             \
-                    for (long p = 0; p < kc; p++) dst[p * NR + jj] = 0;                         \
-            } else {                                                                            \
-                for (long p = 0; p < kc; p++) {                                                 \
-                    const T *s = b + p * ldb + j0;                                              \
-                    T *restrict d = dst + p * NR;                                               \
-                    for (long jj = 0; jj < cols; jj++) d[jj] = s[jj];                           \
-                    for (long jj = cols; jj < NR; jj++) d[jj] = 0;                              \
-                }                                                                               \
+    attr static void pack_b_##T##_##V(int tb, long cols, long kc, const T *b, long ldb,         \
+                                      T *restrict d) {                                          \
+        if (tb) {                                                                               \
+            for (long jj = 0; jj < cols; jj++) {                                                \
+                const T *s = b + jj * ldb;                                                      \
+                for (long p = 0; p < kc; p++) d[p * NR + jj] = s[p];                            \
             }                                                                                   \
-            dst += kc * NR;                                                                     \
+            for (long jj = cols; jj < NR; jj++)                                                 \
+                for (long p = 0; p < kc; p++) d[p * NR + jj] = 0;                               \
+        } else {                                                                                \
+            for (long p = 0; p < kc; p++) {                                                     \
+                for (long jj = 0; jj < cols; jj++) d[p * NR + jj] = b[p * ldb + jj];            \
+                for (long jj = cols; jj < NR; jj++) d[p * NR + jj] = 0;                         \
+            }                                                                                   \
         }                                                                                       \
     }
 
-// ---- Blocked driver: k in blocks of KC (ascending), then MR x NR tiles of C. Edge tiles run the
-// ---- same micro-kernel on a zero-padded copy, so every element takes the same path.
+// ---- Blocked driver: k in blocks of KC (ascending); in each, NR-column panels of op(B) (packed
+// ---- once per block when needed) times MR-row panels of op(A). Tiles cut off by the edge of C
+// ---- run the same micro-kernel on a zero-padded copy of C, so every element takes the same path.
 #define DRIVER(T, V, MR, NR, KC, FMA, attr)                                                     \
     DIRECT(T, V, FMA, attr)                                                                     \
     PACK(T, V, MR, NR, attr)                                                                    \
@@ -115,9 +107,12 @@ enum { DIRECT_MAX = 32 * 1024 };
             direct_##T##_##V(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc);            \
             return;                                                                             \
         }                                                                                       \
-        long mp = (m + MR - 1) / MR * MR, np = (n + NR - 1) / NR * NR, kcmax = MIN(KC, k);      \
-        size_t abytes = ((sizeof(T) * (size_t)(mp * kcmax)) + 63) / 64 * 64;                    \
-        size_t bbytes = ((sizeof(T) * (size_t)(np * kcmax)) + 63) / 64 * 64;                    \
+        long np = (n + NR - 1) / NR * NR, kcmax = MIN(KC, k);                                   \
+        int packAll = alpha != 1;                                                               \
+        int packB = tb;                                                                         \
+        long apanels = packAll ? (m + MR - 1) / MR : 1;                                         \
+        size_t abytes = ((sizeof(T) * (size_t)(apanels * MR * kcmax)) + 63) / 64 * 64;          \
+        size_t bbytes = ((sizeof(T) * (size_t)((packB ? np : NR) * kcmax)) + 63) / 64 * 64;     \
         T *pa = aligned_alloc(64, abytes);                                                      \
         T *pb = aligned_alloc(64, bbytes);                                                      \
         if (pa == NULL || pb == NULL) {                                                         \
@@ -129,23 +124,59 @@ enum { DIRECT_MAX = 32 * 1024 };
         for (long p0 = 0; p0 < k; p0 += KC) {                                                   \
             long kc = MIN(KC, k - p0);                                                          \
             int lc = loadc || p0 > 0;                                                           \
-            pack_a_##T##_##V(ta, m, kc, alpha, ta ? a + p0 * lda : a + p0, lda, pa);            \
-            pack_b_##T##_##V(tb, n, kc, tb ? b + p0 : b + p0 * ldb, ldb, pb);                   \
-            for (long i0 = 0; i0 < m; i0 += MR) {                                               \
-                const T *ap = pa + (i0 / MR) * kc * MR;                                         \
-                for (long j0 = 0; j0 < n; j0 += NR) {                                           \
-                    const T *bp = pb + (j0 / NR) * kc * NR;                                     \
-                    T *ct = c + i0 * ldc + j0;                                                  \
-                    if (i0 + MR <= m && j0 + NR <= n) {                                         \
-                        micro_##T##_##V(kc, ap, bp, ct, ldc, lc);                               \
+            const T *ak = ta ? a + p0 * lda : a + p0;                                           \
+            const T *bk = tb ? b + p0 : b + p0 * ldb;                                           \
+            if (packAll)                                                                        \
+                for (long i0 = 0; i0 < m; i0 += MR)                                             \
+                    pack_a_##T##_##V(ta, MIN(MR, m - i0), kc, alpha, ta ? ak + i0 : ak + i0 * lda, \
+                                     lda, pa + (i0 / MR) * kc * MR);                            \
+            if (packB)                                                                          \
+                for (long j0 = 0; j0 < n; j0 += NR)                                             \
+                    pack_b_##T##_##V(1, MIN(NR, n - j0), kc, bk + j0 * ldb, ldb,                \
+                                     pb + (j0 / NR) * kc * NR);                                 \
+            for (long j0 = 0; j0 < n; j0 += NR) {                                               \
+                long cols = MIN(NR, n - j0);                                                    \
+                const T *bp;                                                                    \
+                long bs;                                                                        \
+                if (packB) {                                                                    \
+                    bp = pb + (j0 / NR) * kc * NR;                                              \
+                    bs = NR;                                                                    \
+                } else if (cols == NR) {                                                        \
+                    bp = bk + j0;                                                               \
+                    bs = ldb;                                                                   \
+                } else {                                                                        \
+                    pack_b_##T##_##V(0, cols, kc, bk + j0, ldb, pb);                            \
+                    bp = pb;                                                                    \
+                    bs = NR;                                                                    \
+                }                                                                               \
+                for (long i0 = 0; i0 < m; i0 += MR) {                                           \
+                    long rows = MIN(MR, m - i0);                                                \
+                    const T *ap;                                                                \
+                    long rs, cs;                                                                \
+                    if (packAll) {                                                              \
+                        ap = pa + (i0 / MR) * kc * MR;                                          \
+                        rs = 1;                                                                 \
+                        cs = MR;                                                                \
+                    } else if (rows == MR) {                                                    \
+                        ap = ta ? ak + i0 : ak + i0 * lda;                                      \
+                        rs = ta ? 1 : lda;                                                      \
+                        cs = ta ? lda : 1;                                                      \
                     } else {                                                                    \
-                        long rows = MIN(MR, m - i0), cols = MIN(NR, n - j0);                    \
+                        pack_a_##T##_##V(ta, rows, kc, 1, ta ? ak + i0 : ak + i0 * lda, lda, pa); \
+                        ap = pa;                                                                \
+                        rs = 1;                                                                 \
+                        cs = MR;                                                                \
+                    }                                                                           \
+                    T *ct = c + i0 * ldc + j0;                                                  \
+                    if (rows == MR && cols == NR) {                                             \
+                        micro_##T##_##V(kc, ap, rs, cs, bp, bs, ct, ldc, lc);                   \
+                    } else {                                                                    \
                         T tile[MR * NR] __attribute__((aligned(64)));                           \
                         memset(tile, 0, sizeof tile);                                           \
                         if (lc)                                                                 \
                             for (long r = 0; r < rows; r++)                                     \
                                 memcpy(tile + r * NR, ct + r * ldc, sizeof(T) * (size_t)cols);  \
-                        micro_##T##_##V(kc, ap, bp, tile, NR, lc);                              \
+                        micro_##T##_##V(kc, ap, rs, cs, bp, bs, tile, NR, lc);                  \
                         for (long r = 0; r < rows; r++)                                         \
                             memcpy(ct + r * ldc, tile + r * NR, sizeof(T) * (size_t)cols);      \
                     }                                                                           \
@@ -158,15 +189,15 @@ enum { DIRECT_MAX = 32 * 1024 };
 
 // ---- Portable micro-kernel (any CPU; C's fma is correctly rounded everywhere).
 #define MICRO_PORTABLE(T, MR, NR, FMA)                                                          \
-    static void micro_##T##_portable(long kc, const T *pa, const T *pb, T *c, long ldc,         \
-                                     int loadc) {                                               \
+    static void micro_##T##_portable(long kc, const T *a, long rs, long cs, const T *b, long bs, \
+                                     T *c, long ldc, int loadc) {                               \
         T acc[MR][NR];                                                                          \
         for (int r = 0; r < MR; r++)                                                            \
             for (int j = 0; j < NR; j++) acc[r][j] = loadc ? c[r * ldc + j] : 0;                \
         for (long p = 0; p < kc; p++)                                                           \
             for (int r = 0; r < MR; r++)                                                        \
                 for (int j = 0; j < NR; j++)                                                    \
-                    acc[r][j] = FMA(pa[p * MR + r], pb[p * NR + j], acc[r][j]);                 \
+                    acc[r][j] = FMA(a[r * rs + p * cs], b[p * bs + j], acc[r][j]);              \
         for (int r = 0; r < MR; r++)                                                            \
             for (int j = 0; j < NR; j++) c[r * ldc + j] = acc[r][j];                            \
     }
@@ -180,42 +211,42 @@ DRIVER(double, portable, 4, 8, 256, fma, )
 // ---- AVX2 + FMA: 6 x 16 (float) and 6 x 8 (double) tiles, two vectors per row.
 #define AVX2_ATTR __attribute__((target("avx2,fma")))
 #define MICRO_AVX2(T, VT, W, SUF)                                                               \
-    AVX2_ATTR static void micro_##T##_avx2(long kc, const T *pa, const T *pb, T *c, long ldc,   \
-                                           int loadc) {                                         \
-        VT c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;                          \
-        if (loadc) {                                                                            \
-            c00 = _mm256_loadu_##SUF(c + 0 * ldc); c01 = _mm256_loadu_##SUF(c + 0 * ldc + W);   \
-            c10 = _mm256_loadu_##SUF(c + 1 * ldc); c11 = _mm256_loadu_##SUF(c + 1 * ldc + W);   \
-            c20 = _mm256_loadu_##SUF(c + 2 * ldc); c21 = _mm256_loadu_##SUF(c + 2 * ldc + W);   \
-            c30 = _mm256_loadu_##SUF(c + 3 * ldc); c31 = _mm256_loadu_##SUF(c + 3 * ldc + W);   \
-            c40 = _mm256_loadu_##SUF(c + 4 * ldc); c41 = _mm256_loadu_##SUF(c + 4 * ldc + W);   \
-            c50 = _mm256_loadu_##SUF(c + 5 * ldc); c51 = _mm256_loadu_##SUF(c + 5 * ldc + W);   \
-        } else {                                                                                \
-            c00 = c01 = c10 = c11 = c20 = c21 = _mm256_setzero_##SUF();                         \
-            c30 = c31 = c40 = c41 = c50 = c51 = _mm256_setzero_##SUF();                         \
+    AVX2_ATTR static void micro_##T##_avx2(long kc, const T *a, long rs, long cs, const T *b,   \
+                                           long bs, T *c, long ldc, int loadc) {                \
+        VT acc[6][2];                                                                           \
+        for (int r = 0; r < 6; r++) {                                                           \
+            acc[r][0] = loadc ? _mm256_loadu_##SUF(c + r * ldc) : _mm256_setzero_##SUF();        \
+            acc[r][1] = loadc ? _mm256_loadu_##SUF(c + r * ldc + W) : _mm256_setzero_##SUF();    \
         }                                                                                       \
+        const T *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,   \
+                *a5 = a + 5 * rs;                                                               \
         for (long p = 0; p < kc; p++) {                                                         \
-            VT b0 = _mm256_load_##SUF(pb + p * 2 * W), b1 = _mm256_load_##SUF(pb + p * 2 * W + W); \
-            const T *ar = pa + p * 6;                                                           \
-            VT a0 = _mm256_set1_##SUF(ar[0]);                                                   \
-            c00 = _mm256_fmadd_##SUF(a0, b0, c00); c01 = _mm256_fmadd_##SUF(a0, b1, c01);       \
-            VT a1 = _mm256_set1_##SUF(ar[1]);                                                   \
-            c10 = _mm256_fmadd_##SUF(a1, b0, c10); c11 = _mm256_fmadd_##SUF(a1, b1, c11);       \
-            VT a2 = _mm256_set1_##SUF(ar[2]);                                                   \
-            c20 = _mm256_fmadd_##SUF(a2, b0, c20); c21 = _mm256_fmadd_##SUF(a2, b1, c21);       \
-            VT a3 = _mm256_set1_##SUF(ar[3]);                                                   \
-            c30 = _mm256_fmadd_##SUF(a3, b0, c30); c31 = _mm256_fmadd_##SUF(a3, b1, c31);       \
-            VT a4 = _mm256_set1_##SUF(ar[4]);                                                   \
-            c40 = _mm256_fmadd_##SUF(a4, b0, c40); c41 = _mm256_fmadd_##SUF(a4, b1, c41);       \
-            VT a5 = _mm256_set1_##SUF(ar[5]);                                                   \
-            c50 = _mm256_fmadd_##SUF(a5, b0, c50); c51 = _mm256_fmadd_##SUF(a5, b1, c51);       \
+            VT b0 = _mm256_loadu_##SUF(b + p * bs), b1 = _mm256_loadu_##SUF(b + p * bs + W);    \
+            long o = p * cs;                                                                    \
+            VT x;                                                                               \
+            x = _mm256_set1_##SUF(a0[o]);                                                       \
+            acc[0][0] = _mm256_fmadd_##SUF(x, b0, acc[0][0]);                                   \
+            acc[0][1] = _mm256_fmadd_##SUF(x, b1, acc[0][1]);                                   \
+            x = _mm256_set1_##SUF(a1[o]);                                                       \
+            acc[1][0] = _mm256_fmadd_##SUF(x, b0, acc[1][0]);                                   \
+            acc[1][1] = _mm256_fmadd_##SUF(x, b1, acc[1][1]);                                   \
+            x = _mm256_set1_##SUF(a2[o]);                                                       \
+            acc[2][0] = _mm256_fmadd_##SUF(x, b0, acc[2][0]);                                   \
+            acc[2][1] = _mm256_fmadd_##SUF(x, b1, acc[2][1]);                                   \
+            x = _mm256_set1_##SUF(a3[o]);                                                       \
+            acc[3][0] = _mm256_fmadd_##SUF(x, b0, acc[3][0]);                                   \
+            acc[3][1] = _mm256_fmadd_##SUF(x, b1, acc[3][1]);                                   \
+            x = _mm256_set1_##SUF(a4[o]);                                                       \
+            acc[4][0] = _mm256_fmadd_##SUF(x, b0, acc[4][0]);                                   \
+            acc[4][1] = _mm256_fmadd_##SUF(x, b1, acc[4][1]);                                   \
+            x = _mm256_set1_##SUF(a5[o]);                                                       \
+            acc[5][0] = _mm256_fmadd_##SUF(x, b0, acc[5][0]);                                   \
+            acc[5][1] = _mm256_fmadd_##SUF(x, b1, acc[5][1]);                                   \
         }                                                                                       \
-        _mm256_storeu_##SUF(c + 0 * ldc, c00); _mm256_storeu_##SUF(c + 0 * ldc + W, c01);       \
-        _mm256_storeu_##SUF(c + 1 * ldc, c10); _mm256_storeu_##SUF(c + 1 * ldc + W, c11);       \
-        _mm256_storeu_##SUF(c + 2 * ldc, c20); _mm256_storeu_##SUF(c + 2 * ldc + W, c21);       \
-        _mm256_storeu_##SUF(c + 3 * ldc, c30); _mm256_storeu_##SUF(c + 3 * ldc + W, c31);       \
-        _mm256_storeu_##SUF(c + 4 * ldc, c40); _mm256_storeu_##SUF(c + 4 * ldc + W, c41);       \
-        _mm256_storeu_##SUF(c + 5 * ldc, c50); _mm256_storeu_##SUF(c + 5 * ldc + W, c51);       \
+        for (int r = 0; r < 6; r++) {                                                           \
+            _mm256_storeu_##SUF(c + r * ldc, acc[r][0]);                                        \
+            _mm256_storeu_##SUF(c + r * ldc + W, acc[r][1]);                                    \
+        }                                                                                       \
     }
 
 MICRO_AVX2(float, __m256, 8, ps)
@@ -226,19 +257,22 @@ DRIVER(double, avx2, 6, 8, 256, __builtin_fma, AVX2_ATTR)
 // ---- AVX-512: 8 x 32 (float) and 8 x 16 (double) tiles, two vectors per row.
 #define AVX512_ATTR __attribute__((target("avx512f,avx512dq,avx512vl,fma")))
 #define MICRO_AVX512(T, VT, W, SUF)                                                             \
-    AVX512_ATTR static void micro_##T##_avx512(long kc, const T *pa, const T *pb, T *c,         \
-                                               long ldc, int loadc) {                           \
+    AVX512_ATTR static void micro_##T##_avx512(long kc, const T *a, long rs, long cs,           \
+                                               const T *b, long bs, T *c, long ldc, int loadc) { \
         VT acc[8][2];                                                                           \
         for (int r = 0; r < 8; r++) {                                                           \
             acc[r][0] = loadc ? _mm512_loadu_##SUF(c + r * ldc) : _mm512_setzero_##SUF();        \
             acc[r][1] = loadc ? _mm512_loadu_##SUF(c + r * ldc + W) : _mm512_setzero_##SUF();    \
         }                                                                                       \
+        const T *ar[8];                                                                         \
+        for (int r = 0; r < 8; r++) ar[r] = a + r * rs;                                         \
         for (long p = 0; p < kc; p++) {                                                         \
-            VT b0 = _mm512_load_##SUF(pb + p * 2 * W), b1 = _mm512_load_##SUF(pb + p * 2 * W + W); \
+            VT b0 = _mm512_loadu_##SUF(b + p * bs), b1 = _mm512_loadu_##SUF(b + p * bs + W);    \
+            long o = p * cs;                                                                    \
             for (int r = 0; r < 8; r++) {                                                       \
-                VT ar = _mm512_set1_##SUF(pa[p * 8 + r]);                                       \
-                acc[r][0] = _mm512_fmadd_##SUF(ar, b0, acc[r][0]);                              \
-                acc[r][1] = _mm512_fmadd_##SUF(ar, b1, acc[r][1]);                              \
+                VT x = _mm512_set1_##SUF(ar[r][o]);                                             \
+                acc[r][0] = _mm512_fmadd_##SUF(x, b0, acc[r][0]);                               \
+                acc[r][1] = _mm512_fmadd_##SUF(x, b1, acc[r][1]);                               \
             }                                                                                   \
         }                                                                                       \
         for (int r = 0; r < 8; r++) {                                                           \
@@ -253,15 +287,124 @@ DRIVER(float, avx512, 8, 32, 256, __builtin_fmaf, AVX512_ATTR)
 DRIVER(double, avx512, 8, 16, 256, __builtin_fma, AVX512_ATTR)
 #endif
 
+// ---- Two threads per product (fm_set_product_threads(2)): a persistent helper thread computes
+// ---- one block of C's columns (or rows) while the caller computes the other. Each element is
+// ---- computed exactly as in one call, so the split never changes a bit. The helper spins briefly
+// ---- between products (the recurrent steps come tens of microseconds apart), then sleeps.
+typedef struct {
+    void (*run)(void *);
+    void *arg;
+} helper_job;
+
+static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
+static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
+static atomic_int helper_started = 0;
+static atomic_int helper_busy = 0;   // a caller owns the helper
+static atomic_int helper_posted = 0; // 1: a job is waiting; set back to 0 when it is done
+static atomic_int helper_sleeping = 0;
+static helper_job helper_current;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+}
+
+static void *helper_main(void *unused) {
+    (void)unused;
+    for (;;) {
+        int spins = 0;
+        while (!atomic_load_explicit(&helper_posted, memory_order_acquire)) {
+            if (++spins < 20000) {
+                cpu_relax();
+                continue;
+            }
+            pthread_mutex_lock(&helper_lock);
+            atomic_store(&helper_sleeping, 1);
+            while (!atomic_load(&helper_posted)) pthread_cond_wait(&helper_wake, &helper_lock);
+            atomic_store(&helper_sleeping, 0);
+            pthread_mutex_unlock(&helper_lock);
+        }
+        helper_current.run(helper_current.arg);
+        atomic_store_explicit(&helper_posted, 0, memory_order_release);
+    }
+    return NULL;
+}
+
+static void helper_start(void) {
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attr, helper_main, NULL) == 0) atomic_store(&helper_started, 1);
+    pthread_attr_destroy(&attr);
+}
+
+// Runs `first(a)` on the caller and `second(b)` on the helper; false (nothing run) when the
+// helper is not available (busy with another caller, or not started).
+static int run_pair(void (*first)(void *), void *a, void (*second)(void *), void *b) {
+    pthread_once(&helper_once, helper_start);
+    int expected = 0;
+    if (!atomic_load(&helper_started) ||
+        !atomic_compare_exchange_strong(&helper_busy, &expected, 1))
+        return 0;
+    helper_current.run = second;
+    helper_current.arg = b;
+    pthread_mutex_lock(&helper_lock);
+    atomic_store_explicit(&helper_posted, 1, memory_order_release);
+    if (atomic_load(&helper_sleeping)) pthread_cond_signal(&helper_wake);
+    pthread_mutex_unlock(&helper_lock);
+    first(a);
+    while (atomic_load_explicit(&helper_posted, memory_order_acquire)) cpu_relax();
+    atomic_store(&helper_busy, 0);
+    return 1;
+}
+
 #define GEMM_ENTRY(T, S)                                                                        \
+    typedef struct {                                                                            \
+        int level, ta, tb;                                                                      \
+        long m, n, k;                                                                           \
+        T alpha, beta;                                                                          \
+        const T *a, *b;                                                                         \
+        long lda, ldb, ldc;                                                                     \
+        T *c;                                                                                   \
+    } gemm_args_##S;                                                                            \
+    static void gemm_dispatch_##S(const gemm_args_##S *g) {                                     \
+        switch (fm_supported_level(g->level)) {                                                 \
+        GEMM_X86_CASES(T)                                                                       \
+        default:                                                                                \
+            gemm_##T##_portable(g->ta, g->tb, g->m, g->n, g->k, g->alpha, g->a, g->lda, g->b,    \
+                                g->ldb, g->beta, g->c, g->ldc);                                 \
+            break;                                                                              \
+        }                                                                                       \
+    }                                                                                           \
+    static void gemm_job_##S(void *p) { gemm_dispatch_##S((const gemm_args_##S *)p); }          \
     void fm_gemm_##S##_at_level(int level, int ta, int tb, long m, long n, long k, T alpha,     \
                                 const T *a, long lda, const T *b, long ldb, T beta, T *c,       \
                                 long ldc) {                                                     \
         if (m <= 0 || n <= 0) return;                                                           \
-        switch (fm_supported_level(level)) {                                                    \
-        GEMM_X86_CASES(T)                                                                       \
-        default: gemm_##T##_portable(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break; \
+        gemm_args_##S whole = {level, ta, tb, m, n, k, alpha, beta, a, b, lda, ldb, ldc, c};    \
+        if (fm_product_threads() > 1 && m * n * k >= PAIR_MIN) {                                \
+            gemm_args_##S one = whole, two = whole;                                             \
+            if (n >= 64) {                                                                      \
+                long half = (n / 2 + 31) / 32 * 32;                                             \
+                one.n = half;                                                                   \
+                two.n = n - half;                                                               \
+                two.b = tb ? b + half * ldb : b + half;                                         \
+                two.c = c + half;                                                               \
+            } else {                                                                            \
+                long half = (m / 2 + 7) / 8 * 8;                                                \
+                one.m = half;                                                                   \
+                two.m = m - half;                                                               \
+                two.a = ta ? a + half : a + half * lda;                                         \
+                two.c = c + half * ldc;                                                         \
+            }                                                                                   \
+            if (one.m > 0 && one.n > 0 && two.m > 0 && two.n > 0 &&                             \
+                run_pair(gemm_job_##S, &one, gemm_job_##S, &two))                               \
+                return;                                                                         \
         }                                                                                       \
+        gemm_dispatch_##S(&whole);                                                              \
     }                                                                                           \
     void fm_gemm_##S(int ta, int tb, long m, long n, long k, T alpha, const T *a, long lda,     \
                      const T *b, long ldb, T beta, T *c, long ldc) {                            \
@@ -270,11 +413,55 @@ DRIVER(double, avx512, 8, 16, 256, __builtin_fma, AVX512_ATTR)
 
 #if defined(__x86_64__)
 #define GEMM_X86_CASES(T)                                                                       \
-    case FM_LEVEL_AVX512: gemm_##T##_avx512(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break; \
-    case FM_LEVEL_AVX2: gemm_##T##_avx2(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); break;
+    case FM_LEVEL_AVX512:                                                                       \
+        gemm_##T##_avx512(g->ta, g->tb, g->m, g->n, g->k, g->alpha, g->a, g->lda, g->b, g->ldb,  \
+                          g->beta, g->c, g->ldc);                                               \
+        break;                                                                                  \
+    case FM_LEVEL_AVX2:                                                                         \
+        gemm_##T##_avx2(g->ta, g->tb, g->m, g->n, g->k, g->alpha, g->a, g->lda, g->b, g->ldb,    \
+                        g->beta, g->c, g->ldc);                                                 \
+        break;
 #else
 #define GEMM_X86_CASES(T)
 #endif
 
 GEMM_ENTRY(float, f32)
 GEMM_ENTRY(double, f64)
+
+// ---- Peak: the FMA throughput of one core (12 independent accumulator registers, so the
+// ---- latency of one FMA is hidden), for the benchmark to print beside the GEMM figures.
+#define PEAK(T, V, VT, SET1, FMADD, LANES, attr)                                                \
+    attr static double peak_##T##_##V(long iterations) {                                        \
+        VT acc[12];                                                                             \
+        for (int r = 0; r < 12; r++) acc[r] = SET1((T)r);                                       \
+        VT mul = SET1((T)0.999999), add = SET1((T)1e-6);                                        \
+        for (long i = 0; i < iterations; i++)                                                   \
+            for (int r = 0; r < 12; r++) acc[r] = FMADD(acc[r], mul, add);                      \
+        T sink = 0;                                                                             \
+        for (int r = 0; r < 12; r++) {                                                          \
+            T lanes[LANES];                                                                     \
+            memcpy(lanes, &acc[r], sizeof lanes);                                               \
+            sink += lanes[0];                                                                   \
+        }                                                                                       \
+        return sink == sink ? 2.0 * 12 * LANES * (double)iterations : 0;                        \
+    }
+
+#define SCALAR_SET1(x) (x)
+PEAK(float, portable, float, SCALAR_SET1, fmaf, 1, )
+PEAK(double, portable, double, SCALAR_SET1, fma, 1, )
+#if defined(__x86_64__)
+PEAK(float, avx2, __m256, _mm256_set1_ps, _mm256_fmadd_ps, 8, AVX2_ATTR)
+PEAK(double, avx2, __m256d, _mm256_set1_pd, _mm256_fmadd_pd, 4, AVX2_ATTR)
+PEAK(float, avx512, __m512, _mm512_set1_ps, _mm512_fmadd_ps, 16, AVX512_ATTR)
+PEAK(double, avx512, __m512d, _mm512_set1_pd, _mm512_fmadd_pd, 8, AVX512_ATTR)
+#endif
+
+double fm_peak_flops(int level, int float64, long iterations) {
+    switch (fm_supported_level(level)) {
+#if defined(__x86_64__)
+    case FM_LEVEL_AVX512: return float64 ? peak_double_avx512(iterations) : peak_float_avx512(iterations);
+    case FM_LEVEL_AVX2: return float64 ? peak_double_avx2(iterations) : peak_float_avx2(iterations);
+#endif
+    default: return float64 ? peak_double_portable(iterations) : peak_float_portable(iterations);
+    }
+}

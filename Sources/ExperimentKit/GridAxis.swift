@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// One dimension of a grid: a single option with its points, or a `zip` group of options whose
 /// points are taken together (one value per member at each point).
@@ -151,9 +152,11 @@ public struct GridAxis: Sendable {
         }
         let count = Int(countValue)
         if count == 1 { return [.number(isInteger(option) ? start.rounded() : start)] }
-        let ratio = Foundation.log(stop / start) / Double(count - 1)
+        // PortableMath, not libm: the values become run keys and CSV columns, so they must be the
+        // same bits on every platform.
+        let ratio = PortableMath.log(stop / start) / Double(count - 1)
         return (0..<count).map { i in
-            let x = i == 0 ? start : i == count - 1 ? stop : start * Foundation.exp(ratio * Double(i))
+            let x = i == 0 ? start : i == count - 1 ? stop : start * PortableMath.exp(ratio * Double(i))
             return .number(isInteger(option) ? x.rounded() : tidy(x))
         }
     }

@@ -116,6 +116,23 @@ public enum KernelVariant: String, Sendable, CaseIterable, Comparable {
     }
 
     public static func < (a: KernelVariant, b: KernelVariant) -> Bool { a.level < b.level }
+
+    /// One core's fused multiply-add throughput with this variant, in GFLOP/s: the best of
+    /// repeated timed rounds over about `seconds` (the physical limit the benchmarks compare with).
+    public func peakGFLOPS(float64: Bool, seconds: Double = 0.3) -> Double {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int(seconds * 1000))
+        var best = 0.0
+        let iterations = self == .portable ? 20_000 : 2_000_000
+        repeat {
+            let start = clock.now
+            let flops = fm_peak_flops(level, float64 ? 1 : 0, iterations)
+            let elapsed = clock.now - start
+            let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            if s > 0 { best = Swift.max(best, flops / s / 1e9) }
+        } while clock.now < deadline
+        return best
+    }
 }
 
 /// Matrix products: `C = alpha * op(A) * op(B) + beta * C` on row-major matrices.
@@ -191,6 +208,14 @@ public enum BLAS {
                 a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
     }
+
+    /// Threads one large product may use: 1 (the default) or 2 (blocks of C's columns, or rows,
+    /// computed side by side by a helper thread, each element exactly as on one thread). For a
+    /// process that runs one big computation at a time; the runner keeps 1 and runs runs side by side.
+    public static var productThreads: Int { Int(fm_product_threads()) }
+
+    /// Sets ``productThreads`` (process-wide; values above 2 act as 2).
+    public static func setProductThreads(_ n: Int) { fm_set_product_threads(Int32(n)) }
 
     @usableFromInline
     static func openBLASReady() -> Bool { gl_blas_load() }

@@ -109,36 +109,3 @@ public struct SplitMix64: Sendable {
         return z ^ (z >> 31)
     }
 }
-
-/// Elementary functions built only from IEEE-754 basic operations, so their results are the
-/// same on every platform (used where reproducibility matters more than the last ulp).
-public enum PortableMath {
-    /// Natural logarithm of a positive finite `x`, accurate to a few ulps.
-    public static func log(_ x: Double) -> Double {
-        precondition(x > 0 && x.isFinite, "log needs a positive finite argument, got \(x)")
-        var m = x.significand  // in [1, 2)
-        var e = Double(x.exponent)
-        if m > 1.4142135623730951 {
-            m /= 2
-            e += 1
-        }
-        // log(m) = 2 atanh(f), f = (m - 1) / (m + 1), |f| <= 0.1716. Written as
-        // u - (u f - 2 (f^3/3 + f^5/5 + ...)) with u = m - 1 exact (2f = u - u f), so the largest
-        // term carries no rounding error, and e ln2 split into an exact high part and a low part
-        // (fdlibm's constants): within ~1.2 ulp of the true value (the plain `2 * sum + e * ln2`
-        // form was off by up to 4 ulp, e.g. at x = 1.5424357272729712).
-        let u = m - 1
-        let f = u / (m + 1)
-        let f2 = f * f
-        var term = f * f2
-        var tail = 0.0
-        var k = 3.0
-        for _ in 0..<13 {
-            tail += term / k
-            term *= f2
-            k += 2
-        }
-        let logm = u - (u * f - 2 * tail)
-        return e * 6.93147180369123816490e-01 + (logm + e * 1.90821492927058770002e-10)
-    }
-}

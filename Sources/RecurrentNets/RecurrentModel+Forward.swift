@@ -101,8 +101,9 @@ extension RecurrentModel {
         return pass
     }
 
+    /// `1 / (1 + e^-x)` by ``FastMath`` (the same bits as the vectorised gate kernels; no libm).
     @inline(__always)
-    static func sigmoid(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exp(-x)) }
+    static func sigmoid(_ x: Scalar) -> Scalar { Scalar(FastMath.sigmoid(Double(x))) }
 
     /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions and activations
     /// as ``StepKernel/lstm``, so the same results): `g` holds the pre-activations and receives
@@ -194,11 +195,10 @@ extension RecurrentModel {
         var gh = Matrix<Scalar>(rows: isGRUCell ? B : 0, columns: GH)
         let kernel = StepKernel(
             cell: cfg.cell, relu: cfg.nonlinearity == .relu && cfg.cell == .rnn, H: H, GH: GH)
-        // Small recurrent products read W_hh^T (`H x GH`), whose rows are contiguous over the gate
-        // columns (the unpacked kernel vectorises over them); larger ones pack W_hh as it is.
-        let small = B * GH * H <= BLAS.smallProductThreshold
-        let whhOperand = small ? whh.transposed : whh
-        let ldw = small ? GH : H
+        // The recurrent products read W_hh^T (`H x GH`, transposed once per layer), whose rows are
+        // contiguous over the gate columns: the kernels use them in place, with no per-step copy.
+        let whhOperand = whh.transposed
+        let ldw = GH
         let extraWidth = extra.rows == 0 ? 0 : extra.columns
         let extra2Width = extra2.rows == 0 ? 0 : extra2.columns
 
@@ -226,13 +226,13 @@ extension RecurrentModel {
                 let hIn = UnsafePointer(t > 0 && t < allValid ? sBase + (t - 1) * B * H : hBase)
                 if isGRUCell {
                     BLAS.gemm(
-                        transposeA: false, transposeB: !small, m: B, n: GH, k: H, alpha: 1,
+                        transposeA: false, transposeB: false, m: B, n: GH, k: H, alpha: 1,
                         a: hIn, lda: H, b: wp.baseAddress, ldb: ldw, beta: 0,
                         c: ghP.baseAddress, ldc: GH)
                 } else {
                     // pre_t += h_{t-1} W_hh^T (rows of padded sequences are computed and unused).
                     BLAS.gemm(
-                        transposeA: false, transposeB: !small, m: B, n: GH, k: H, alpha: 1,
+                        transposeA: false, transposeB: false, m: B, n: GH, k: H, alpha: 1,
                         a: hIn, lda: H, b: wp.baseAddress, ldb: ldw, beta: 1,
                         c: gP.baseAddress.map { $0 + t * B * GH }, ldc: GH)
                 }

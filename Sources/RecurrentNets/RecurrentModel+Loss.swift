@@ -1,5 +1,4 @@
 public import LinearAlgebra
-import RealModule
 
 extension RecurrentModel {
     /// The loss and its gradient w.r.t. the top-layer states for steps `window` of a pass.
@@ -139,8 +138,9 @@ extension RecurrentModel {
                 for j in 0..<width {
                     let x = Double(z.storage[p * width + j])
                     let target = Double(y.storage[r * width + j])
-                    total += (max(x, 0) - x * target + Double.log(onePlus: Double.exp(-Swift.abs(x)))) / n
-                    let s = 1 / (1 + Double.exp(-x))
+                    // Portable functions only (no libm): the same bits on every platform.
+                    total += (max(x, 0) - x * target + PortableMath.log1p(PortableMath.exp(-Swift.abs(x)))) / n
+                    let s = PortableMath.sigmoid(x)
                     dz.storage[p * width + j] = Scalar((s - target) / n)
                 }
             }
@@ -164,11 +164,11 @@ extension RecurrentModel {
                     arg = j
                 }
                 var sum = 0.0
-                for j in 0..<width { sum += Double.exp(Double(z.storage[p * width + j]) - m) }
-                let lse = m + Double.log(sum)
+                for j in 0..<width { sum += PortableMath.exp(Double(z.storage[p * width + j]) - m) }
+                let lse = m + PortableMath.log(sum)
                 total += (lse - Double(z.storage[p * width + label])) / n
                 for j in 0..<width {
-                    let prob = Double.exp(Double(z.storage[p * width + j]) - lse)
+                    let prob = PortableMath.exp(Double(z.storage[p * width + j]) - lse)
                     dz.storage[p * width + j] = Scalar((prob - (j == label ? 1 : 0)) / n)
                 }
                 labelled += 1

@@ -80,7 +80,8 @@ public struct StateProjection<Scalar: NetScalar>: Sendable {
         guard let w = parameters["proj.weight"], let bias = parameters["proj.bias"] else { return z }
         BLAS.gemm(f, w, transposeB: true, into: &z)
         for b in 0..<f.rows {
-            for j in 0..<(layers * hidden) { z[b, j] = Scalar.tanh(z[b, j] + bias.storage[j]) }
+            // PortableMath (= FastMath's tanh, as the recurrent cells use), not libm's tanh.
+            for j in 0..<(layers * hidden) { z[b, j] = Scalar(PortableMath.tanh(Double(z[b, j] + bias.storage[j]))) }
         }
         return z
     }

@@ -31,6 +31,8 @@ extension Benchmark {
         public var gflops: Double?
         /// Median thread CPU time (ms), when measured.
         public var cpuMilliseconds: Double?
+        /// One core's measured FMA peak for the case's precision (GFLOP/s), for throughput cases.
+        public var peakGFLOPS: Double?
     }
 
     /// Options of a suite run.
@@ -72,15 +74,27 @@ extension Benchmark {
     public static func runSuite(_ options: SuiteOptions, print emit: (String) -> Void) throws -> [Row] {
         var rows: [Row] = []
         if options.retainMemory { retainFreedMemory() }
-        emit("OpenBLAS: \(BLASBackend.openBLASAvailable ? BLASBackend.openBLASCore : "unavailable"); threads for big cases: \(options.threads); malloc retains freed memory: \(options.retainMemory)")
+        let variant = KernelVariant.current
+        let peak = (f32: variant.peakGFLOPS(float64: false), f64: variant.peakGFLOPS(float64: true))
+        emit("numerics: \(Numerics.current.rawValue); kernels: \(variant.rawValue) (this CPU runs: \(KernelVariant.supported.map(\.rawValue).joined(separator: ", ")); RNNLAB_KERNEL forces one)")
+        emit(String(format: "one core's measured FMA peak (%@): float32 %.1f GFLOP/s, float64 %.1f GFLOP/s", variant.rawValue, peak.f32, peak.f64))
+        if Numerics.current == .openBLAS {
+            emit("OpenBLAS: \(BLASBackend.openBLASCore); threads for big cases: \(options.threads)")
+        }
+        emit("threads per product for big cases: \(options.threads); malloc retains freed memory: \(options.retainMemory)")
         for c in standardCases(quick: options.quick) {
             let big = c.batch > 1
             guard options.groups.contains(big ? "big" : "tiny") else { continue }
-            if big { BLASBackend.setOpenBLASThreads(options.threads) }
+            if big {
+                BLASBackend.setOpenBLASThreads(options.threads)
+                BLAS.setProductThreads(options.threads)
+            }
             let m = try measure(c)
             BLASBackend.setOpenBLASThreads(1)
-            let row = Row(key: key(c), label: c.label, milliseconds: m.medianMilliseconds,
+            BLAS.setProductThreads(1)
+            var row = Row(key: key(c), label: c.label, milliseconds: m.medianMilliseconds,
                           perSecond: m.stepsPerSecond, gflops: m.gflops, cpuMilliseconds: m.cpuMilliseconds)
+            row.peakGFLOPS = c.dtype == .float64 ? peak.f64 : peak.f32
             rows.append(row)
             emit(line(row, options.peer))
         }
@@ -113,7 +127,9 @@ extension Benchmark {
         let p = peerFigure(r.key, peer)
         let ratio = p.map { String(format: "%.2fx vs PyTorch (%@)", $0.ms / r.milliseconds, $0.source) } ?? ""
         return String(format: "%-44@ %10.3f ms %12.1f /s  ", r.label, r.milliseconds, r.perSecond)
-            + (r.gflops.map { String(format: "%7.2f GFLOP/s  ", $0) } ?? String(repeating: " ", count: 17)) + ratio
+            + (r.gflops.map { String(format: "%7.2f GFLOP/s  ", $0) } ?? String(repeating: " ", count: 17))
+            + (r.gflops.flatMap { g in r.peakGFLOPS.map { String(format: "(%3.0f%% of peak %.1f)  ", 100 * g / $0, $0) } } ?? "")
+            + ratio
     }
 
     static func peerFigure(_ key: String, _ peer: [String: Double]) -> (ms: Double, source: String)? {
@@ -124,16 +140,17 @@ extension Benchmark {
 
     /// A Markdown table: ms, per second, GFLOP/s, the PyTorch figure and the speed-up.
     public static func table(_ rows: [Row], _ peer: [String: Double]) -> String {
-        var out = "| case | ms | CPU ms | per s | GFLOP/s | PyTorch ms | speed-up vs PyTorch |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        var out = "| case | ms | CPU ms | per s | GFLOP/s | one core's peak | PyTorch ms | speed-up vs PyTorch |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for r in rows {
             let p = peerFigure(r.key, peer)
             out += "| \(r.label) | " + String(format: "%.3f", r.milliseconds) + " | "
                 + (r.cpuMilliseconds.map { String(format: "%.3f", $0) } ?? "-") + " | "
                 + String(format: "%.1f", r.perSecond) + " | " + (r.gflops.map { String(format: "%.2f", $0) } ?? "-") + " | "
+                + (r.gflops == nil ? "-" : r.peakGFLOPS.map { String(format: "%.1f", $0) } ?? "-") + " | "
                 + (p.map { String(format: "%.3f (%@)", $0.ms, $0.source) } ?? "-") + " | "
                 + (p.map { String(format: "%.2fx", $0.ms / r.milliseconds) } ?? "-") + " |\n"
         }
-        out += "ms: median wall time per step (per epoch, per grid); CPU ms: median CPU time of the benchmark thread. speed-up = PyTorch ms / this engine's wall ms (> 1: faster than PyTorch). 'recorded': the baseline figure from /work/shared/baselines, not measured in this run.\n"
+        out += "ms: median wall time per step (per epoch, per grid); CPU ms: median CPU time of the benchmark thread. one core's peak: the measured FMA throughput of the kernel variant in use. speed-up = PyTorch ms / this engine's wall ms (> 1: faster than PyTorch). 'recorded': the baseline figure from /work/shared/baselines, not measured in this run.\n"
         return out
     }
 

@@ -91,13 +91,14 @@ public struct GradientFlowStudy: Study {
     }
 
     /// `exp(slope)` of the least-squares fit of `ln g_t` on the distance `T - t`; NaN with < 2 points.
+    /// (``PortableMath``'s `log` and `exp`: the same bits on every platform.)
     static func decayPerStep(_ norms: [Double]) -> Double {
         let T = norms.count
         var xs: [Double] = []
         var ys: [Double] = []
         for (t, v) in norms.enumerated() where v > 0 && v.isFinite {
             xs.append(Double(T - 1 - t))
-            ys.append(Double.log(v))
+            ys.append(PortableMath.log(v))
         }
         guard xs.count >= 2 else { return .nan }
         let mx = xs.reduce(0, +) / Double(xs.count)
@@ -108,6 +109,6 @@ public struct GradientFlowStudy: Study {
             sxy += (x - mx) * (y - my)
             sxx += (x - mx) * (x - mx)
         }
-        return sxx > 0 ? Double.exp(sxy / sxx) : .nan
+        return sxx > 0 ? PortableMath.exp(sxy / sxx) : .nan
     }
 }

@@ -69,12 +69,12 @@ public struct PropagationStudy: Study {
             BLAS.gemm(w, transposeA: true, v, into: &next)
             v = next
             out.point("norm_ratio", k, VectorNorm.l2(v.storage) / start)
-            out.point("theory", k, Double.pow(rho, Double(k)))
+            out.point("theory", k, PortableMath.pow(rho, k))
         }
         out.metric("norm_ratio", VectorNorm.l2(v.storage) / start)
         out.metric("spectral_radius", rho)
         out.metric("sigma_max", Spectrum.singularValues(w)?.first ?? .nan)
-        out.metric("theory", Double.pow(rho, Double(steps)))
+        out.metric("theory", PortableMath.pow(rho, steps))
         return out
     }
 }

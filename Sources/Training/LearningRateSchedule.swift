@@ -1,5 +1,3 @@
-internal import Foundation
-
 /// A learning-rate schedule driven by the number of scheduler steps taken.
 ///
 /// `step` counts `scheduler.step()` calls as in PyTorch: the first optimiser update uses
@@ -49,10 +47,16 @@ public enum LearningRateSchedule: Sendable, Equatable, Hashable {
     }
 
     /// The tutorial's `get_lr(step, d_model, warmup_steps)` (the LambdaLR multiplier).
+    ///
+    /// The powers are built from correctly rounded square roots and divisions, not `pow` (libm's
+    /// `pow` is not the same on every platform): `x^-0.5 = 1 / sqrt(x)` (within 1 ulp) and
+    /// `s * w^-1.5 = s / (w * sqrt(w))` (within 1.5 ulp), so the factor is within a few ulp of the
+    /// tutorial's and the same bits everywhere.
     public static func noamFactor(step: Int, modelSize: Int, warmupSteps: Int) -> Double {
         let s = Double(Swift.max(step, 1))
-        return Foundation.pow(Double(modelSize), -0.5)
-            * Swift.min(Foundation.pow(s, -0.5), s * Foundation.pow(Double(warmupSteps), -1.5))
+        let w = Double(warmupSteps)
+        return (1 / Double(modelSize).squareRoot())
+            * Swift.min(1 / s.squareRoot(), s / (w * w.squareRoot()))
     }
 
     /// The learning rate after `step` scheduler steps, starting from `base`.

@@ -1,4 +1,3 @@
-internal import Foundation
 public import LinearAlgebra
 public import RecurrentNets
 
@@ -20,7 +19,8 @@ public import RecurrentNets
 ///   Nesterov uses `g + m*b`, otherwise `b`; `p -= lr * that`.
 /// - Adam: `g += wd*p`; `m = m + (1-beta1)*(g-m)`; `v = beta2*v + (1-beta2)*g*g`;
 ///   (AMSGrad: `vmax = max(vmax, v)` replaces v); `denom = sqrt(v)/sqrt(1-beta2^t) + eps`;
-///   `p -= (lr/(1-beta1^t)) * m/denom`.
+///   `p -= (lr/(1-beta1^t)) * m/denom`. `beta^t` is ``PortableMath/pow(_:_:)-(Double,Int)``
+///   (nearly always correctly rounded, as the `pow` PyTorch calls, and portable).
 /// - AdamW: `p *= 1 - lr*wd` first, then Adam without L2.
 /// - RMSprop: `g += wd*p`; `s = alpha*s + (1-alpha)*g*g`; centred: `a = a + (1-alpha)*(g-a)`,
 ///   `avg = sqrt(s - a*a) + eps`, else `avg = sqrt(s) + eps`; with momentum
@@ -112,9 +112,10 @@ public struct Optimizer<Scalar: NetScalar>: Sendable {
 
     private mutating func adam(_ p: inout Matrix<Scalar>, _ g: Matrix<Scalar>, _ i: Int, _ lr: Double) {
         let c = configuration
-        let t = Double(stepCount)
-        let biasCorrection1 = 1 - Foundation.pow(c.beta1, t)
-        let biasCorrection2 = 1 - Foundation.pow(c.beta2, t)
+        // beta^t by PortableMath's integer power (double-double binary powering in a fixed order:
+        // correctly rounded but for near-ties, the same bits everywhere; libm's pow is not portable).
+        let biasCorrection1 = 1 - PortableMath.pow(c.beta1, stepCount)
+        let biasCorrection2 = 1 - PortableMath.pow(c.beta2, stepCount)
         let stepSize = lr / biasCorrection1
         let biasCorrection2Sqrt = biasCorrection2.squareRoot()
         let weight1 = 1 - c.beta1

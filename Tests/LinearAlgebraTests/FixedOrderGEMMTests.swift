@@ -113,6 +113,26 @@ import Testing
         #expect(differing > 16)
     }
 
+    /// A large product split over threads (by columns, or rows when C is narrow) keeps every bit.
+    @Test(arguments: [(300, 200, 50), (700, 40, 64), (64, 512, 128)])
+    func splittingAProductOverThreadsKeepsItsBits(m: Int, n: Int, k: Int) {
+        let s = Shape(m: m, n: n, k: k, transposeA: true, transposeB: true, pad: 1)
+        let o = Self.operands(s, Double.self)
+        let expected = Self.definition(s, o, alpha: 1, beta: 1)
+        BLAS.setProductThreads(2)
+        defer { BLAS.setProductThreads(1) }
+        var got = o.c
+        o.a.withUnsafeBufferPointer { pa in
+            o.b.withUnsafeBufferPointer { pb in
+                got.withUnsafeMutableBufferPointer { pc in
+                    BLAS.gemm(transposeA: true, transposeB: true, m: m, n: n, k: k, alpha: 1, a: pa.baseAddress, lda: o.lda,
+                              b: pb.baseAddress, ldb: o.ldb, beta: 1, c: pc.baseAddress, ldc: o.ldc, backend: .reproducible)
+                }
+            }
+        }
+        #expect(zip(got, expected).filter { !Self.identical($0, $1) }.count == 0)
+    }
+
     @Test func theWidestVariantIsTheDefault() {
         #expect(KernelVariant.supported.contains(.portable))
         #expect(KernelVariant.supported.last == KernelVariant.best)

@@ -14,6 +14,15 @@ int fm_kernel_level(void);
 /// A level from its name: -1 for "auto" or empty/NULL, -2 for an unknown name.
 int fm_parse_level(const char *name);
 
+/// Runs `iterations` rounds of 12 independent vector FMAs with the given variant; returns the
+/// floating-point operations done (time it to get one core's peak).
+double fm_peak_flops(int level, int float64, long iterations);
+
+/// Threads one large product may be split over (by blocks of C; default 1). Splitting never
+/// changes a result: each element is still one sum in ascending k.
+void fm_set_product_threads(int n);
+int fm_product_threads(void);
+
 /// The numerics mode: 1 when the engine's large products go to a vendor BLAS (opt-in), else 0.
 void fm_set_vendor_blas(int on);
 int fm_vendor_blas(void);
