@@ -16,20 +16,12 @@ typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int
                          int, float, float *, int);
 typedef void (*dgemm_fn)(int, int, int, int, int, int, double, const double *, int,
                          const double *, int, double, double *, int);
-typedef void (*dgeev_fn)(const char *, const char *, const int *, double *, const int *, double *,
-                         double *, double *, const int *, double *, const int *, double *,
-                         const int *, int *);
-typedef void (*dgesvd_fn)(const char *, const char *, const int *, const int *, double *,
-                          const int *, double *, double *, const int *, double *, const int *,
-                          double *, const int *, int *);
 typedef void (*threads_fn)(int);
 typedef char *(*corename_fn)(void);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static sgemm_fn p_sgemm;
 static dgemm_fn p_dgemm;
-static dgeev_fn p_dgeev;
-static dgesvd_fn p_dgesvd;
 static threads_fn p_threads;
 static corename_fn p_corename;
 
@@ -73,8 +65,6 @@ static void load(void) {
     if (handle == NULL) return;
     p_sgemm = (sgemm_fn)dlsym(handle, "cblas_sgemm");
     p_dgemm = (dgemm_fn)dlsym(handle, "cblas_dgemm");
-    p_dgeev = (dgeev_fn)dlsym(handle, "dgeev_");
-    p_dgesvd = (dgesvd_fn)dlsym(handle, "dgesvd_");
     p_threads = (threads_fn)dlsym(handle, "openblas_set_num_threads");
     p_corename = (corename_fn)dlsym(handle, "openblas_get_corename");
     if (p_threads) p_threads(1);
@@ -109,34 +99,6 @@ void gl_dgemm(int transA, int transB, int m, int n, int k, double alpha, const d
               const double *b, int ldb, double beta, double *c, int ldc) {
     p_dgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda,
             b, ldb, beta, c, ldc);
-}
-
-int gl_dgeev(int n, double *a, double *wr, double *wi) {
-    if (!gl_blas_load() || p_dgeev == NULL) return -1000;
-    int info = 0, lwork = -1, one = 1;
-    double query = 0, dummy = 0;
-    p_dgeev("N", "N", &n, a, &n, wr, wi, &dummy, &one, &dummy, &one, &query, &lwork, &info);
-    if (info != 0) return info;
-    lwork = (int)query;
-    double *work = malloc(sizeof(double) * (size_t)(lwork > 1 ? lwork : 1));
-    if (work == NULL) return -1001;
-    p_dgeev("N", "N", &n, a, &n, wr, wi, &dummy, &one, &dummy, &one, work, &lwork, &info);
-    free(work);
-    return info;
-}
-
-int gl_dgesvd(int m, int n, double *a, double *s) {
-    if (!gl_blas_load() || p_dgesvd == NULL) return -1000;
-    int info = 0, lwork = -1, one = 1;
-    double query = 0, dummy = 0;
-    p_dgesvd("N", "N", &m, &n, a, &m, s, &dummy, &one, &dummy, &one, &query, &lwork, &info);
-    if (info != 0) return info;
-    lwork = (int)query;
-    double *work = malloc(sizeof(double) * (size_t)(lwork > 1 ? lwork : 1));
-    if (work == NULL) return -1001;
-    p_dgesvd("N", "N", &m, &n, a, &m, s, &dummy, &one, &dummy, &one, work, &lwork, &info);
-    free(work);
-    return info;
 }
 
 int gl_malloc_retain_freed(void) {

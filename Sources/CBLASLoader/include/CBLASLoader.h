@@ -3,6 +3,9 @@
 
 #include <stdbool.h>
 
+/// The opt-in vendor BLAS (`numerics: openblas`) and malloc tuning. The default numerics never
+/// call into OpenBLAS.
+///
 /// Loads OpenBLAS once (thread-safe). Before loading, when the CPU has AVX-512 and
 /// OPENBLAS_CORETYPE does not already name an AVX-512 kernel, sets it to "SkylakeX": Debian's
 /// OpenBLAS 0.3.21 otherwise may run a much slower kernel on these CPUs
@@ -28,12 +31,6 @@ void gl_sgemm(int transA, int transB, int m, int n, int k, float alpha, const fl
               const float *b, int ldb, float beta, float *c, int ldc);
 void gl_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
               const double *b, int ldb, double beta, double *c, int ldc);
-
-/// Eigenvalues of a general n x n matrix (column-major, overwritten). Returns LAPACK's info.
-int gl_dgeev(int n, double *a, double *wr, double *wi);
-
-/// Singular values of an m x n matrix (column-major, overwritten), descending. Returns info.
-int gl_dgesvd(int m, int n, double *a, double *s);
 
 /// glibc malloc: keep freed large blocks for reuse instead of unmapping them (no page faults
 /// and kernel zeroing on every big allocation). Process-wide; no effect elsewhere. Returns 1 if applied.
