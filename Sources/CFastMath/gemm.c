@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -256,35 +257,64 @@ DRIVER(double, avx2, 6, 8, 256, __builtin_fma, AVX2_ATTR)
 
 // ---- AVX-512: 8 x 32 (float) and 8 x 16 (double) tiles, two vectors per row.
 #define AVX512_ATTR __attribute__((target("avx512f,avx512dq,avx512vl,fma")))
+#define FMA512_ROW(VT, SUF, r, x)                                                                      \
+    {                                                                                           \
+        VT xr = _mm512_set1_##SUF(x);                                                           \
+        acc##r##0 = _mm512_fmadd_##SUF(xr, b0, acc##r##0);                                     \
+        acc##r##1 = _mm512_fmadd_##SUF(xr, b1, acc##r##1);                                      \
+    }
+// Two loops over k: A's panel column contiguous (packed or transposed A: the 8 values of step p
+// are adjacent) or A's rows contiguous (row pointers and one shared index), so that no broadcast
+// address waits on another.
 #define MICRO_AVX512(T, VT, W, SUF)                                                             \
     AVX512_ATTR static void micro_##T##_avx512(long kc, const T *a, long rs, long cs,           \
                                                const T *b, long bs, T *c, long ldc, int loadc) { \
-        VT acc[8][2];                                                                           \
-        for (int r = 0; r < 8; r++) {                                                           \
-            acc[r][0] = loadc ? _mm512_loadu_##SUF(c + r * ldc) : _mm512_setzero_##SUF();        \
-            acc[r][1] = loadc ? _mm512_loadu_##SUF(c + r * ldc + W) : _mm512_setzero_##SUF();    \
+        VT acc00, acc01, acc10, acc11, acc20, acc21, acc30, acc31, acc40, acc41, acc50, acc51,   \
+            acc60, acc61, acc70, acc71;                                                         \
+        if (loadc) {                                                                            \
+            acc00 = _mm512_loadu_##SUF(c + 0 * ldc); acc01 = _mm512_loadu_##SUF(c + 0 * ldc + W); \
+            acc10 = _mm512_loadu_##SUF(c + 1 * ldc); acc11 = _mm512_loadu_##SUF(c + 1 * ldc + W); \
+            acc20 = _mm512_loadu_##SUF(c + 2 * ldc); acc21 = _mm512_loadu_##SUF(c + 2 * ldc + W); \
+            acc30 = _mm512_loadu_##SUF(c + 3 * ldc); acc31 = _mm512_loadu_##SUF(c + 3 * ldc + W); \
+            acc40 = _mm512_loadu_##SUF(c + 4 * ldc); acc41 = _mm512_loadu_##SUF(c + 4 * ldc + W); \
+            acc50 = _mm512_loadu_##SUF(c + 5 * ldc); acc51 = _mm512_loadu_##SUF(c + 5 * ldc + W); \
+            acc60 = _mm512_loadu_##SUF(c + 6 * ldc); acc61 = _mm512_loadu_##SUF(c + 6 * ldc + W); \
+            acc70 = _mm512_loadu_##SUF(c + 7 * ldc); acc71 = _mm512_loadu_##SUF(c + 7 * ldc + W); \
+        } else {                                                                                \
+            acc00 = acc01 = acc10 = acc11 = acc20 = acc21 = acc30 = acc31 = _mm512_setzero_##SUF(); \
+            acc40 = acc41 = acc50 = acc51 = acc60 = acc61 = acc70 = acc71 = _mm512_setzero_##SUF(); \
         }                                                                                       \
-        const T *ar[8];                                                                         \
-        for (int r = 0; r < 8; r++) ar[r] = a + r * rs;                                         \
-        for (long p = 0; p < kc; p++) {                                                         \
-            VT b0 = _mm512_loadu_##SUF(b + p * bs), b1 = _mm512_loadu_##SUF(b + p * bs + W);    \
-            long o = p * cs;                                                                    \
-            for (int r = 0; r < 8; r++) {                                                       \
-                VT x = _mm512_set1_##SUF(ar[r][o]);                                             \
-                acc[r][0] = _mm512_fmadd_##SUF(x, b0, acc[r][0]);                               \
-                acc[r][1] = _mm512_fmadd_##SUF(x, b1, acc[r][1]);                               \
+        if (rs == 1) {                                                                          \
+            for (long p = 0; p < kc; p++) {                                                     \
+                VT b0 = _mm512_loadu_##SUF(b + p * bs), b1 = _mm512_loadu_##SUF(b + p * bs + W); \
+                const T *ap = a + p * cs;                                                       \
+                FMA512_ROW(VT, SUF, 0, ap[0]) FMA512_ROW(VT, SUF, 1, ap[1]) FMA512_ROW(VT, SUF, 2, ap[2]) FMA512_ROW(VT, SUF, 3, ap[3]) \
+                FMA512_ROW(VT, SUF, 4, ap[4]) FMA512_ROW(VT, SUF, 5, ap[5]) FMA512_ROW(VT, SUF, 6, ap[6]) FMA512_ROW(VT, SUF, 7, ap[7]) \
+            }                                                                                   \
+        } else {                                                                                \
+            const T *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs;                  \
+            const T *a4 = a + 4 * rs, *a5 = a + 5 * rs, *a6 = a + 6 * rs, *a7 = a + 7 * rs;     \
+            for (long p = 0; p < kc; p++) {                                                     \
+                VT b0 = _mm512_loadu_##SUF(b + p * bs), b1 = _mm512_loadu_##SUF(b + p * bs + W); \
+                long o = p * cs;                                                                \
+                FMA512_ROW(VT, SUF, 0, a0[o]) FMA512_ROW(VT, SUF, 1, a1[o]) FMA512_ROW(VT, SUF, 2, a2[o]) FMA512_ROW(VT, SUF, 3, a3[o]) \
+                FMA512_ROW(VT, SUF, 4, a4[o]) FMA512_ROW(VT, SUF, 5, a5[o]) FMA512_ROW(VT, SUF, 6, a6[o]) FMA512_ROW(VT, SUF, 7, a7[o]) \
             }                                                                                   \
         }                                                                                       \
-        for (int r = 0; r < 8; r++) {                                                           \
-            _mm512_storeu_##SUF(c + r * ldc, acc[r][0]);                                        \
-            _mm512_storeu_##SUF(c + r * ldc + W, acc[r][1]);                                    \
-        }                                                                                       \
+        _mm512_storeu_##SUF(c + 0 * ldc, acc00); _mm512_storeu_##SUF(c + 0 * ldc + W, acc01);   \
+        _mm512_storeu_##SUF(c + 1 * ldc, acc10); _mm512_storeu_##SUF(c + 1 * ldc + W, acc11);   \
+        _mm512_storeu_##SUF(c + 2 * ldc, acc20); _mm512_storeu_##SUF(c + 2 * ldc + W, acc21);   \
+        _mm512_storeu_##SUF(c + 3 * ldc, acc30); _mm512_storeu_##SUF(c + 3 * ldc + W, acc31);   \
+        _mm512_storeu_##SUF(c + 4 * ldc, acc40); _mm512_storeu_##SUF(c + 4 * ldc + W, acc41);   \
+        _mm512_storeu_##SUF(c + 5 * ldc, acc50); _mm512_storeu_##SUF(c + 5 * ldc + W, acc51);   \
+        _mm512_storeu_##SUF(c + 6 * ldc, acc60); _mm512_storeu_##SUF(c + 6 * ldc + W, acc61);   \
+        _mm512_storeu_##SUF(c + 7 * ldc, acc70); _mm512_storeu_##SUF(c + 7 * ldc + W, acc71);   \
     }
 
 MICRO_AVX512(float, __m512, 16, ps)
 MICRO_AVX512(double, __m512d, 8, pd)
-DRIVER(float, avx512, 8, 32, 256, __builtin_fmaf, AVX512_ATTR)
-DRIVER(double, avx512, 8, 16, 256, __builtin_fma, AVX512_ATTR)
+DRIVER(float, avx512, 8, 32, 128, __builtin_fmaf, AVX512_ATTR)
+DRIVER(double, avx512, 8, 16, 128, __builtin_fma, AVX512_ATTR)
 #endif
 
 // ---- Two threads per product (fm_set_product_threads(2)): a persistent helper thread computes
@@ -305,6 +335,14 @@ static atomic_int helper_posted = 0; // 1: a job is waiting; set back to 0 when 
 static atomic_int helper_sleeping = 0;
 static helper_job helper_current;
 
+enum { HELPER_SPIN_NS = 2000000 };
+
+static inline long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
 static inline void cpu_relax(void) {
 #if defined(__x86_64__)
     __builtin_ia32_pause();
@@ -314,9 +352,12 @@ static inline void cpu_relax(void) {
 static void *helper_main(void *unused) {
     (void)unused;
     for (;;) {
-        int spins = 0;
+        long spins = 0;
+        long long idle_since = now_ns();
         while (!atomic_load_explicit(&helper_posted, memory_order_acquire)) {
-            if (++spins < 20000) {
+            // Spin for up to HELPER_SPIN_NS after the last product (checking the clock every 64
+            // pauses), then sleep until the next one.
+            if ((++spins & 63) != 0 || now_ns() - idle_since < HELPER_SPIN_NS) {
                 cpu_relax();
                 continue;
             }

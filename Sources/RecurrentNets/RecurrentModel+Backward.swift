@@ -349,8 +349,9 @@ extension RecurrentModel {
             Self.accumulateRows(of: preX, into: &dbih)
             if isGRU { Self.accumulateRows(of: preH, into: &dbhh) }
         }
-        // Not when OpenBLAS already spreads each product over several threads.
-        if TB * GH * H >= Self.twoThreadMinimum && BLASBackend.openBLASThreads == 1 {
+        // Not when each product is already spread over two threads (the kernels' helper thread,
+        // or OpenBLAS's).
+        if TB * GH * H >= Self.twoThreadMinimum && BLASBackend.openBLASThreads == 1 && BLAS.productThreads == 1 {
             DispatchQueue.concurrentPerform(iterations: 2) { part in
                 if part == 0 { recurrentWeights() } else { inputSide() }
             }
