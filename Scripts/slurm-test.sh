@@ -7,11 +7,15 @@
 # daemons in the background, without systemd; see the field notes on single-node Slurm).
 #   (a) a 24-run gradient-flow grid as a 4-task job array + gather job == a local `experiments run`;
 #   (c) 8 shards with MaxArraySize=5 (from `scontrol show config`): 2 array jobs with offsets == local;
-#   (b) one task of a slower grid is cancelled mid-run: gather fails listing missing keys; the same
+#   (b) one task of a second grid is cancelled mid-run: gather fails listing missing keys; the same
 #       `experiments slurm --submit` again finishes it; the gather == a local run, no key missing or twice.
+#       The task is stopped at a known point, not by timing: it runs with the test hook
+#       RNNLAB_TEST_PAUSE_AFTER_RECORDS=2 (it pauses after its 2nd record), the script waits for those
+#       2 records, then cancels it.
 # Prints PASS/FAIL lines; exits 1 on failure. When Slurm cannot start, prints SKIP and exits 0 only
 # with SLURM_TEST_ALLOW_SKIP=1 (else 1). The daemons are stopped by PID on exit (trap).
 # Env: EXPERIMENTS_BIN, SLURM_TEST_ALLOW_SKIP, SLURM_TEST_TIMEOUT (seconds per wait, default 90),
+#      SLURM_TEST_SEQ_LENS (spec B's seq_len values, default "400, 500, 600"),
 #      KEEP_WORK=1 keeps the work folder even on success.
 set -uo pipefail
 
@@ -187,10 +191,12 @@ wait_jobs() {
 }
 # job_field ID FIELD: a field of `scontrol show job` (JobState, ExitCode).
 job_field() { scontrol -o show job "$1" 2>/dev/null | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
-# submit SPEC OUT [ARRAY_SIZE]: `experiments slurm --submit`; sets ARRAY_IDS and GATHER_ID.
+# submit SPEC OUT [ARRAY_SIZE [JOB_BINARY]]: `experiments slurm --submit` (the jobs run JOB_BINARY,
+# default the binary under test); sets ARRAY_IDS and GATHER_ID.
 submit() {
     local output
-    output=$("$BIN" slurm "$1" --array-size "${3:-4}" --cpus 1 --time 00:05:00 --out "$2" --submit 2>"$WORK/slurm-cli.err") \
+    output=$("$BIN" slurm "$1" --array-size "${3:-4}" --cpus 1 --time 00:05:00 --out "$2" --binary "${4:-$BIN}" \
+        --submit 2>"$WORK/slurm-cli.err") \
         || { fail "experiments slurm --submit: $(cat "$WORK/slurm-cli.err")"; return 1; }
     echo "$output" | sed 's/^/    /'
     ARRAY_IDS=$(echo "$output" | sed -n 's/^submitted array job \([0-9][0-9]*\).*/\1/p' | paste -sd " " -)
@@ -232,8 +238,7 @@ cat >"$SPEC_A" <<'EOF'
  "model": {"cell": "rnn", "nonlinearity": "tanh", "input": 1, "hidden": 10},
  "grid": {"init": ["orthogonal", "normal-0.01"], "seq_len": [5, 10, 20], "seed": {"count": 4}}}
 EOF
-# Spec B's runs must be slow enough (~0.7 s each, ~4 s per task) to cancel a task mid-run, whatever
-# the build (debug or release): time one run of length 20000 and scale the lengths.
+# Spec B's runs need not be slow: (b) stops its victim task with the test hook, not by timing.
 spec_b() {
     cat >"$2" <<EOF
 {"version": 1, "name": "$1", "study": "gradient-flow",
@@ -241,15 +246,9 @@ spec_b() {
  "grid": {"init": [$4], "seq_len": [$3], "seed": {"count": $5}}}
 EOF
 }
-spec_b slurm-probe "$WORK/probe.json" 20000 '"orthogonal"' 1
-t0=$(date +%s.%N)
-"$BIN" run "$WORK/probe.json" --out "$WORK/probe" --no-plot --jobs 1 2>"$WORK/probe.log" || die "probe run failed: $(tail -n 3 "$WORK/probe.log")"
-probe=$(awk -v s="$t0" -v n="$(date +%s.%N)" 'BEGIN { printf "%.2f", n - s }')
-SEQ_LENS=${SLURM_TEST_SEQ_LENS:-$(awk -v t="$probe" 'BEGIN {
-    if (t < 0.01) t = 0.01; L = int(20000 * 0.7 / t); if (L > 100000) L = 100000; if (L < 300) L = 300
-    printf "%d, %d, %d", L * 2 / 3, L * 5 / 6, L }')}
+SEQ_LENS=${SLURM_TEST_SEQ_LENS:-400, 500, 600}
 spec_b slurm-long "$SPEC_B" "$SEQ_LENS" '"orthogonal", "normal-0.01"' 4
-note "spec B: seq_len [$SEQ_LENS] (one run of length 20000 took ${probe}s)"
+note "spec B: seq_len [$SEQ_LENS]"
 N_A=$("$BIN" expand "$SPEC_A" | tail -n 1 | cut -d' ' -f1)
 N_B=$("$BIN" expand "$SPEC_B" | tail -n 1 | cut -d' ' -f1)
 
@@ -296,28 +295,42 @@ SHARD2=()
 while read -r key _; do
     [ ${#key} = 16 ] && [ $(( 16#${key: -1} % 4 )) = "$VICTIM_TASK" ] && SHARD2+=("$key")
 done < <("$BIN" expand "$SPEC_B")
+# The victim runs the binary through a wrapper that sets the test hook in its environment only (the
+# other tasks and the gather job run the plain binary): after PAUSE_AT records (its 1 lane, --jobs 1,
+# gives exactly PAUSE_AT) it starts no other run and waits, so the cancel lands at a known point.
+PAUSE_AT=2
+PAUSING_BIN="$WORK/experiments-pausing-task-$VICTIM_TASK"
+cat >"$PAUSING_BIN" <<EOF
+#!/bin/bash
+if [ "\${SLURM_ARRAY_TASK_ID:-}" = $VICTIM_TASK ]; then export RNNLAB_TEST_PAUSE_AFTER_RECORDS=$PAUSE_AT; fi
+exec $(printf %q "$BIN") "\$@"
+EOF
+chmod 755 "$PAUSING_BIN"
 t0=$(date +%s)
-if submit "$SPEC_B" "$OUT_B"; then
+if submit "$SPEC_B" "$OUT_B" 4 "$PAUSING_BIN"; then
     first_array=${ARRAY_IDS%% *}
     victim="${first_array}_${VICTIM_TASK}"
     deadline=$(( $(date +%s) + TIMEOUT )); done_in_task=0
-    # Wait until the task has recorded at least one of its runs, then cancel it.
-    while [ "$(date +%s)" -lt "$deadline" ]; do
+    # Wait until the paused task has recorded its PAUSE_AT runs (it cannot record more), then cancel it.
+    while :; do
         done_in_task=0
         for key in "${SHARD2[@]}"; do has_record "$OUT_B" "$key" && done_in_task=$((done_in_task + 1)); done
-        [ "$done_in_task" -ge 1 ] && break
+        [ "$done_in_task" -ge "$PAUSE_AT" ] && break
+        [ "$(date +%s)" -lt "$deadline" ] || { fail "(b) task $victim recorded $done_in_task of its runs in ${TIMEOUT}s, not the $PAUSE_AT it pauses after (SLURM_TEST_TIMEOUT)"; break; }
         sleep 0.1
     done
     task_state=$(squeue -h -j "$victim" -o %T 2>/dev/null)
     scancel "$victim"
-    note "cancelled task $victim ($task_state) after $done_in_task of its ${#SHARD2[@]} runs were recorded"
+    note "cancelled task $victim ($task_state) after $done_in_task of its ${#SHARD2[@]} runs were recorded (paused by the test hook after $PAUSE_AT)"
+    [ "$done_in_task" = "$PAUSE_AT" ] && [ "$task_state" = RUNNING ] \
+        || fail "(b) expected the task RUNNING (paused) with $PAUSE_AT records, found $task_state with $done_in_task"
     # shellcheck disable=SC2086
     wait_jobs $ARRAY_IDS "$GATHER_ID"
     state=$(job_field "$GATHER_ID" JobState); code=$(job_field "$GATHER_ID" ExitCode)
     left=0
     for key in "${SHARD2[@]}"; do has_record "$OUT_B" "$key" || left=$((left + 1)); done
     gather_log=$(cat "$OUT_B"/slurm/logs/*gather-"$GATHER_ID".out 2>/dev/null)
-    if [ "$left" -gt 0 ] && [ "$left" -lt "${#SHARD2[@]}" ] && [ "$state" = FAILED ] && [ "$code" = 1:0 ] \
+    if [ "$left" = $(( ${#SHARD2[@]} - PAUSE_AT )) ] && [ "$left" -gt 0 ] && [ "$state" = FAILED ] && [ "$code" = 1:0 ] \
         && echo "$gather_log" | grep -q "incomplete grid: $left of $N_B runs have no record" && [ ! -e "$OUT_B/runs.csv" ]; then
         pass "(b) task cancelled mid-run ($left of ${#SHARD2[@]} runs unrecorded): gather job $GATHER_ID $state, exit $code: $(echo "$gather_log" | tail -n 1)"
     else

@@ -330,8 +330,11 @@ static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
 static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
 static atomic_int helper_started = 0;
-static atomic_int helper_busy = 0;   // a caller owns the helper
-static atomic_int helper_posted = 0; // 1: a job is waiting; set back to 0 when it is done
+static atomic_int helper_busy = 0; // a caller owns the helper
+// The job's state: IDLE, POSTED (waiting to be taken), TAKEN (by the helper or by the caller
+// itself), DONE (finished by the helper).
+enum { IDLE = 0, POSTED = 1, TAKEN = 2, DONE = 3 };
+static atomic_int helper_state = IDLE;
 static atomic_int helper_sleeping = 0;
 static helper_job helper_current;
 
@@ -354,7 +357,7 @@ static void *helper_main(void *unused) {
     for (;;) {
         long spins = 0;
         long long idle_since = now_ns();
-        while (!atomic_load_explicit(&helper_posted, memory_order_acquire)) {
+        while (atomic_load_explicit(&helper_state, memory_order_acquire) != POSTED) {
             // Spin for up to HELPER_SPIN_NS after the last product (checking the clock every 64
             // pauses), then sleep until the next one.
             if ((++spins & 63) != 0 || now_ns() - idle_since < HELPER_SPIN_NS) {
@@ -363,12 +366,15 @@ static void *helper_main(void *unused) {
             }
             pthread_mutex_lock(&helper_lock);
             atomic_store(&helper_sleeping, 1);
-            while (!atomic_load(&helper_posted)) pthread_cond_wait(&helper_wake, &helper_lock);
+            while (atomic_load(&helper_state) != POSTED) pthread_cond_wait(&helper_wake, &helper_lock);
             atomic_store(&helper_sleeping, 0);
             pthread_mutex_unlock(&helper_lock);
         }
-        helper_current.run(helper_current.arg);
-        atomic_store_explicit(&helper_posted, 0, memory_order_release);
+        int expected = POSTED;
+        if (atomic_compare_exchange_strong(&helper_state, &expected, TAKEN)) {
+            helper_current.run(helper_current.arg);
+            atomic_store_explicit(&helper_state, DONE, memory_order_release);
+        }
     }
     return NULL;
 }
@@ -382,8 +388,10 @@ static void helper_start(void) {
     pthread_attr_destroy(&attr);
 }
 
-// Runs `first(a)` on the caller and `second(b)` on the helper; false (nothing run) when the
-// helper is not available (busy with another caller, or not started).
+// Runs `first(a)` on the caller and offers `second(b)` to the helper thread. If the helper has not
+// taken it by the time `first` is done (it was asleep, or its core is busy), the caller runs it
+// too, so a loaded machine costs at most the time of one thread. False (nothing run) when the
+// helper is busy with another caller or could not be started.
 static int run_pair(void (*first)(void *), void *a, void (*second)(void *), void *b) {
     pthread_once(&helper_once, helper_start);
     int expected = 0;
@@ -392,12 +400,20 @@ static int run_pair(void (*first)(void *), void *a, void (*second)(void *), void
         return 0;
     helper_current.run = second;
     helper_current.arg = b;
-    pthread_mutex_lock(&helper_lock);
-    atomic_store_explicit(&helper_posted, 1, memory_order_release);
-    if (atomic_load(&helper_sleeping)) pthread_cond_signal(&helper_wake);
-    pthread_mutex_unlock(&helper_lock);
+    atomic_store_explicit(&helper_state, POSTED, memory_order_release);
+    if (atomic_load(&helper_sleeping)) {
+        pthread_mutex_lock(&helper_lock);
+        pthread_cond_signal(&helper_wake);
+        pthread_mutex_unlock(&helper_lock);
+    }
     first(a);
-    while (atomic_load_explicit(&helper_posted, memory_order_acquire)) cpu_relax();
+    int posted = POSTED;
+    if (atomic_compare_exchange_strong(&helper_state, &posted, TAKEN)) {
+        second(b);
+    } else {
+        while (atomic_load_explicit(&helper_state, memory_order_acquire) != DONE) cpu_relax();
+    }
+    atomic_store(&helper_state, IDLE);
     atomic_store(&helper_busy, 0);
     return 1;
 }

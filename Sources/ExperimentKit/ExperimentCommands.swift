@@ -120,6 +120,13 @@ public enum ExperimentCommands {
             console.err("experiments: --jobs must be >= 1\n")
             return .specError
         }
+        let pauseAfterRecords: Int?  // the test hook RNNLAB_TEST_PAUSE_AFTER_RECORDS (RecordJournal.TestPause)
+        do {
+            pauseAfterRecords = try RecordJournal.TestPause.afterRecords(in: options.environment)
+        } catch {
+            console.err("experiments: \(error)\n")
+            return .specError
+        }
         let store = ResultStore(directory: options.out ?? ResultStore.defaultDirectory(for: spec))
         let selected = configs.filter { shard.contains($0.key) }
         let recorded: Set<RunKey>
@@ -161,7 +168,7 @@ public enum ExperimentCommands {
         do {
             // Each worker runs a configuration and appends its record to this process's record file;
             // an append that fails (after the journal's retry) stops the grid.
-            let journal = store.journal()
+            let journal = store.journal(pause: pauseAfterRecords.map { .init(afterRecords: $0, stop: stop) })
             let axisNames = spec.grid.axisNames
             complete = try await Scheduler(jobs: options.jobs).run(todo, stop: stop, work: { config in
                 let outcome = Scheduler.outcome(of: config, on: executor)

@@ -5,16 +5,20 @@ import Foundation
 /// over earlier ones even when files are copied without their times), one record per line. Lines
 /// are appended whole, under a lock, normally by one `write` call (a killed process leaves whole
 /// lines and at most one unterminated last line, which readers ignore). Safe to share between
-/// worker threads.
+/// worker threads. With a ``TestPause`` (a test hook) it stops the grid after a given number of lines.
 public final class RecordJournal: @unchecked Sendable {
     /// The records folder (`<results>/runs`).
     public let folder: String
     private let lock = NSLock()
     private var descriptor: Int32 = -1
     private var path: String?
+    private let pause: TestPause?
+    /// Lines appended by this journal.
+    private var appended = 0
 
-    init(folder: String) {
+    init(folder: String, pause: TestPause? = nil) {
         self.folder = folder
+        self.pause = pause
     }
 
     deinit {
@@ -29,7 +33,29 @@ public final class RecordJournal: @unchecked Sendable {
     /// at the end of the old one) before the error is thrown.
     public func append(line bytes: [UInt8]) throws(ResultStore.StoreError) {
         lock.lock()
-        defer { lock.unlock() }
+        if let pause, appended >= pause.afterRecords {
+            // The test hook paused the grid: a line after the N-th waits (without the lock) until
+            // the pause ends, so that exactly N lines are written during it.
+            lock.unlock()
+            pause.stop.pauseUntilSet()
+            lock.lock()
+        }
+        let count: Int
+        do {
+            try write(line: bytes)
+            appended += 1
+            count = appended
+        } catch {
+            lock.unlock()
+            throw error
+        }
+        lock.unlock()
+        // The test hook: the lane that appended the N-th line pauses.
+        if let pause, count == pause.afterRecords { pause.stop.pauseUntilSet() }
+    }
+
+    /// Writes one line, retrying once in a new file. Caller holds the lock.
+    private func write(line bytes: [UInt8]) throws(ResultStore.StoreError) {
         do {
             try writeAll(bytes, to: try openIfNeeded())
         } catch {
@@ -69,6 +95,49 @@ public final class RecordJournal: @unchecked Sendable {
     private func writeAll(_ bytes: [UInt8], to fd: Int32) throws(ResultStore.StoreError) {
         guard ResultStore.write(bytes, to: fd) else {
             throw ResultStore.StoreError(path: path ?? folder, message: String(cString: strerror(errno)))
+        }
+    }
+}
+
+extension RecordJournal {
+    /// **A test hook, not a user feature**: stops a grid at a known point, so that fault tests
+    /// (kill -9, Ctrl-C, `scancel` of a Slurm task) do not depend on timing. `experiments run`
+    /// reads `RNNLAB_TEST_PAUSE_AFTER_RECORDS=N` (a whole number >= 1; any other value is a usage
+    /// error, exit 2) once. When this process has appended its N-th record line (durably: the
+    /// `write` returned), the lane that appended it blocks, no lane starts a new run, and a lane
+    /// that finishes a run in flight blocks before appending its record: this process's record
+    /// file then holds exactly N lines, whatever `--jobs` and the machine's speed. The process
+    /// waits forever (the test kills it) unless a SIGINT sets the stop flag: then the blocked
+    /// lanes go on, the runs in flight are recorded (between N and N + jobs - 1 lines in all) and
+    /// it exits 130 as after any Ctrl-C. Fewer than N runs to do: no pause. Unset: no cost but one
+    /// nil check per record.
+    public struct TestPause: Sendable {
+        /// A value of the variable that is not a whole number >= 1.
+        public struct InvalidValue: Error, Sendable, CustomStringConvertible {
+            public var value: String
+            public var description: String {
+                "\(TestPause.variable)='\(value)' must be a whole number >= 1 (a test hook: unset it to run normally)"
+            }
+        }
+
+        /// The environment variable, `RNNLAB_TEST_PAUSE_AFTER_RECORDS`.
+        public static let variable = "RNNLAB_TEST_PAUSE_AFTER_RECORDS"
+
+        /// N: pause once this many lines were appended.
+        public var afterRecords: Int
+        /// The grid's stop flag: the pause stops scheduling and lasts until it is set.
+        public var stop: Scheduler.StopFlag
+
+        public init(afterRecords: Int, stop: Scheduler.StopFlag) {
+            self.afterRecords = afterRecords
+            self.stop = stop
+        }
+
+        /// N from `environment`: nil when the variable is unset.
+        public static func afterRecords(in environment: [String: String]) throws(InvalidValue) -> Int? {
+            guard let text = environment[variable] else { return nil }
+            guard let n = Int(text), n >= 1 else { throw InvalidValue(value: text) }
+            return n
         }
     }
 }

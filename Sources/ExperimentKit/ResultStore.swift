@@ -44,8 +44,11 @@ public struct ResultStore: Sendable {
     /// The folder of the record files.
     public var recordsDirectory: String { directory + "/runs" }
 
-    /// A new record file for this process (created on its first append).
-    public func journal() -> RecordJournal { RecordJournal(folder: recordsDirectory) }
+    /// A new record file for this process (created on its first append); `pause` is the test hook
+    /// ``RecordJournal/TestPause``.
+    public func journal(pause: RecordJournal.TestPause? = nil) -> RecordJournal {
+        RecordJournal(folder: recordsDirectory, pause: pause)
+    }
 
     /// The record of a finished run, as reading its line back gives it (numbers round-trip exactly;
     /// NaN is stored as null; a metric name repeated by the executor is kept once).

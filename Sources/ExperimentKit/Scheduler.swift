@@ -9,20 +9,35 @@ import Foundation
 public struct Scheduler: Sendable {
     /// A thread-safe flag asking the scheduler to start no new runs (set on SIGINT).
     public final class StopFlag: @unchecked Sendable {
-        private let lock = NSLock()
+        private let condition = NSCondition()
         private var stopped = false
+        private var paused = false
 
         public init() {}
 
-        public var isSet: Bool { lock.withLock { stopped } }
+        public var isSet: Bool { condition.withLock { stopped } }
 
-        /// Asks for a stop; returns whether it was already set.
+        /// Whether a stop was asked, and whether ``pauseUntilSet()`` (the test hook) was called.
+        var state: (stopped: Bool, paused: Bool) { condition.withLock { (stopped, paused) } }
+
+        /// Asks for a stop (waking threads in ``pauseUntilSet()``); returns whether it was already set.
         @discardableResult
         public func set() -> Bool {
-            lock.withLock {
+            condition.withLock {
                 let was = stopped
                 stopped = true
+                condition.broadcast()
                 return was
+            }
+        }
+
+        /// Test hook (``RecordJournal/TestPause``): from now on no lane starts a new run, and the
+        /// calling thread blocks until ``set()`` (a SIGINT), forever if nothing sets it. The grid
+        /// is not stopped by this alone: after ``set()`` it ends as after any stop.
+        public func pauseUntilSet() {
+            condition.withLock {
+                paused = true
+                while !stopped { condition.wait() }
             }
         }
     }
@@ -150,15 +165,17 @@ public struct Scheduler: Sendable {
             self.stop = stop
         }
 
-        /// The index of the next configuration to run, or nil when all are taken or a stop was asked.
+        /// The index of the next configuration to run, or nil when all are taken, a stop was asked
+        /// or a lane is paused by the test hook (``StopFlag/pauseUntilSet()``).
         func next() -> Int? {
-            let stopAsked = stop?.isSet == true
+            let (stopAsked, paused) = stop?.state ?? (false, false)
             return lock.withLock {
                 guard nextIndex < count, !closed else { return nil }
                 if stopAsked {
                     stopped = true
                     return nil
                 }
+                if paused { return nil }
                 nextIndex += 1
                 return nextIndex - 1
             }
