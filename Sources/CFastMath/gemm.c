@@ -89,8 +89,7 @@ enum { PAIR_MIN = 1 << 19 };
 // ---- Blocked driver: k in blocks of KC (ascending); in each, NR-column panels of op(B) (packed
 // ---- once per block when needed) times MR-row panels of op(A). Tiles cut off by the edge of C
 // ---- run the same micro-kernel on a zero-padded copy of C, so every element takes the same path.
-#define DRIVER(T, V, MR, NR, KC, FMA, attr)                                                     \
-    DIRECT(T, V, FMA, attr)                                                                     \
+#define DRIVER(T, V, MR, NR, KC, FMA, attr, SMALL)                                              \
     PACK(T, V, MR, NR, attr)                                                                    \
     attr static void gemm_##T##_##V(int ta, int tb, long m, long n, long k, T alpha,            \
                                     const T *a, long lda, const T *b, long ldb, T beta, T *c,   \
@@ -105,7 +104,7 @@ enum { PAIR_MIN = 1 << 19 };
             return;                                                                             \
         }                                                                                       \
         if (m * n * k <= DIRECT_MAX) {                                                          \
-            direct_##T##_##V(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc);            \
+            SMALL(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc);                       \
             return;                                                                             \
         }                                                                                       \
         long np = (n + NR - 1) / NR * NR, kcmax = MIN(KC, k);                                   \
@@ -119,7 +118,7 @@ enum { PAIR_MIN = 1 << 19 };
         if (pa == NULL || pb == NULL) {                                                         \
             free(pa);                                                                           \
             free(pb);                                                                           \
-            direct_##T##_##V(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc);            \
+            SMALL(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc);                       \
             return;                                                                             \
         }                                                                                       \
         for (long p0 = 0; p0 < k; p0 += KC) {                                                   \
@@ -135,23 +134,33 @@ enum { PAIR_MIN = 1 << 19 };
                 for (long j0 = 0; j0 < n; j0 += NR)                                             \
                     pack_b_##T##_##V(1, MIN(NR, n - j0), kc, bk + j0 * ldb, ldb,                \
                                      pb + (j0 / NR) * kc * NR);                                 \
-            for (long j0 = 0; j0 < n; j0 += NR) {                                               \
-                long cols = MIN(NR, n - j0);                                                    \
-                const T *bp;                                                                    \
-                long bs;                                                                        \
-                if (packB) {                                                                    \
-                    bp = pb + (j0 / NR) * kc * NR;                                              \
-                    bs = NR;                                                                    \
-                } else if (cols == NR) {                                                        \
-                    bp = bk + j0;                                                               \
-                    bs = ldb;                                                                   \
-                } else {                                                                        \
-                    pack_b_##T##_##V(0, cols, kc, bk + j0, ldb, pb);                            \
-                    bp = pb;                                                                    \
-                    bs = NR;                                                                    \
-                }                                                                               \
-                for (long i0 = 0; i0 < m; i0 += MR) {                                           \
-                    long rows = MIN(MR, m - i0);                                                \
+            /* The panel of op(B) that holds column j0: packed, in place, or (a cut-off      */ \
+            /* panel of an unpacked B) copied once per block after the packed panels.          */ \
+            T *edge = pb;                                                                       \
+            long edgeStart = n / NR * NR;                                                       \
+            if (!packB && edgeStart < n)                                                        \
+                pack_b_##T##_##V(0, n - edgeStart, kc, bk + edgeStart, ldb, edge);              \
+            /* Tiles in the order that keeps the larger operand's panel in L1: across the row  */ \
+            /* panels of A for each panel of B when C is wide, the other way when it is tall.   */ \
+            long mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;                        \
+            int rowsOuter = m > n;                                                              \
+            for (long outer = 0; outer < (rowsOuter ? mTiles : nTiles); outer++) {              \
+                for (long inner = 0; inner < (rowsOuter ? nTiles : mTiles); inner++) {          \
+                    long i0 = (rowsOuter ? outer : inner) * MR;                                 \
+                    long j0 = (rowsOuter ? inner : outer) * NR;                                 \
+                    long cols = MIN(NR, n - j0), rows = MIN(MR, m - i0);                        \
+                    const T *bp;                                                                \
+                    long bs;                                                                    \
+                    if (packB) {                                                                \
+                        bp = pb + (j0 / NR) * kc * NR;                                          \
+                        bs = NR;                                                                \
+                    } else if (cols == NR) {                                                    \
+                        bp = bk + j0;                                                           \
+                        bs = ldb;                                                               \
+                    } else {                                                                    \
+                        bp = edge;                                                              \
+                        bs = NR;                                                                \
+                    }                                                                           \
                     const T *ap;                                                                \
                     long rs, cs;                                                                \
                     if (packAll) {                                                              \
@@ -205,8 +214,10 @@ enum { PAIR_MIN = 1 << 19 };
 
 MICRO_PORTABLE(float, 4, 8, fmaf)
 MICRO_PORTABLE(double, 4, 8, fma)
-DRIVER(float, portable, 4, 8, 256, fmaf, )
-DRIVER(double, portable, 4, 8, 256, fma, )
+DIRECT(float, portable, fmaf, )
+DIRECT(double, portable, fma, )
+DRIVER(float, portable, 4, 8, 256, fmaf, , direct_float_portable)
+DRIVER(double, portable, 4, 8, 256, fma, , direct_double_portable)
 
 #if defined(__x86_64__)
 // ---- AVX2 + FMA: 6 x 16 (float) and 6 x 8 (double) tiles, two vectors per row.
@@ -252,8 +263,45 @@ DRIVER(double, portable, 4, 8, 256, fma, )
 
 MICRO_AVX2(float, __m256, 8, ps)
 MICRO_AVX2(double, __m256d, 4, pd)
-DRIVER(float, avx2, 6, 16, 256, __builtin_fmaf, AVX2_ATTR)
-DRIVER(double, avx2, 6, 8, 256, __builtin_fma, AVX2_ATTR)
+DIRECT(float, avx2, __builtin_fmaf, AVX2_ATTR)
+DIRECT(double, avx2, __builtin_fma, AVX2_ATTR)
+
+// Small products with row-contiguous op(B): each row of C in vector chunks whose sums stay in
+// registers over all of k (the tail chunk masked), one fma per step in ascending order.
+static inline __attribute__((always_inline, target("avx2,fma"))) __m256i tail_mask_ps(long rem) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)rem), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+static inline __attribute__((always_inline, target("avx2,fma"))) __m256i tail_mask_pd(long rem) {
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x(rem), _mm256_setr_epi64x(0, 1, 2, 3));
+}
+#define DIRECT_AVX2(T, VT, W, SUF)                                                              \
+    AVX2_ATTR static void small_##T##_avx2(int ta, int tb, long m, long n, long k, T alpha,     \
+                                           const T *a, long lda, const T *b, long ldb,          \
+                                           int loadc, T *c, long ldc) {                         \
+        if (tb) {                                                                               \
+            direct_##T##_avx2(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc);           \
+            return;                                                                             \
+        }                                                                                       \
+        for (long i = 0; i < m; i++) {                                                          \
+            T *crow = c + i * ldc;                                                              \
+            for (long j0 = 0; j0 < n; j0 += W) {                                                \
+                long rem = n - j0;                                                              \
+                __m256i mask = tail_mask_##SUF(rem < W ? rem : W);                              \
+                VT acc = loadc ? _mm256_maskload_##SUF(crow + j0, mask) : _mm256_setzero_##SUF(); \
+                for (long p = 0; p < k; p++) {                                                  \
+                    T x = ta ? a[p * lda + i] : a[i * lda + p];                                 \
+                    if (alpha != 1) x = alpha * x;                                              \
+                    acc = _mm256_fmadd_##SUF(_mm256_set1_##SUF(x),                              \
+                                             _mm256_maskload_##SUF(b + p * ldb + j0, mask), acc); \
+                }                                                                               \
+                _mm256_maskstore_##SUF(crow + j0, mask, acc);                                   \
+            }                                                                                   \
+        }                                                                                       \
+    }
+DIRECT_AVX2(float, __m256, 8, ps)
+DIRECT_AVX2(double, __m256d, 4, pd)
+DRIVER(float, avx2, 6, 16, 256, __builtin_fmaf, AVX2_ATTR, small_float_avx2)
+DRIVER(double, avx2, 6, 8, 256, __builtin_fma, AVX2_ATTR, small_double_avx2)
 
 // ---- AVX-512: 8 x 32 (float) and 8 x 16 (double) tiles, two vectors per row.
 #define AVX512_ATTR __attribute__((target("avx512f,avx512dq,avx512vl,fma")))
@@ -313,8 +361,36 @@ DRIVER(double, avx2, 6, 8, 256, __builtin_fma, AVX2_ATTR)
 
 MICRO_AVX512(float, __m512, 16, ps)
 MICRO_AVX512(double, __m512d, 8, pd)
-DRIVER(float, avx512, 8, 32, 128, __builtin_fmaf, AVX512_ATTR)
-DRIVER(double, avx512, 8, 16, 128, __builtin_fma, AVX512_ATTR)
+DIRECT(float, avx512, __builtin_fmaf, AVX512_ATTR)
+DIRECT(double, avx512, __builtin_fma, AVX512_ATTR)
+#define DIRECT_AVX512(T, VT, W, SUF, MASK)                                                      \
+    AVX512_ATTR static void small_##T##_avx512(int ta, int tb, long m, long n, long k, T alpha, \
+                                               const T *a, long lda, const T *b, long ldb,      \
+                                               int loadc, T *c, long ldc) {                     \
+        if (tb) {                                                                               \
+            direct_##T##_avx512(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc);         \
+            return;                                                                             \
+        }                                                                                       \
+        for (long i = 0; i < m; i++) {                                                          \
+            T *crow = c + i * ldc;                                                              \
+            for (long j0 = 0; j0 < n; j0 += W) {                                                \
+                long rem = n - j0;                                                              \
+                MASK mask = rem < W ? (MASK)((1u << rem) - 1) : (MASK)~0u;                      \
+                VT acc = loadc ? _mm512_maskz_loadu_##SUF(mask, crow + j0) : _mm512_setzero_##SUF(); \
+                for (long p = 0; p < k; p++) {                                                  \
+                    T x = ta ? a[p * lda + i] : a[i * lda + p];                                 \
+                    if (alpha != 1) x = alpha * x;                                              \
+                    acc = _mm512_fmadd_##SUF(_mm512_set1_##SUF(x),                              \
+                                             _mm512_maskz_loadu_##SUF(mask, b + p * ldb + j0), acc); \
+                }                                                                               \
+                _mm512_mask_storeu_##SUF(crow + j0, mask, acc);                                 \
+            }                                                                                   \
+        }                                                                                       \
+    }
+DIRECT_AVX512(float, __m512, 16, ps, __mmask16)
+DIRECT_AVX512(double, __m512d, 8, pd, __mmask8)
+DRIVER(float, avx512, 8, 32, 128, __builtin_fmaf, AVX512_ATTR, small_float_avx512)
+DRIVER(double, avx512, 8, 16, 128, __builtin_fma, AVX512_ATTR, small_double_avx512)
 #endif
 
 // ---- Two threads per product (fm_set_product_threads(2)): a persistent helper thread computes
@@ -522,3 +598,29 @@ double fm_peak_flops(int level, int float64, long iterations) {
     default: return float64 ? peak_double_portable(iterations) : peak_float_portable(iterations);
     }
 }
+
+// ---- Small products (at most DIRECT_MAX multiply-adds), straight to the variant's unpacked
+// ---- kernel: the tutorial's H = 10 steps call this a hundred times per run.
+#define SMALL_ENTRY(T, S)                                                                       \
+    void fm_gemm_small_##S(int ta, int tb, long m, long n, long k, T alpha, const T *a, long lda, \
+                           const T *b, long ldb, T beta, T *c, long ldc) {                      \
+        if (m <= 0 || n <= 0) return;                                                           \
+        if (k == 0 || (beta != 0 && beta != 1) || m * n * k > DIRECT_MAX) {                     \
+            fm_gemm_##S(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);                  \
+            return;                                                                             \
+        }                                                                                       \
+        int loadc = beta != 0;                                                                  \
+        switch (fm_kernel_level()) {                                                            \
+        SMALL_X86_CASES(T)                                                                      \
+        default: direct_##T##_portable(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); break; \
+        }                                                                                       \
+    }
+#if defined(__x86_64__)
+#define SMALL_X86_CASES(T)                                                                      \
+    case FM_LEVEL_AVX512: small_##T##_avx512(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); break; \
+    case FM_LEVEL_AVX2: small_##T##_avx2(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); break;
+#else
+#define SMALL_X86_CASES(T)
+#endif
+SMALL_ENTRY(float, f32)
+SMALL_ENTRY(double, f64)

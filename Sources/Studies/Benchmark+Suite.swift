@@ -40,7 +40,7 @@ extension Benchmark {
         public var quick = false
         /// OpenBLAS threads for the big single-run cases (the engine default stays 1).
         public var threads = 1
-        /// Which groups to run: big, tiny, binary, grid.
+        /// Which groups to run: big, tiny, binary, grid, or single cases by key (`big-lstm-float32`).
         public var groups: Set<String> = ["big", "tiny", "binary"]
         /// Path of the `experiments` executable and the grid spec (for the grid group).
         public var executable: String?
@@ -84,7 +84,7 @@ extension Benchmark {
         emit("threads per product for big cases: \(options.threads); malloc retains freed memory: \(options.retainMemory)")
         for c in standardCases(quick: options.quick) {
             let big = c.batch > 1
-            guard options.groups.contains(big ? "big" : "tiny") else { continue }
+            guard options.groups.contains(big ? "big" : "tiny") || options.groups.contains(key(c)) else { continue }
             if big {
                 BLASBackend.setOpenBLASThreads(options.threads)
                 BLAS.setProductThreads(options.threads)

@@ -93,6 +93,18 @@ import Testing
                 let differing = zip(got, expected).filter { !identical($0, $1) }.count
                 #expect(differing == 0, "\(S.self) \(variant?.rawValue ?? "swift reference") alpha=\(alpha) beta=\(beta): \(differing) of \(expected.count) elements differ")
             }
+            // The engine's path: BLAS.gemm in the default mode (small products take their own entry).
+            var got = o.c
+            o.a.withUnsafeBufferPointer { pa in
+                o.b.withUnsafeBufferPointer { pb in
+                    got.withUnsafeMutableBufferPointer { pc in
+                        BLAS.gemm(transposeA: s.transposeA, transposeB: s.transposeB, m: s.m, n: s.n, k: s.k, alpha: alpha,
+                                  a: pa.baseAddress, lda: o.lda, b: pb.baseAddress, ldb: o.ldb, beta: beta,
+                                  c: pc.baseAddress, ldc: o.ldc)
+                    }
+                }
+            }
+            #expect(zip(got, expected).filter { !identical($0, $1) }.count == 0, "\(S.self) BLAS.gemm alpha=\(alpha) beta=\(beta)")
         }
     }
 
