@@ -115,7 +115,7 @@ struct GnuplotScript {
         // One unnamed line per panel needs no key; otherwise the key's title names the series axis.
         let named = chart.series != nil || chart.aggregate == .none
         var key = multi ? "set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced"
-            : "set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced"
+            : "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced"
         if let series = chart.series { key += " title " + GnuplotScript.quote(series) + " noenhanced" }
         body += named ? key + "\n" : "unset key\n"
         var plots = ""

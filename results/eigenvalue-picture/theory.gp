@@ -14,7 +14,7 @@ set ylabel 'lambda^k' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [-3:103]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
 set title 'Theory: lambda^k with lambda the spectral radius of W_hh' noenhanced font ',15'
 plot datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 9 lc rgb '#0072B2' title 'orthogonal-0.8' noenhanced, \
      datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 9 lc rgb '#D55E00' title 'orthogonal-0.9' noenhanced, \
@@ -38,7 +38,7 @@ set ylabel 'lambda^k' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [-3:103]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
 set title 'Theory: lambda^k with lambda the spectral radius of W_hh' noenhanced font ',15'
 plot datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 9 lc rgb '#0072B2' title 'orthogonal-0.8' noenhanced, \
      datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 9 lc rgb '#D55E00' title 'orthogonal-0.9' noenhanced, \

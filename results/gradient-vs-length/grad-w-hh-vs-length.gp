@@ -14,7 +14,7 @@ set ylabel '||dL/dW_hh||' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [2.15:102.85]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
 set title '||dL/dW_hh|| vs sequence length (median, min-max over 10 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -44,7 +44,7 @@ set ylabel '||dL/dW_hh||' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [2.15:102.85]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
 set title '||dL/dW_hh|| vs sequence length (median, min-max over 10 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \

@@ -17,7 +17,7 @@ set xtics (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 set xtics (0.001, 0.01, 0.1)
 set format x '%g'
 set xrange [0.0008695652173913044:0.11499999999999999]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'optimizer' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'optimizer' noenhanced
 set title 'Test accuracy after 20 epochs vs learning rate (median, min-max over 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -48,7 +48,7 @@ set xtics (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 set xtics (0.001, 0.01, 0.1)
 set format x '%g'
 set xrange [0.0008695652173913044:0.11499999999999999]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'optimizer' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'optimizer' noenhanced
 set title 'Test accuracy after 20 epochs vs learning rate (median, min-max over 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \

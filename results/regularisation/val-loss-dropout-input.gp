@@ -12,7 +12,7 @@ set tics nomirror out
 set xlabel 'epoch' noenhanced
 set ylabel 'validation cross-entropy' noenhanced
 set xrange [0.13:30.87]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'dropout_input' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'dropout_input' noenhanced
 set title 'Validation loss: input dropout 0.3 vs none (median, min-max, 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -34,7 +34,7 @@ set tics nomirror out
 set xlabel 'epoch' noenhanced
 set ylabel 'validation cross-entropy' noenhanced
 set xrange [0.13:30.87]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'dropout_input' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'dropout_input' noenhanced
 set title 'Validation loss: input dropout 0.3 vs none (median, min-max, 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \

@@ -14,7 +14,7 @@ set ylabel 'train MSE (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'truncation' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'truncation' noenhanced
 set title 'Training MSE per epoch by truncation window k (median, min-max over 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -46,7 +46,7 @@ set ylabel 'train MSE (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key outside right top vertical Left reverse samplen 2 spacing 1.2 box lc rgb '#bbbbbb' noenhanced title 'truncation' noenhanced
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'truncation' noenhanced
 set title 'Training MSE per epoch by truncation window k (median, min-max over 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
