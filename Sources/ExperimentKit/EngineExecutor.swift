@@ -8,8 +8,8 @@ import Training
 public struct EngineExecutor: StudyExecutor {
     /// Also keeps freed large blocks in the process (glibc malloc tuning) so that the engine's
     /// per-run buffers are reused instead of being returned to the kernel and zeroed again, and
-    /// sets OpenBLAS's environment variables now, so that ``prepare()`` can load it on another
-    /// thread without changing the environment while other threads read it.
+    /// sets OpenBLAS's environment variables now (for a spec in the openblas mode, which loads it
+    /// on a worker thread), so that no thread changes the environment while others read it.
     public init() {
         _ = BLASBackend.retainFreedMemory()
         BLASBackend.prepareEnvironment()

@@ -106,7 +106,7 @@ public enum ExperimentCommands {
                            console: Console = .standard) async -> ExitStatus {
         let clock = ContinuousClock()
         let started = clock.now
-        // Overlaps the executor's set-up (loading OpenBLAS) with reading the spec and the records.
+        // Overlaps the executor's set-up, if it has any, with reading the spec and the records.
         DispatchQueue.global().async { executor.prepare() }
         guard let (spec, configs) = load(specPath, console: console) else { return .specError }
         let shard: ShardSelection

@@ -38,7 +38,8 @@ extension Benchmark {
     /// Options of a suite run.
     public struct SuiteOptions: Sendable {
         public var quick = false
-        /// OpenBLAS threads for the big single-run cases (the engine default stays 1).
+        /// Threads per product for the big single-run cases (the kernels' helper thread, or
+        /// OpenBLAS's in the openblas mode; the engine default stays 1).
         public var threads = 1
         /// Which groups to run: big, tiny, binary, grid, or single cases by key (`big-lstm-float32`).
         public var groups: Set<String> = ["big", "tiny", "binary"]

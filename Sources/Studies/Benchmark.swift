@@ -45,7 +45,7 @@ public enum Benchmark {
         public var stepsPerSecond: Double
         public var gflops: Double
         /// Median CPU time of the calling thread per step (ms): less sensitive than the wall
-        /// clock to other processes on a shared machine (OpenBLAS runs on this thread with 1 thread).
+        /// clock to other processes on a shared machine (products run on this thread unless --threads asks for a helper).
         public var cpuMilliseconds: Double = .nan
     }
 

@@ -131,6 +131,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Comma-separated groups: big,tiny,binary,grid, or case keys such as big-lstm-float32 (default big,tiny,binary).") var cases: String?
     @Option(help: "Threads one product of a big case may use (the kernels', or OpenBLAS's with numerics openblas; default 1).") var threads = 1
     @Option(help: "The grid spec for the grid group.") var gridSpec = "experiments/gradient-vs-length.json"
+    @Option(help: "Numerics of the throughput cases: reproducible (default) or openblas (the opt-in mode).") var numerics = "reproducible"
     @Option(help: "Same-run PyTorch figures: lines 'key ms' (keys as in the recorded table).") var peer: String?
     @Option(help: "Measure truncated-BPTT memory over this many steps instead of timing.") var memorySteps: Int?
     @Option(help: "Truncation window for --memory-steps.") var truncation = 50
@@ -141,6 +142,12 @@ struct Bench: ParsableCommand {
             let r = try Benchmark.truncatedMemory(steps: steps, truncation: truncation)
             print(String(format: "truncated BPTT T=%d k=%d: %.1f ms, peak RSS %.1f MiB", steps, truncation, r.milliseconds, r.peakMiB))
             return
+        }
+        guard let mode = Numerics(rawValue: numerics) else {
+            throw ValidationError("--numerics: expected reproducible or openblas, got '\(numerics)'")
+        }
+        guard Numerics.select(mode) else {
+            throw ValidationError("--numerics openblas: OpenBLAS (libopenblas0) cannot be loaded")
         }
         var options = Benchmark.SuiteOptions()
         options.quick = quick
