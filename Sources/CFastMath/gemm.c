@@ -222,6 +222,16 @@ DRIVER(double, portable, 4, 8, 256, fma, , direct_double_portable)
 #if defined(__x86_64__)
 // ---- AVX2 + FMA: 6 x 16 (float) and 6 x 8 (double) tiles, two vectors per row.
 #define AVX2_ATTR __attribute__((target("avx2,fma")))
+// One row of a micro-kernel step: broadcast A's element x, two fused multiply-adds with the two
+// vectors b0, b1 of B's row into the row's two accumulators.
+#define FMA_ROW(SET1, FMADD, acc0, acc1, x)                                                     \
+    {                                                                                           \
+        __typeof__(b0) xr = SET1(x);                                                            \
+        acc0 = FMADD(xr, b0, acc0);                                                             \
+        acc1 = FMADD(xr, b1, acc1);                                                             \
+    }
+#define ROW256(SUF, acc0, acc1, x) FMA_ROW(_mm256_set1_##SUF, _mm256_fmadd_##SUF, acc0, acc1, x)
+#define ROW512(SUF, r, x) FMA_ROW(_mm512_set1_##SUF, _mm512_fmadd_##SUF, acc##r##0, acc##r##1, x)
 #define MICRO_AVX2(T, VT, W, SUF)                                                               \
     AVX2_ATTR static void micro_##T##_avx2(long kc, const T *a, long rs, long cs, const T *b,   \
                                            long bs, T *c, long ldc, int loadc) {                \
@@ -235,25 +245,12 @@ DRIVER(double, portable, 4, 8, 256, fma, , direct_double_portable)
         for (long p = 0; p < kc; p++) {                                                         \
             VT b0 = _mm256_loadu_##SUF(b + p * bs), b1 = _mm256_loadu_##SUF(b + p * bs + W);    \
             long o = p * cs;                                                                    \
-            VT x;                                                                               \
-            x = _mm256_set1_##SUF(a0[o]);                                                       \
-            acc[0][0] = _mm256_fmadd_##SUF(x, b0, acc[0][0]);                                   \
-            acc[0][1] = _mm256_fmadd_##SUF(x, b1, acc[0][1]);                                   \
-            x = _mm256_set1_##SUF(a1[o]);                                                       \
-            acc[1][0] = _mm256_fmadd_##SUF(x, b0, acc[1][0]);                                   \
-            acc[1][1] = _mm256_fmadd_##SUF(x, b1, acc[1][1]);                                   \
-            x = _mm256_set1_##SUF(a2[o]);                                                       \
-            acc[2][0] = _mm256_fmadd_##SUF(x, b0, acc[2][0]);                                   \
-            acc[2][1] = _mm256_fmadd_##SUF(x, b1, acc[2][1]);                                   \
-            x = _mm256_set1_##SUF(a3[o]);                                                       \
-            acc[3][0] = _mm256_fmadd_##SUF(x, b0, acc[3][0]);                                   \
-            acc[3][1] = _mm256_fmadd_##SUF(x, b1, acc[3][1]);                                   \
-            x = _mm256_set1_##SUF(a4[o]);                                                       \
-            acc[4][0] = _mm256_fmadd_##SUF(x, b0, acc[4][0]);                                   \
-            acc[4][1] = _mm256_fmadd_##SUF(x, b1, acc[4][1]);                                   \
-            x = _mm256_set1_##SUF(a5[o]);                                                       \
-            acc[5][0] = _mm256_fmadd_##SUF(x, b0, acc[5][0]);                                   \
-            acc[5][1] = _mm256_fmadd_##SUF(x, b1, acc[5][1]);                                   \
+            ROW256(SUF, acc[0][0], acc[0][1], a0[o])                                        \
+            ROW256(SUF, acc[1][0], acc[1][1], a1[o])                                        \
+            ROW256(SUF, acc[2][0], acc[2][1], a2[o])                                        \
+            ROW256(SUF, acc[3][0], acc[3][1], a3[o])                                        \
+            ROW256(SUF, acc[4][0], acc[4][1], a4[o])                                        \
+            ROW256(SUF, acc[5][0], acc[5][1], a5[o])                                        \
         }                                                                                       \
         for (int r = 0; r < 6; r++) {                                                           \
             _mm256_storeu_##SUF(c + r * ldc, acc[r][0]);                                        \
@@ -305,12 +302,6 @@ DRIVER(double, avx2, 6, 8, 256, __builtin_fma, AVX2_ATTR, small_double_avx2)
 
 // ---- AVX-512: 8 x 32 (float) and 8 x 16 (double) tiles, two vectors per row.
 #define AVX512_ATTR __attribute__((target("avx512f,avx512dq,avx512vl,fma")))
-#define FMA512_ROW(VT, SUF, r, x)                                                                      \
-    {                                                                                           \
-        VT xr = _mm512_set1_##SUF(x);                                                           \
-        acc##r##0 = _mm512_fmadd_##SUF(xr, b0, acc##r##0);                                     \
-        acc##r##1 = _mm512_fmadd_##SUF(xr, b1, acc##r##1);                                      \
-    }
 // Two loops over k: A's panel column contiguous (packed or transposed A: the 8 values of step p
 // are adjacent) or A's rows contiguous (row pointers and one shared index), so that no broadcast
 // address waits on another.
@@ -336,8 +327,8 @@ DRIVER(double, avx2, 6, 8, 256, __builtin_fma, AVX2_ATTR, small_double_avx2)
             for (long p = 0; p < kc; p++) {                                                     \
                 VT b0 = _mm512_loadu_##SUF(b + p * bs), b1 = _mm512_loadu_##SUF(b + p * bs + W); \
                 const T *ap = a + p * cs;                                                       \
-                FMA512_ROW(VT, SUF, 0, ap[0]) FMA512_ROW(VT, SUF, 1, ap[1]) FMA512_ROW(VT, SUF, 2, ap[2]) FMA512_ROW(VT, SUF, 3, ap[3]) \
-                FMA512_ROW(VT, SUF, 4, ap[4]) FMA512_ROW(VT, SUF, 5, ap[5]) FMA512_ROW(VT, SUF, 6, ap[6]) FMA512_ROW(VT, SUF, 7, ap[7]) \
+                ROW512(SUF, 0, ap[0]) ROW512(SUF, 1, ap[1]) ROW512(SUF, 2, ap[2]) ROW512(SUF, 3, ap[3])\
+                ROW512(SUF, 4, ap[4]) ROW512(SUF, 5, ap[5]) ROW512(SUF, 6, ap[6]) ROW512(SUF, 7, ap[7])\
             }                                                                                   \
         } else {                                                                                \
             const T *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs;                  \
@@ -345,8 +336,8 @@ DRIVER(double, avx2, 6, 8, 256, __builtin_fma, AVX2_ATTR, small_double_avx2)
             for (long p = 0; p < kc; p++) {                                                     \
                 VT b0 = _mm512_loadu_##SUF(b + p * bs), b1 = _mm512_loadu_##SUF(b + p * bs + W); \
                 long o = p * cs;                                                                \
-                FMA512_ROW(VT, SUF, 0, a0[o]) FMA512_ROW(VT, SUF, 1, a1[o]) FMA512_ROW(VT, SUF, 2, a2[o]) FMA512_ROW(VT, SUF, 3, a3[o]) \
-                FMA512_ROW(VT, SUF, 4, a4[o]) FMA512_ROW(VT, SUF, 5, a5[o]) FMA512_ROW(VT, SUF, 6, a6[o]) FMA512_ROW(VT, SUF, 7, a7[o]) \
+                ROW512(SUF, 0, a0[o]) ROW512(SUF, 1, a1[o]) ROW512(SUF, 2, a2[o]) ROW512(SUF, 3, a3[o])\
+                ROW512(SUF, 4, a4[o]) ROW512(SUF, 5, a5[o]) ROW512(SUF, 6, a6[o]) ROW512(SUF, 7, a7[o])\
             }                                                                                   \
         }                                                                                       \
         _mm512_storeu_##SUF(c + 0 * ldc, acc00); _mm512_storeu_##SUF(c + 0 * ldc + W, acc01);   \
@@ -494,6 +485,29 @@ static int run_pair(void (*first)(void *), void *a, void (*second)(void *), void
     return 1;
 }
 
+// ---- Small products (at most DIRECT_MAX multiply-adds, beta 0 or 1) go straight to the unpacked
+// ---- kernel of the process's variant, skipping the split and dispatch of the general entry: the
+// ---- tutorial's H = 10 steps make a hundred such calls per run.
+#if defined(__x86_64__)
+#define SMALL_X86_CASES(T)                                                                      \
+    case FM_LEVEL_AVX512: small_##T##_avx512(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); return 1; \
+    case FM_LEVEL_AVX2: small_##T##_avx2(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); return 1;
+#else
+#define SMALL_X86_CASES(T)
+#endif
+#define SMALL_ENTRY(T, S)                                                                       \
+    static inline int gemm_small_##S(int ta, int tb, long m, long n, long k, T alpha, const T *a, \
+                                     long lda, const T *b, long ldb, T beta, T *c, long ldc) {  \
+        if (k == 0 || (beta != 0 && beta != 1) || m * n * k > DIRECT_MAX) return 0;            \
+        int loadc = beta != 0;                                                                  \
+        switch (fm_kernel_level()) {                                                            \
+        SMALL_X86_CASES(T)                                                                      \
+        default: direct_##T##_portable(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); return 1; \
+        }                                                                                       \
+    }
+SMALL_ENTRY(float, f32)
+SMALL_ENTRY(double, f64)
+
 #define GEMM_ENTRY(T, S)                                                                        \
     typedef struct {                                                                            \
         int level, ta, tb;                                                                      \
@@ -541,6 +555,8 @@ static int run_pair(void (*first)(void *), void *a, void (*second)(void *), void
     }                                                                                           \
     void fm_gemm_##S(int ta, int tb, long m, long n, long k, T alpha, const T *a, long lda,     \
                      const T *b, long ldb, T beta, T *c, long ldc) {                            \
+        if (m <= 0 || n <= 0) return;                                                           \
+        if (gemm_small_##S(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;       \
         fm_gemm_##S##_at_level(fm_kernel_level(), ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); \
     }
 
@@ -598,29 +614,3 @@ double fm_peak_flops(int level, int float64, long iterations) {
     default: return float64 ? peak_double_portable(iterations) : peak_float_portable(iterations);
     }
 }
-
-// ---- Small products (at most DIRECT_MAX multiply-adds), straight to the variant's unpacked
-// ---- kernel: the tutorial's H = 10 steps call this a hundred times per run.
-#define SMALL_ENTRY(T, S)                                                                       \
-    void fm_gemm_small_##S(int ta, int tb, long m, long n, long k, T alpha, const T *a, long lda, \
-                           const T *b, long ldb, T beta, T *c, long ldc) {                      \
-        if (m <= 0 || n <= 0) return;                                                           \
-        if (k == 0 || (beta != 0 && beta != 1) || m * n * k > DIRECT_MAX) {                     \
-            fm_gemm_##S(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);                  \
-            return;                                                                             \
-        }                                                                                       \
-        int loadc = beta != 0;                                                                  \
-        switch (fm_kernel_level()) {                                                            \
-        SMALL_X86_CASES(T)                                                                      \
-        default: direct_##T##_portable(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); break; \
-        }                                                                                       \
-    }
-#if defined(__x86_64__)
-#define SMALL_X86_CASES(T)                                                                      \
-    case FM_LEVEL_AVX512: small_##T##_avx512(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); break; \
-    case FM_LEVEL_AVX2: small_##T##_avx2(ta, tb, m, n, k, alpha, a, lda, b, ldb, loadc, c, ldc); break;
-#else
-#define SMALL_X86_CASES(T)
-#endif
-SMALL_ENTRY(float, f32)
-SMALL_ENTRY(double, f64)

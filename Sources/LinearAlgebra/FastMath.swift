@@ -15,6 +15,15 @@ public enum FastMath {
         let t = y * 1.4426950408889634 + shifter
         let k = t - shifter
         let r = (y - k * 0.6931471803691238) - k * 1.9082149292705877e-10
+        let em = r + (r * r) * expm1Polynomial(r)
+        let scale = Double(bitPattern: (t.bitPattern &+ 1023) << 52)
+        return (em, scale)
+    }
+
+    /// `(e^r - 1 - r) / r^2` on `|r| <= ln2/2`: 1/2 + r/6 + ... + r^11/13! by Horner in this
+    /// order (the Taylor coefficients rounded to Double). Shared by ``exp(_:)`` and ``PortableMath``.
+    @inlinable @inline(__always)
+    static func expm1Polynomial(_ r: Double) -> Double {
         var p = 1.6059043836821613e-10  // 1/13!
         p = p * r + 2.08767569878681e-09
         p = p * r + 2.505210838544172e-08
@@ -27,9 +36,7 @@ public enum FastMath {
         p = p * r + 0.041666666666666664
         p = p * r + 0.16666666666666666
         p = p * r + 0.5
-        let em = r + (r * r) * p
-        let scale = Double(bitPattern: (t.bitPattern &+ 1023) << 52)
-        return (em, scale)
+        return p
     }
 
     /// `e^x`, for arguments clamped to [-700, 700] (callers need no more).

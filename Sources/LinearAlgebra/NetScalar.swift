@@ -55,8 +55,6 @@ extension Float: NetScalar {
     ) {
         if let variant {
             fm_gemm_f32_at_level(variant.level, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-        } else if m * n * k <= 32768 {
-            fm_gemm_small_f32(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         } else {
             fm_gemm_f32(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
@@ -93,8 +91,6 @@ extension Double: NetScalar {
     ) {
         if let variant {
             fm_gemm_f64_at_level(variant.level, transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-        } else if m * n * k <= 32768 {
-            fm_gemm_small_f64(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         } else {
             fm_gemm_f64(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }

@@ -111,20 +111,8 @@ public enum PortableMath {
         let r = rh + rl
         let rb = r - rh
         let rlo = (rh - (r - rb)) + (rl - rb)
-        // q = e^r - 1 - r = r^2 (1/2 + r/6 + ... + r^11/13!), FastMath's coefficients.
-        var p = 1.6059043836821613e-10  // 1/13!
-        p = p * r + 2.08767569878681e-09
-        p = p * r + 2.505210838544172e-08
-        p = p * r + 2.755731922398589e-07
-        p = p * r + 2.7557319223985893e-06
-        p = p * r + 2.48015873015873e-05
-        p = p * r + 0.0001984126984126984
-        p = p * r + 0.001388888888888889
-        p = p * r + 0.008333333333333333
-        p = p * r + 0.041666666666666664
-        p = p * r + 0.16666666666666666
-        p = p * r + 0.5
-        let q = (r * r) * p
+        // q = e^r - 1 - r = r^2 (1/2 + r/6 + ... + r^11/13!), FastMath's polynomial.
+        let q = (r * r) * FastMath.expm1Polynomial(r)
         // e^(r + rlo) = 1 + r + q + rlo (1 + r + q): r + q by two-sum, then 1 + that by fast
         // two-sum (|r + q| < 1), the low parts added before the one rounding of the sum.
         let em = r + q

@@ -34,12 +34,6 @@ void fm_gemm_f32(int ta, int tb, long m, long n, long k, float alpha, const floa
                  const float *b, long ldb, float beta, float *c, long ldc);
 void fm_gemm_f64(int ta, int tb, long m, long n, long k, double alpha, const double *a, long lda,
                  const double *b, long ldb, double beta, double *c, long ldc);
-/// The same product for small sizes (at most 32768 multiply-adds), with less dispatch: the
-/// process's variant's unpacked kernel (larger or unusual products go to fm_gemm_*).
-void fm_gemm_small_f32(int ta, int tb, long m, long n, long k, float alpha, const float *a, long lda,
-                       const float *b, long ldb, float beta, float *c, long ldc);
-void fm_gemm_small_f64(int ta, int tb, long m, long n, long k, double alpha, const double *a, long lda,
-                       const double *b, long ldb, double beta, double *c, long ldc);
 /// The same product computed by the given variant (clamped to what the CPU runs): for tests and benchmarks.
 void fm_gemm_f32_at_level(int level, int ta, int tb, long m, long n, long k, float alpha,
                           const float *a, long lda, const float *b, long ldb, float beta, float *c,
