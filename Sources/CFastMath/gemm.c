@@ -9,6 +9,7 @@
 // k are applied in ascending order and each stores its partial sums in C's precision, exactly the
 // value the next step would have kept in a register.
 #include "CFastMath.h"
+#include "internal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -23,10 +24,6 @@
 #pragma STDC FP_CONTRACT OFF
 #pragma clang fp contract(off)
 
-// Products with at most this many multiply-adds skip packing (the tutorial's H = 10 steps).
-enum { DIRECT_MAX = 32 * 1024 };
-// Products with at least this many multiply-adds are split over two threads when asked to.
-enum { PAIR_MIN = 1 << 19 };
 
 #define MIN(x, y) ((x) < (y) ? (x) : (y))
 
@@ -485,6 +482,10 @@ static int run_pair(void (*first)(void *), void *a, void (*second)(void *), void
     return 1;
 }
 
+int fm_run_pair(void (*first)(void *), void *a, void (*second)(void *), void *b) {
+    return run_pair(first, a, second, b);
+}
+
 // ---- Small products (at most DIRECT_MAX multiply-adds, beta 0 or 1) go straight to the unpacked
 // ---- kernel of the process's variant, skipping the split and dispatch of the general entry: the
 // ---- tutorial's H = 10 steps make a hundred such calls per run.
@@ -558,6 +559,13 @@ SMALL_ENTRY(double, f64)
         if (m <= 0 || n <= 0) return;                                                           \
         if (gemm_small_##S(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;       \
         fm_gemm_##S##_at_level(fm_kernel_level(), ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc); \
+    }                                                                                           \
+    void fm_gemm_##S##_serial(int ta, int tb, long m, long n, long k, T alpha, const T *a,      \
+                              long lda, const T *b, long ldb, T beta, T *c, long ldc) {         \
+        if (m <= 0 || n <= 0) return;                                                           \
+        if (gemm_small_##S(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)) return;       \
+        gemm_args_##S whole = {fm_kernel_level(), ta, tb, m, n, k, alpha, beta, a, b, lda, ldb, ldc, c}; \
+        gemm_dispatch_##S(&whole);                                                              \
     }
 
 #if defined(__x86_64__)

@@ -146,6 +146,7 @@ extension RecurrentModel {
         var norms = [Double](repeating: 0, count: T)
         let allValid = lengths.min() ?? 0
         var daBuffer = [Scalar](repeating: 0, count: H)
+        let fused = Self.fusedStepsApply(cell: cell, relu: relu, hiddenSize: H)
         let h0 = pass.initialState.h[k]
         let c0 = pass.initialState.c?[k] ?? Matrix<Scalar>(rows: B, columns: H)
 
@@ -171,134 +172,143 @@ extension RecurrentModel {
                 let tot = UnsafeMutableBufferPointer(rebasing: ringP[slot(t)])
                 // Empty states (B or H zero): nothing to propagate.
                 guard let upB = up.baseAddress, let dhB = dhP.baseAddress, let totB = tot.baseAddress else { continue }
-                // dL/dh_t = gradient from above at step t + gradient from step t+1.
-                if t < allValid {
-                    Scalar.add(upB + t * B * H, dhB, into: totB, count: B * H)
+                if fused && t < allValid, let gsB = gs.baseAddress, let wB = wp.baseAddress, let dXB = dX.baseAddress {
+                    // Every sequence runs at this step: the whole step in one call.
+                    let cPrev = t == 0 ? c0p.baseAddress : ex.baseAddress.map { $0 + (t - 1) * B * H }
+                    Self.fusedBackwardStep(
+                        cell, B: B, H: H, up: upB + t * B * H, gates: gsB + t * B * GH,
+                        tanhC: ex2.baseAddress.map { $0 + t * B * H }, cPrev: cPrev, whh: wB, tot: totB,
+                        dc: dcP.baseAddress, dPre: dXB + t * B * GH, dh: dhB)
                 } else {
+                    // dL/dh_t = gradient from above at step t + gradient from step t+1.
+                    if t < allValid {
+                        Scalar.add(upB + t * B * H, dhB, into: totB, count: B * H)
+                    } else {
+                        for b in 0..<B {
+                            let o = b * H
+                            if t < lengths[b] {
+                                Scalar.add(upB + (t * B + b) * H, dhB + o, into: totB + o, count: H)
+                            } else {
+                                // `0 +`: the same sum as for a valid step with no gradient from above
+                                // (it turns -0 into +0).
+                                for j in 0..<H { tot[o + j] = 0 + dhP[o + j] }
+                            }
+                        }
+                    }
+                    for b in 0..<B {
+                        let row = t * B + b
+                        guard t < lengths[b] else {
+                            for j in 0..<GH { dX[row * GH + j] = 0 }
+                            if isGRU { for j in 0..<GH { dHp[row * GH + j] = 0 } }
+                            continue
+                        }
+                        let gBase = row * GH
+                        let sBase = row * H
+                        let o = b * H
+                        switch cell {
+                        case .rnn:
+                            if relu {
+                                for j in 0..<H {
+                                    let v = gs[gBase + j]
+                                    dX[gBase + j] = tot[o + j] * (v > 0 ? Scalar(1) : 0)
+                                }
+                            } else {
+                                for j in 0..<H {
+                                    let v = gs[gBase + j]
+                                    dX[gBase + j] = tot[o + j] * (1 - v * v)
+                                }
+                            }
+                        case .layerNormRNN:
+                            let inv = ex2[row]
+                            var meanD: Scalar = 0
+                            var meanDX: Scalar = 0
+                            for j in 0..<H {
+                                let g = tot[o + j]
+                                let xh = ex[sBase + j]
+                                dlw[j] += g * xh
+                                dlb[j] += g
+                                let dxh = g * lw[j]
+                                da[j] = dxh
+                                meanD += dxh
+                                meanDX += dxh * xh
+                            }
+                            meanD /= Scalar(H)
+                            meanDX /= Scalar(H)
+                            for j in 0..<H {
+                                let xh = ex[sBase + j]
+                                let d = inv * (da[j] - meanD - xh * meanDX)
+                                let a = gs[gBase + j]
+                                dX[gBase + j] = d * (1 - a * a)
+                            }
+                        case .lstm:
+                            // c_{t-1}: the initial cell state at t = 0, else the cached c of step t-1.
+                            let prev = t == 0 ? c0p : ex
+                            let pBase = t == 0 ? o : (row - B) * H
+                            if Self.lstmBackwardRow(
+                                H, gs.address(gBase), ex2.address(sBase), prev.address(pBase),
+                                tot.address(o), dcP.address(o), dX.address(gBase))
+                            {
+                                continue
+                            }
+                            for j in 0..<H {
+                                let i = gs[gBase + j]
+                                let f = gs[gBase + H + j]
+                                let g = gs[gBase + 2 * H + j]
+                                let og = gs[gBase + 3 * H + j]
+                                let tc = ex2[sBase + j]
+                                let cPrev = prev[pBase + j]
+                                let dht = tot[o + j]
+                                let dct = dcP[o + j] + dht * og * (1 - tc * tc)
+                                dX[gBase + j] = dct * g * i * (1 - i)
+                                dX[gBase + H + j] = dct * cPrev * f * (1 - f)
+                                dX[gBase + 2 * H + j] = dct * i * (1 - g * g)
+                                dX[gBase + 3 * H + j] = dht * tc * og * (1 - og)
+                                dcP[o + j] = dct * f
+                            }
+                        case .gru:
+                            let prev = t == 0 ? h0p : st
+                            let pBase = t == 0 ? o : (row - B) * H
+                            if Self.gruBackwardRow(
+                                H, gs.address(gBase), ex.address(sBase), prev.address(pBase),
+                                tot.address(o), dX.address(gBase), dHp.address(gBase))
+                            {
+                                continue
+                            }
+                            for j in 0..<H {
+                                let r = gs[gBase + j]
+                                let z = gs[gBase + H + j]
+                                let n = gs[gBase + 2 * H + j]
+                                let hn = ex[sBase + j]
+                                let hPrev = prev[pBase + j]
+                                let dht = tot[o + j]
+                                let dpn = dht * (1 - z) * (1 - n * n)
+                                let dpz = dht * (hPrev - n) * z * (1 - z)
+                                let dpr = dpn * hn * r * (1 - r)
+                                dX[gBase + j] = dpr
+                                dX[gBase + H + j] = dpz
+                                dX[gBase + 2 * H + j] = dpn
+                                dHp[gBase + j] = dpr
+                                dHp[gBase + H + j] = dpz
+                                dHp[gBase + 2 * H + j] = dpn * r
+                            }
+                        }
+                    }
+                    // dL/dh_{t-1} = dPre_t W_hh (+ direct paths); padded sequences pass dh_t through unchanged.
+                    let source = isGRU ? dHp : dX
+                    BLAS.gemm(
+                        transposeA: false, transposeB: false, m: B, n: H, k: GH, alpha: 1,
+                        a: UnsafePointer(source.baseAddress).map { $0 + t * B * GH }, lda: GH, b: wp.baseAddress, ldb: H,
+                        beta: 0, c: dhP.baseAddress, ldc: H)
                     for b in 0..<B {
                         let o = b * H
                         if t < lengths[b] {
-                            Scalar.add(upB + (t * B + b) * H, dhB + o, into: totB + o, count: H)
-                        } else {
-                            // `0 +`: the same sum as for a valid step with no gradient from above
-                            // (it turns -0 into +0).
-                            for j in 0..<H { tot[o + j] = 0 + dhP[o + j] }
-                        }
-                    }
-                }
-                for b in 0..<B {
-                    let row = t * B + b
-                    guard t < lengths[b] else {
-                        for j in 0..<GH { dX[row * GH + j] = 0 }
-                        if isGRU { for j in 0..<GH { dHp[row * GH + j] = 0 } }
-                        continue
-                    }
-                    let gBase = row * GH
-                    let sBase = row * H
-                    let o = b * H
-                    switch cell {
-                    case .rnn:
-                        if relu {
-                            for j in 0..<H {
-                                let v = gs[gBase + j]
-                                dX[gBase + j] = tot[o + j] * (v > 0 ? Scalar(1) : 0)
+                            if isGRU {
+                                let zBase = (t * B + b) * GH + H
+                                for j in 0..<H { dhP[o + j] += tot[o + j] * gs[zBase + j] }
                             }
                         } else {
-                            for j in 0..<H {
-                                let v = gs[gBase + j]
-                                dX[gBase + j] = tot[o + j] * (1 - v * v)
-                            }
+                            for j in 0..<H { dhP[o + j] = tot[o + j] }
                         }
-                    case .layerNormRNN:
-                        let inv = ex2[row]
-                        var meanD: Scalar = 0
-                        var meanDX: Scalar = 0
-                        for j in 0..<H {
-                            let g = tot[o + j]
-                            let xh = ex[sBase + j]
-                            dlw[j] += g * xh
-                            dlb[j] += g
-                            let dxh = g * lw[j]
-                            da[j] = dxh
-                            meanD += dxh
-                            meanDX += dxh * xh
-                        }
-                        meanD /= Scalar(H)
-                        meanDX /= Scalar(H)
-                        for j in 0..<H {
-                            let xh = ex[sBase + j]
-                            let d = inv * (da[j] - meanD - xh * meanDX)
-                            let a = gs[gBase + j]
-                            dX[gBase + j] = d * (1 - a * a)
-                        }
-                    case .lstm:
-                        // c_{t-1}: the initial cell state at t = 0, else the cached c of step t-1.
-                        let prev = t == 0 ? c0p : ex
-                        let pBase = t == 0 ? o : (row - B) * H
-                        if Self.lstmBackwardRow(
-                            H, gs.address(gBase), ex2.address(sBase), prev.address(pBase),
-                            tot.address(o), dcP.address(o), dX.address(gBase))
-                        {
-                            continue
-                        }
-                        for j in 0..<H {
-                            let i = gs[gBase + j]
-                            let f = gs[gBase + H + j]
-                            let g = gs[gBase + 2 * H + j]
-                            let og = gs[gBase + 3 * H + j]
-                            let tc = ex2[sBase + j]
-                            let cPrev = prev[pBase + j]
-                            let dht = tot[o + j]
-                            let dct = dcP[o + j] + dht * og * (1 - tc * tc)
-                            dX[gBase + j] = dct * g * i * (1 - i)
-                            dX[gBase + H + j] = dct * cPrev * f * (1 - f)
-                            dX[gBase + 2 * H + j] = dct * i * (1 - g * g)
-                            dX[gBase + 3 * H + j] = dht * tc * og * (1 - og)
-                            dcP[o + j] = dct * f
-                        }
-                    case .gru:
-                        let prev = t == 0 ? h0p : st
-                        let pBase = t == 0 ? o : (row - B) * H
-                        if Self.gruBackwardRow(
-                            H, gs.address(gBase), ex.address(sBase), prev.address(pBase),
-                            tot.address(o), dX.address(gBase), dHp.address(gBase))
-                        {
-                            continue
-                        }
-                        for j in 0..<H {
-                            let r = gs[gBase + j]
-                            let z = gs[gBase + H + j]
-                            let n = gs[gBase + 2 * H + j]
-                            let hn = ex[sBase + j]
-                            let hPrev = prev[pBase + j]
-                            let dht = tot[o + j]
-                            let dpn = dht * (1 - z) * (1 - n * n)
-                            let dpz = dht * (hPrev - n) * z * (1 - z)
-                            let dpr = dpn * hn * r * (1 - r)
-                            dX[gBase + j] = dpr
-                            dX[gBase + H + j] = dpz
-                            dX[gBase + 2 * H + j] = dpn
-                            dHp[gBase + j] = dpr
-                            dHp[gBase + H + j] = dpz
-                            dHp[gBase + 2 * H + j] = dpn * r
-                        }
-                    }
-                }
-                // dL/dh_{t-1} = dPre_t W_hh (+ direct paths); padded sequences pass dh_t through unchanged.
-                let source = isGRU ? dHp : dX
-                BLAS.gemm(
-                    transposeA: false, transposeB: false, m: B, n: H, k: GH, alpha: 1,
-                    a: UnsafePointer(source.baseAddress).map { $0 + t * B * GH }, lda: GH, b: wp.baseAddress, ldb: H,
-                    beta: 0, c: dhP.baseAddress, ldc: H)
-                for b in 0..<B {
-                    let o = b * H
-                    if t < lengths[b] {
-                        if isGRU {
-                            let zBase = (t * B + b) * GH + H
-                            for j in 0..<H { dhP[o + j] += tot[o + j] * gs[zBase + j] }
-                        }
-                    } else {
-                        for j in 0..<H { dhP[o + j] = tot[o + j] }
                     }
                 }
                 if t % ring == 0 {

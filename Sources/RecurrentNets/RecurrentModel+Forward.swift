@@ -201,6 +201,7 @@ extension RecurrentModel {
         let ldw = GH
         let extraWidth = extra.rows == 0 ? 0 : extra.columns
         let extra2Width = extra2.rows == 0 ? 0 : extra2.columns
+        let fused = Self.fusedStepsApply(cell: cfg.cell, relu: kernel.relu, hiddenSize: H)
 
         // Every buffer is opened once per layer; the step loop indexes unsafe buffers (no bounds
         // checks in release builds, no closures per step).
@@ -219,11 +220,22 @@ extension RecurrentModel {
             for t in 0..<T {
                 // Empty states (B or H zero): nothing to compute.
                 guard let gBase = gP.baseAddress, let sBase = sP.baseAddress, let hBase = hP.baseAddress else { continue }
+                let hIn = UnsafePointer(t > 0 && t < allValid ? sBase + (t - 1) * B * H : hBase)
+                if fused && t < allValid, let biasBase = biasP.baseAddress, let wBase = wp.baseAddress {
+                    // Every sequence runs at this step: the whole step in one call.
+                    Self.fusedForwardStep(
+                        kernel.cell, B: B, H: H, bias: biasBase, hIn: hIn, whhT: wBase, gates: gBase + t * B * GH,
+                        c: cP.baseAddress, cOut: eP.baseAddress.map { $0 + t * B * H },
+                        tanhC: e2P.baseAddress.map { $0 + t * B * H }, h: sBase + t * B * H)
+                    if t + 1 >= allValid {
+                        for j in 0..<(B * H) { hP[j] = sP[t * B * H + j] }
+                    }
+                    continue
+                }
                 for row in (t * B)..<((t + 1) * B) {
                     let r = gBase + row * GH
                     for j in 0..<GH { r[j] += biasP[j] }
                 }
-                let hIn = UnsafePointer(t > 0 && t < allValid ? sBase + (t - 1) * B * H : hBase)
                 if isGRUCell {
                     BLAS.gemm(
                         transposeA: false, transposeB: false, m: B, n: GH, k: H, alpha: 1,

@@ -11,7 +11,7 @@ import Testing
 /// packed kernels with and without edge tiles, the C gate kernels (H >= 16), masking, truncation,
 /// stacks and the two-thread split of the closing products (B * T * 4H * H >= 4M). A deliberate
 /// change of the numerics updates these hashes and regenerates results/.
-@Suite struct EngineBitStabilityTests {
+@Suite(.serialized) struct EngineBitStabilityTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var cell: CellKind
         var nonlinearity: Nonlinearity = .tanh
@@ -41,6 +41,9 @@ import Testing
         Case(cell: .lstm, input: 32, hidden: 128, steps: 20, batch: 64, float32: true, expected: "15dacc2fa021518d"),
         Case(cell: .gru, input: 32, hidden: 96, steps: 10, batch: 30, float32: false, expected: "88d3e08a787fa3db"),
         Case(cell: .rnn, input: 5, hidden: 128, steps: 10, batch: 64, float32: true, expected: "be0abb4d61d2d9a2"),
+        Case(cell: .lstm, input: 6, hidden: 64, steps: 16, batch: 32, float32: false, expected: "8b79bdb58bbdd9d5"),
+        Case(cell: .rnn, input: 6, hidden: 40, steps: 25, batch: 24, float32: false, ragged: true, expected: "7cda08bb6b84b446"),
+        Case(cell: .lstm, input: 3, hidden: 24, steps: 12, batch: 10, float32: true, ragged: true, expected: "3df1277d9d8a9ab9"),
     ]
 
     /// FNV-1a over 64-bit words.
@@ -84,5 +87,15 @@ import Testing
     func resultsKeepTheirBits(_ c: Case) throws {
         let hex = c.float32 ? try Self.hash(c, Float.self) : try Self.hash(c, Double.self)
         #expect(hex == c.expected, "\(c.testDescription): the engine's results changed bits (hash \(hex))")
+    }
+
+    /// Large steps are then split over the kernels' helper thread (products by blocks of C, whole
+    /// recurrent steps by halves of the batch): the bits must not move.
+    @Test(arguments: cases)
+    func resultsKeepTheirBitsOnTwoProductThreads(_ c: Case) throws {
+        BLAS.setProductThreads(2)
+        defer { BLAS.setProductThreads(1) }
+        let hex = c.float32 ? try Self.hash(c, Float.self) : try Self.hash(c, Double.self)
+        #expect(hex == c.expected, "\(c.testDescription) on two product threads: the bits changed (hash \(hex))")
     }
 }
