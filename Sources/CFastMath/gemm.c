@@ -137,6 +137,11 @@
             long edgeStart = n / NR * NR;                                                       \
             if (!packB && edgeStart < n)                                                        \
                 pack_b_##T##_##V(0, n - edgeStart, kc, bk + edgeStart, ldb, edge);              \
+            /* Likewise the cut-off row panel of an unpacked A, copied once per block.         */ \
+            long edgeRow = m / MR * MR;                                                         \
+            if (!packAll && edgeRow < m)                                                        \
+                pack_a_##T##_##V(ta, m - edgeRow, kc, 1, ta ? ak + edgeRow : ak + edgeRow * lda, \
+                                 lda, pa);                                                      \
             /* Tiles in the order that keeps the larger operand's panel in L1: across the row  */ \
             /* panels of A for each panel of B when C is wide, the other way when it is tall.   */ \
             long mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR;                        \
@@ -169,7 +174,6 @@
                         rs = ta ? 1 : lda;                                                      \
                         cs = ta ? lda : 1;                                                      \
                     } else {                                                                    \
-                        pack_a_##T##_##V(ta, rows, kc, 1, ta ? ak + i0 : ak + i0 * lda, lda, pa); \
                         ap = pa;                                                                \
                         rs = 1;                                                                 \
                         cs = MR;                                                                \

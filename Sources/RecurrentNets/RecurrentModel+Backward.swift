@@ -147,6 +147,7 @@ extension RecurrentModel {
         let allValid = lengths.min() ?? 0
         var daBuffer = [Scalar](repeating: 0, count: H)
         let fused = Self.fusedStepsApply(cell: cell, relu: relu, hiddenSize: H)
+        let (whhPadded, ldw) = Self.padded(whh, transpose: false)
         let h0 = pass.initialState.h[k]
         let c0 = pass.initialState.c?[k] ?? Matrix<Scalar>(rows: B, columns: H)
 
@@ -167,7 +168,7 @@ extension RecurrentModel {
         h0.storage.withUnsafeBufferPointer { h0p in
         c0.storage.withUnsafeBufferPointer { c0p in
         lnW.storage.withUnsafeBufferPointer { lw in
-        whh.storage.withUnsafeBufferPointer { wp in
+        whhPadded.withUnsafeBufferPointer { wp in
             for t in stride(from: T - 1, through: 0, by: -1) {
                 let tot = UnsafeMutableBufferPointer(rebasing: ringP[slot(t)])
                 // Empty states (B or H zero): nothing to propagate.
@@ -177,7 +178,7 @@ extension RecurrentModel {
                     let cPrev = t == 0 ? c0p.baseAddress : ex.baseAddress.map { $0 + (t - 1) * B * H }
                     Self.fusedBackwardStep(
                         cell, B: B, H: H, up: upB + t * B * H, gates: gsB + t * B * GH,
-                        tanhC: ex2.baseAddress.map { $0 + t * B * H }, cPrev: cPrev, whh: wB, tot: totB,
+                        tanhC: ex2.baseAddress.map { $0 + t * B * H }, cPrev: cPrev, whh: wB, ldw: ldw, tot: totB,
                         dc: dcP.baseAddress, dPre: dXB + t * B * GH, dh: dhB)
                 } else {
                     // dL/dh_t = gradient from above at step t + gradient from step t+1.
@@ -297,7 +298,7 @@ extension RecurrentModel {
                     let source = isGRU ? dHp : dX
                     BLAS.gemm(
                         transposeA: false, transposeB: false, m: B, n: H, k: GH, alpha: 1,
-                        a: UnsafePointer(source.baseAddress).map { $0 + t * B * GH }, lda: GH, b: wp.baseAddress, ldb: H,
+                        a: UnsafePointer(source.baseAddress).map { $0 + t * B * GH }, lda: GH, b: wp.baseAddress, ldb: ldw,
                         beta: 0, c: dhP.baseAddress, ldc: H)
                     for b in 0..<B {
                         let o = b * H

@@ -197,8 +197,7 @@ extension RecurrentModel {
             cell: cfg.cell, relu: cfg.nonlinearity == .relu && cfg.cell == .rnn, H: H, GH: GH)
         // The recurrent products read W_hh^T (`H x GH`, transposed once per layer), whose rows are
         // contiguous over the gate columns: the kernels use them in place, with no per-step copy.
-        let whhOperand = whh.transposed
-        let ldw = GH
+        let (whhOperand, ldw) = Self.padded(whh, transpose: true)
         let extraWidth = extra.rows == 0 ? 0 : extra.columns
         let extra2Width = extra2.rows == 0 ? 0 : extra2.columns
         let fused = Self.fusedStepsApply(cell: cfg.cell, relu: kernel.relu, hiddenSize: H)
@@ -213,7 +212,7 @@ extension RecurrentModel {
         cState.storage.withUnsafeMutableBufferPointer { cP in
         gh.storage.withUnsafeMutableBufferPointer { ghP in
         bhh.storage.withUnsafeBufferPointer { bh in
-        whhOperand.storage.withUnsafeBufferPointer { wp in
+        whhOperand.withUnsafeBufferPointer { wp in
         bias.withUnsafeBufferPointer { biasP in
         lnW.storage.withUnsafeBufferPointer { lw in
         lnB.storage.withUnsafeBufferPointer { lb in
@@ -224,7 +223,7 @@ extension RecurrentModel {
                 if fused && t < allValid, let biasBase = biasP.baseAddress, let wBase = wp.baseAddress {
                     // Every sequence runs at this step: the whole step in one call.
                     Self.fusedForwardStep(
-                        kernel.cell, B: B, H: H, bias: biasBase, hIn: hIn, whhT: wBase, gates: gBase + t * B * GH,
+                        kernel.cell, B: B, H: H, bias: biasBase, hIn: hIn, whhT: wBase, ldw: ldw, gates: gBase + t * B * GH,
                         c: cP.baseAddress, cOut: eP.baseAddress.map { $0 + t * B * H },
                         tanhC: e2P.baseAddress.map { $0 + t * B * H }, h: sBase + t * B * H)
                     if t + 1 >= allValid {

@@ -79,31 +79,31 @@ void fm_gru_forward_row_f64(long H, double *gates, const double *gh, const doubl
 /// are sequences): the same operations, in the same order, as the per-row entry points above
 /// and `fm_gemm_*`, so the same bits; with two product threads the batch's halves run side by
 /// side. LSTM forward: `gates` (B x 4H) holds the input projections and receives
-/// `+ bias (4H) + hIn W_hh^T` (`whhT` is H x 4H), then the gates; `c` (B x H) is updated and
+/// `+ bias (4H) + hIn W_hh^T` (`whhT` is H x 4H, rows `ldw` apart), then the gates; `c` (B x H) is updated and
 /// copied to `cOut`; writes `tanhC` and `h` (B x H).
-void fm_lstm_forward_step_f32(long B, long H, const float *bias, const float *hIn, const float *whhT,
+void fm_lstm_forward_step_f32(long B, long H, const float *bias, const float *hIn, const float *whhT, long ldw,
                               float *gates, float *c, float *cOut, float *tanhC, float *h);
 void fm_lstm_forward_step_f64(long B, long H, const double *bias, const double *hIn,
-                              const double *whhT, double *gates, double *c, double *cOut,
+                              const double *whhT, long ldw, double *gates, double *c, double *cOut,
                               double *tanhC, double *h);
 /// LSTM backward: `tot = up + dh`, the gate gradients into `dPre` (B x 4H, `dc` updated) from the
-/// cached gates, tanh(c) and c_{t-1}, then `dh = dPre W_hh` (`whh` is 4H x H).
+/// cached gates, tanh(c) and c_{t-1}, then `dh = dPre W_hh` (`whh` is 4H x H, rows `ldw` apart).
 void fm_lstm_backward_step_f32(long B, long H, const float *up, const float *gates, const float *tanhC,
-                               const float *cPrev, const float *whh, float *tot, float *dc,
+                               const float *cPrev, const float *whh, long ldw, float *tot, float *dc,
                                float *dPre, float *dh);
 void fm_lstm_backward_step_f64(long B, long H, const double *up, const double *gates,
-                               const double *tanhC, const double *cPrev, const double *whh,
+                               const double *tanhC, const double *cPrev, const double *whh, long ldw,
                                double *tot, double *dc, double *dPre, double *dh);
 /// tanh RNN forward: `pre` (B x H) receives `+ bias + hIn W_hh^T`, then tanh; copied to `h`.
-void fm_rnn_forward_step_f32(long B, long H, const float *bias, const float *hIn, const float *whhT,
+void fm_rnn_forward_step_f32(long B, long H, const float *bias, const float *hIn, const float *whhT, long ldw,
                              float *pre, float *h);
 void fm_rnn_forward_step_f64(long B, long H, const double *bias, const double *hIn,
-                             const double *whhT, double *pre, double *h);
+                             const double *whhT, long ldw, double *pre, double *h);
 /// tanh RNN backward: `tot = up + dh`, `dPre = tot * (1 - act^2)`, `dh = dPre W_hh`.
-void fm_rnn_backward_step_f32(long B, long H, const float *up, const float *act, const float *whh,
+void fm_rnn_backward_step_f32(long B, long H, const float *up, const float *act, const float *whh, long ldw,
                               float *tot, float *dPre, float *dh);
 void fm_rnn_backward_step_f64(long B, long H, const double *up, const double *act,
-                              const double *whh, double *tot, double *dPre, double *dh);
+                              const double *whh, long ldw, double *tot, double *dPre, double *dh);
 
 /// `out = a + b` over `n` elements (`out` must not overlap `a` or `b`).
 void fm_add_f32(long n, const float *a, const float *b, float *out);
