@@ -4,15 +4,14 @@ import PackageDescription
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
-    // Release builds link the Swift runtime and Foundation statically (every module that imports
-    // Foundation must be compiled so): the `experiments` process starts in half the time (7 vs 14
-    // ms, which counts in a 0.2 s grid) and the binary runs on cluster nodes with no Swift toolchain.
-    .unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release)),
 ]
+
+// Linux only (glibc: `mallopt`, `write`, `dlopen` of OpenBLAS; the CI and cluster targets). Static
+// linking of the Swift runtime is a build-command choice, not a package setting, so other packages
+// can depend on the libraries: `swift build -c release --static-swift-stdlib` (see README).
 
 let package = Package(
     name: "rnn-gradient-lab",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "experiments", targets: ["experiments"]),
         .library(name: "RecurrentNets", targets: ["RecurrentNets"]),
@@ -65,8 +64,7 @@ let package = Package(
         .executableTarget(
             name: "experiments",
             dependencies: ["ExperimentKit", "Studies", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strictSettings,
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]),
+            swiftSettings: strictSettings),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: strictSettings),
         .testTarget(
             name: "RecurrentNetsTests", dependencies: ["RecurrentNets", "LinearAlgebra"],

@@ -82,8 +82,8 @@ cat "$work/peer.txt"
 
 cd "$root"
 echo "== building experiments (release)"
-swift build -c release --product experiments --scratch-path "$scratch" >/dev/null
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/experiments"
+swift build -c release --static-swift-stdlib --product experiments --scratch-path "$scratch" >/dev/null
+bin="$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/experiments"
 echo "== experiments bench"
 "$bin" bench $quick --threads 1 --cases "$cases" --peer "$work/peer.txt"
 if [[ "$threads" != 1 ]]; then
