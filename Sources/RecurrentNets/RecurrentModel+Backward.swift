@@ -65,77 +65,63 @@ extension RecurrentModel {
             inputGradientNorms: xNorms)
     }
 
-    /// One LSTM row by the C kernel (AVX-512/AVX2/baseline; the same expressions as the Swift
-    /// loop, so the same results); false when it does not apply (small H, an empty buffer, other
-    /// scalar types).
-    @inline(__always)
-    static func lstmBackwardRow(
-        _ H: Int, _ g: UnsafePointer<Scalar>?, _ tc: UnsafePointer<Scalar>?, _ cPrev: UnsafePointer<Scalar>?,
-        _ tot: UnsafeMutablePointer<Scalar>?, _ dc: UnsafeMutablePointer<Scalar>?, _ dx: UnsafeMutablePointer<Scalar>?
-    ) -> Bool {
-        guard H >= FastMath.vectorKernelMinimum, let g, let tc, let cPrev, let tot, let dc, let dx else { return false }
-        if Scalar.self == Float.self {
-            fm_lstm_backward_row_f32(
-                H, .init(OpaquePointer(g)), .init(OpaquePointer(tc)), .init(OpaquePointer(cPrev)),
-                .init(OpaquePointer(tot)), .init(OpaquePointer(dc)), .init(OpaquePointer(dx)))
-            return true
-        }
-        if Scalar.self == Double.self {
-            fm_lstm_backward_row_f64(
-                H, .init(OpaquePointer(g)), .init(OpaquePointer(tc)), .init(OpaquePointer(cPrev)),
-                .init(OpaquePointer(tot)), .init(OpaquePointer(dc)), .init(OpaquePointer(dx)))
-            return true
-        }
-        return false
-    }
-
-    /// One GRU row by the C kernel (see ``lstmBackwardRow``).
-    @inline(__always)
-    static func gruBackwardRow(
-        _ H: Int, _ g: UnsafePointer<Scalar>?, _ hn: UnsafePointer<Scalar>?, _ hPrev: UnsafePointer<Scalar>?,
-        _ tot: UnsafeMutablePointer<Scalar>?, _ dx: UnsafeMutablePointer<Scalar>?, _ dh: UnsafeMutablePointer<Scalar>?
-    ) -> Bool {
-        guard H >= FastMath.vectorKernelMinimum, let g, let hn, let hPrev, let tot, let dx, let dh else { return false }
-        if Scalar.self == Float.self {
-            fm_gru_backward_row_f32(
-                H, .init(OpaquePointer(g)), .init(OpaquePointer(hn)), .init(OpaquePointer(hPrev)),
-                .init(OpaquePointer(tot)), .init(OpaquePointer(dx)), .init(OpaquePointer(dh)))
-            return true
-        }
-        if Scalar.self == Double.self {
-            fm_gru_backward_row_f64(
-                H, .init(OpaquePointer(g)), .init(OpaquePointer(hn)), .init(OpaquePointer(hPrev)),
-                .init(OpaquePointer(tot)), .init(OpaquePointer(dx)), .init(OpaquePointer(dh)))
-            return true
-        }
-        return false
-    }
-
+    /// BPTT through layer `k` with the kernel of the configured cell.
     private func backwardLayer(
         _ k: Int, pass: ForwardPass<Scalar>, dOut: Matrix<Scalar>, dhFinal: Matrix<Scalar>?, dcFinal: Matrix<Scalar>?,
         grads: inout ParameterSet<Scalar>
+    ) -> (dInput: Matrix<Scalar>, dh0: Matrix<Scalar>, dc0: Matrix<Scalar>, norms: [Double]) {
+        let cfg = configuration
+        let H = cfg.hiddenSize
+        let relu = cfg.nonlinearity == .relu
+        switch cfg.cell {
+        case .rnn:
+            let fused = Self.fusedStepsApply(cell: .rnn, relu: relu, hiddenSize: H)
+            return backwardSweep(
+                ElmanKernel(hiddenSize: H, relu: relu, fusedSteps: fused), k, pass: pass, dOut: dOut,
+                dhFinal: dhFinal, dcFinal: dcFinal, grads: &grads)
+        case .layerNormRNN:
+            return backwardSweep(
+                LayerNormElmanKernel(hiddenSize: H), k, pass: pass, dOut: dOut, dhFinal: dhFinal, dcFinal: dcFinal,
+                grads: &grads)
+        case .lstm:
+            let fused = Self.fusedStepsApply(cell: .lstm, relu: false, hiddenSize: H)
+            return backwardSweep(
+                LSTMKernel(hiddenSize: H, fusedSteps: fused), k, pass: pass, dOut: dOut, dhFinal: dhFinal,
+                dcFinal: dcFinal, grads: &grads)
+        case .gru:
+            return backwardSweep(
+                GRUKernel(hiddenSize: H), k, pass: pass, dOut: dOut, dhFinal: dhFinal, dcFinal: dcFinal, grads: &grads)
+        }
+    }
+
+    /// The backward sweep of one layer, the same for every cell: from the last step down,
+    /// dL/dh_t = the gradient from above + the one carried from step t+1; the kernel turns it into
+    /// each running row's pre-activation gradients; dL/dh_{t-1} = dPre_t W_hh (+ the kernel's
+    /// direct paths), padded sequences passing dL/dh_t through unchanged. The parameter gradients
+    /// then take one GEMM each over all steps.
+    private func backwardSweep<Kernel: CellKernel<Scalar>>(
+        _ kernel: Kernel, _ k: Int, pass: ForwardPass<Scalar>, dOut: Matrix<Scalar>, dhFinal: Matrix<Scalar>?,
+        dcFinal: Matrix<Scalar>?, grads: inout ParameterSet<Scalar>
     ) -> (dInput: Matrix<Scalar>, dh0: Matrix<Scalar>, dc0: Matrix<Scalar>, norms: [Double]) {
         let cfg = configuration
         let cache = pass.layers[k]
         let T = pass.steps
         let B = pass.batchSize
         let H = cfg.hiddenSize
-        let GH = cfg.cell.gates * H
+        let GH = kernel.gateCount * H
         let TB = T * B
         let lengths = pass.lengths
         let whh = parameters.values[index("weight_hh_l\(k)")]
         let wih = parameters.values[index("weight_ih_l\(k)")]
         let isLN = cfg.cell == .layerNormRNN
-        let isGRU = cfg.cell == .gru
-        let cell = cfg.cell
-        let relu = cfg.nonlinearity == .relu && cfg.cell == .rnn
+        let separate = kernel.separateRecurrentProduct
         let lnW = isLN ? parameters.values[index("ln_weight_l\(k)")] : Matrix<Scalar>(rows: 0, columns: 0)
         var dLnW = [Scalar](repeating: 0, count: isLN ? H : 0)
         var dLnB = [Scalar](repeating: 0, count: isLN ? H : 0)
 
         // Written in full by the step loop (padded rows zeroed there).
         var dPreX = Matrix<Scalar>(uninitializedRows: TB, columns: GH)
-        var dPreH = isGRU ? Matrix<Scalar>(uninitializedRows: TB, columns: GH) : Matrix<Scalar>(rows: 0, columns: 0)
+        var dPreH = separate ? Matrix<Scalar>(uninitializedRows: TB, columns: GH) : Matrix<Scalar>(rows: 0, columns: 0)
         var dh = dhFinal ?? Matrix<Scalar>(rows: B, columns: H)
         var dc = dcFinal ?? Matrix<Scalar>(rows: B, columns: H)
         // dL/dh_t of the last `ring` steps, one B x H slot per step (t % ring): their norms are
@@ -146,7 +132,6 @@ extension RecurrentModel {
         var norms = [Double](repeating: 0, count: T)
         let allValid = lengths.min() ?? 0
         var daBuffer = [Scalar](repeating: 0, count: H)
-        let fused = Self.fusedStepsApply(cell: cell, relu: relu, hiddenSize: H)
         let (whhPadded, ldw) = Self.padded(whh, transpose: false)
         let h0 = pass.initialState.h[k]
         let c0 = pass.initialState.c?[k] ?? Matrix<Scalar>(rows: B, columns: H)
@@ -173,11 +158,13 @@ extension RecurrentModel {
                 let tot = UnsafeMutableBufferPointer(rebasing: ringP[slot(t)])
                 // Empty states (B or H zero): nothing to propagate.
                 guard let upB = up.baseAddress, let dhB = dhP.baseAddress, let totB = tot.baseAddress else { continue }
-                if fused && t < allValid, let gsB = gs.baseAddress, let wB = wp.baseAddress, let dXB = dX.baseAddress {
+                if kernel.fusedSteps && t < allValid, let gsB = gs.baseAddress, let wB = wp.baseAddress,
+                    let dXB = dX.baseAddress
+                {
                     // Every sequence runs at this step: the whole step in one call.
                     let cPrev = t == 0 ? c0p.baseAddress : ex.baseAddress.map { $0 + (t - 1) * B * H }
                     Self.fusedBackwardStep(
-                        cell, B: B, H: H, up: upB + t * B * H, gates: gsB + t * B * GH,
+                        cfg.cell, B: B, H: H, up: upB + t * B * H, gates: gsB + t * B * GH,
                         tanhC: ex2.baseAddress.map { $0 + t * B * H }, cPrev: cPrev, whh: wB, ldw: ldw, tot: totB,
                         dc: dcP.baseAddress, dPre: dXB + t * B * GH, dh: dhB)
                 } else {
@@ -196,118 +183,30 @@ extension RecurrentModel {
                             }
                         }
                     }
+                    let buffers = BackwardBuffers(
+                        batchSize: B, gates: gs, states: st, extra: ex, extra2: ex2, h0: h0p, c0: c0p, total: tot,
+                        dPreX: dX, dPreH: dHp, dh: dhP, dc: dcP, lnWeight: lw, scratch: da, dLnWeight: dlw,
+                        dLnBias: dlb)
                     for b in 0..<B {
                         let row = t * B + b
                         guard t < lengths[b] else {
                             for j in 0..<GH { dX[row * GH + j] = 0 }
-                            if isGRU { for j in 0..<GH { dHp[row * GH + j] = 0 } }
+                            if separate { for j in 0..<GH { dHp[row * GH + j] = 0 } }
                             continue
                         }
-                        let gBase = row * GH
-                        let sBase = row * H
-                        let o = b * H
-                        switch cell {
-                        case .rnn:
-                            if relu {
-                                for j in 0..<H {
-                                    let v = gs[gBase + j]
-                                    dX[gBase + j] = tot[o + j] * (v > 0 ? Scalar(1) : 0)
-                                }
-                            } else {
-                                for j in 0..<H {
-                                    let v = gs[gBase + j]
-                                    dX[gBase + j] = tot[o + j] * (1 - v * v)
-                                }
-                            }
-                        case .layerNormRNN:
-                            let inv = ex2[row]
-                            var meanD: Scalar = 0
-                            var meanDX: Scalar = 0
-                            for j in 0..<H {
-                                let g = tot[o + j]
-                                let xh = ex[sBase + j]
-                                dlw[j] += g * xh
-                                dlb[j] += g
-                                let dxh = g * lw[j]
-                                da[j] = dxh
-                                meanD += dxh
-                                meanDX += dxh * xh
-                            }
-                            meanD /= Scalar(H)
-                            meanDX /= Scalar(H)
-                            for j in 0..<H {
-                                let xh = ex[sBase + j]
-                                let d = inv * (da[j] - meanD - xh * meanDX)
-                                let a = gs[gBase + j]
-                                dX[gBase + j] = d * (1 - a * a)
-                            }
-                        case .lstm:
-                            // c_{t-1}: the initial cell state at t = 0, else the cached c of step t-1.
-                            let prev = t == 0 ? c0p : ex
-                            let pBase = t == 0 ? o : (row - B) * H
-                            if Self.lstmBackwardRow(
-                                H, gs.address(gBase), ex2.address(sBase), prev.address(pBase),
-                                tot.address(o), dcP.address(o), dX.address(gBase))
-                            {
-                                continue
-                            }
-                            for j in 0..<H {
-                                let i = gs[gBase + j]
-                                let f = gs[gBase + H + j]
-                                let g = gs[gBase + 2 * H + j]
-                                let og = gs[gBase + 3 * H + j]
-                                let tc = ex2[sBase + j]
-                                let cPrev = prev[pBase + j]
-                                let dht = tot[o + j]
-                                let dct = dcP[o + j] + dht * og * (1 - tc * tc)
-                                dX[gBase + j] = dct * g * i * (1 - i)
-                                dX[gBase + H + j] = dct * cPrev * f * (1 - f)
-                                dX[gBase + 2 * H + j] = dct * i * (1 - g * g)
-                                dX[gBase + 3 * H + j] = dht * tc * og * (1 - og)
-                                dcP[o + j] = dct * f
-                            }
-                        case .gru:
-                            let prev = t == 0 ? h0p : st
-                            let pBase = t == 0 ? o : (row - B) * H
-                            if Self.gruBackwardRow(
-                                H, gs.address(gBase), ex.address(sBase), prev.address(pBase),
-                                tot.address(o), dX.address(gBase), dHp.address(gBase))
-                            {
-                                continue
-                            }
-                            for j in 0..<H {
-                                let r = gs[gBase + j]
-                                let z = gs[gBase + H + j]
-                                let n = gs[gBase + 2 * H + j]
-                                let hn = ex[sBase + j]
-                                let hPrev = prev[pBase + j]
-                                let dht = tot[o + j]
-                                let dpn = dht * (1 - z) * (1 - n * n)
-                                let dpz = dht * (hPrev - n) * z * (1 - z)
-                                let dpr = dpn * hn * r * (1 - r)
-                                dX[gBase + j] = dpr
-                                dX[gBase + H + j] = dpz
-                                dX[gBase + 2 * H + j] = dpn
-                                dHp[gBase + j] = dpr
-                                dHp[gBase + H + j] = dpz
-                                dHp[gBase + 2 * H + j] = dpn * r
-                            }
-                        }
+                        kernel.backwardRow(buffers, t: t, b: b, row: row)
                     }
                     // dL/dh_{t-1} = dPre_t W_hh (+ direct paths); padded sequences pass dh_t through unchanged.
-                    let source = isGRU ? dHp : dX
+                    let source = separate ? dHp : dX
                     BLAS.gemm(
                         transposeA: false, transposeB: false, m: B, n: H, k: GH, alpha: 1,
-                        a: UnsafePointer(source.baseAddress).map { $0 + t * B * GH }, lda: GH, b: wp.baseAddress, ldb: ldw,
-                        beta: 0, c: dhP.baseAddress, ldc: H)
+                        a: UnsafePointer(source.baseAddress).map { $0 + t * B * GH }, lda: GH, b: wp.baseAddress,
+                        ldb: ldw, beta: 0, c: dhP.baseAddress, ldc: H)
                     for b in 0..<B {
-                        let o = b * H
                         if t < lengths[b] {
-                            if isGRU {
-                                let zBase = (t * B + b) * GH + H
-                                for j in 0..<H { dhP[o + j] += tot[o + j] * gs[zBase + j] }
-                            }
+                            kernel.addDirectPath(buffers, t: t, b: b)
                         } else {
+                            let o = b * H
                             for j in 0..<H { dhP[o + j] = tot[o + j] }
                         }
                     }
@@ -333,7 +232,7 @@ extension RecurrentModel {
         nonisolated(unsafe) var dbhh = Matrix<Scalar>(rows: 1, columns: GH)
         nonisolated(unsafe) var dInput = Matrix<Scalar>(uninitializedRows: TB, columns: wih.columns)
         let (preX, preH) = (dPreX, dPreH)
-        let dPreHH = isGRU ? preH : preX
+        let dPreHH = separate ? preH : preX
         @Sendable func recurrentWeights() {
             // dW_hh = sum_t dPre_t^T h_{t-1}: h_0 for the first step, then the states of steps
             // 0..<T-1 read in place (two GEMMs instead of copying h_{t-1} for every step).
@@ -358,7 +257,7 @@ extension RecurrentModel {
             BLAS.gemm(preX, transposeA: true, cache.input, into: &dWih)
             BLAS.gemm(preX, wih, into: &dInput)
             Self.accumulateRows(of: preX, into: &dbih)
-            if isGRU { Self.accumulateRows(of: preH, into: &dbhh) }
+            if separate { Self.accumulateRows(of: preH, into: &dbhh) }
         }
         // Not when each product is already spread over two threads (the kernels' helper thread,
         // or OpenBLAS's).
@@ -370,7 +269,7 @@ extension RecurrentModel {
             inputSide()
             recurrentWeights()
         }
-        if !isGRU { dbhh = dbih }
+        if !separate { dbhh = dbih }
         grads[nameIH] = dWih
         grads[nameHH] = dWhh
         grads["bias_ih_l\(k)"] = dbih
