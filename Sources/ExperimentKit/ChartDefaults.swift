@@ -3,7 +3,7 @@ extension ChartSpec {
     ///
     /// - gradient-flow: each gradient metric present (`grad_norm.weight_ih_l0`,
     ///   `grad_norm.weight_hh_l0`, `grad_h_first`) against the first numeric axis by the first
-    ///   string axis, log y; and the `grad_h_distance` series (||dL/dh_t|| against T - t) by the
+    ///   string axis, log y; and the `grad_h_distance` series (‖∂L/∂hₜ‖ against T - t) by the
     ///   first string axis at the largest value of the first numeric axis, log y.
     /// - propagation: the `norm` series against step by the first string axis, log y.
     /// - train: `train_loss` and `val_accuracy` series against epoch by the first string axis.
@@ -24,7 +24,7 @@ extension ChartSpec {
             if let x = numeric {
                 for metric in ["grad_norm.weight_ih_l0", "grad_norm.weight_hh_l0", "grad_h_first"] where has(metric) {
                     charts.append(ChartSpec(title: "\(metric) vs \(x.name)", x: x.name, y: metric, series: byAxis,
-                                            logY: true, yLabel: metric == "grad_h_first" ? "||dL/dh_1||" : "||\(metric)||"))
+                                            logY: true, yLabel: metric == "grad_h_first" ? "‖∂L/∂h₁‖" : "‖\(metric)‖"))
                 }
             }
             var filter = PlotFilter(path: "where")
@@ -32,9 +32,9 @@ extension ChartSpec {
                 filter.conditions = [(x.name, [.number(longest)])]
             }
             let suffix = filter.conditions.isEmpty ? "" : " (" + filter.summary + ")"
-            charts.append(ChartSpec(name: "grad_h_distance", title: "||dL/dh_t|| vs distance T - t" + suffix, source: .series,
+            charts.append(ChartSpec(name: "grad_h_distance", title: "‖∂L/∂hₜ‖ vs distance T - t" + suffix, source: .series,
                                     x: "step", y: "grad_h_distance", series: byAxis, filter: filter, logY: true,
-                                    xLabel: "T - t (steps back from the loss)", yLabel: "||dL/dh_t||"))
+                                    xLabel: "T - t (steps back from the loss)", yLabel: "‖∂L/∂hₜ‖"))
         } else if kind.contains("propag") {
             charts.append(ChartSpec(name: "norm_vs_step", title: "Signal norm vs step", source: .series, x: "step", y: "norm",
                                     series: byAxis, logY: true, xLabel: "step", yLabel: "norm"))

@@ -19,8 +19,40 @@ struct GnuplotScript {
     /// What was excluded or pooled (also written as comments of the data file).
     private(set) var notes: [String] = []
 
-    static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B"]
-    static let pointTypes = [7, 5, 9, 11, 13, 15, 4, 6]
+    static let colors = [
+        "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C564B", "#999933",
+        "#882255",
+    ]
+    static let pointTypes = [7, 5, 9, 11, 13, 15, 4, 6, 8, 12, 10, 14]
+
+    /// The look of series `i` of a panel: colour, marker and dash together. Colours cycle every
+    /// 10 series, markers every 12 and dashes every 10 colours (solid, dashed, dotted), so no two of
+    /// the first 60 series share all three, and the first 10 differ in colour and marker alike.
+    static func style(_ i: Int) -> (color: String, point: Int, dash: Int) {
+        (colors[i % colors.count], pointTypes[i % pointTypes.count], 1 + (i / colors.count) % 3)
+    }
+
+    /// Lines of at most `width` characters, broken at spaces (a longer word stays whole).
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !current.isEmpty && current.count + 1 + word.count > width {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current += current.isEmpty ? String(word) : " " + word
+            }
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// A title as a gnuplot string expression, wrapped to the canvas (`."\n".` between lines).
+    static func title(_ text: String, canvasWidth: Int) -> String {
+        // About 9 px per character at the title's 15 pt.
+        wrapped(text, width: max(40, canvasWidth / 9)).map(quote).joined(separator: ".\"\\n\".")
+    }
 
     var dataFile: String { chart.name + ".dat" }
     var scriptFile: String { chart.name + ".gp" }
@@ -112,44 +144,70 @@ struct GnuplotScript {
         body += xrange
         let facets = lineData.facets
         let multi = facets.count > 1 || (facets.first ?? nil) != nil
+        let size = GnuplotScript.canvas(facets: facets.count)
+        // Panels share one y range, so their heights compare.
+        var yrange = ""
+        if multi, let range = GnuplotScript.paddedRange(
+            lineData.lines.flatMap { $0.points.flatMap { [$0.summary.center, $0.summary.low, $0.summary.high] } }
+                .filter(\.isFinite), log: chart.logY)
+        {
+            yrange = "set yrange [\(range)]\n"
+            body += yrange
+        }
+        // Categories on x are not a continuum: points (with their min-max as error bars), no lines.
+        let categorical = lineData.xCategories != nil
+        if let categories = lineData.xCategories, categories.count > 4 || categories.contains(where: { $0.count > 8 }) {
+            body += "set xtics rotate by -30\n"
+        }
         // One unnamed line per panel needs no key; otherwise the key's title names the series axis.
+        // The key sits outside the plot area, so it never covers data.
         let named = chart.series != nil || chart.aggregate == .none
-        var key = multi ? "set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced"
-            : "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced"
+        var key = "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced"
         if let series = chart.series { key += " title " + GnuplotScript.quote(series) + " noenhanced" }
         body += named ? key + "\n" : "unset key\n"
         var plots = ""
+        let title = GnuplotScript.title(chart.displayTitle, canvasWidth: size.0)
         if multi {
             let (rows, columns) = GnuplotScript.layout(facets.count)
-            plots += "set multiplot layout \(rows),\(columns) title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced font ',15'\n"
+            plots += "set multiplot layout \(rows),\(columns) title " + title + " noenhanced font ',15'\n"
         } else {
-            plots += "set title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced font ',15'\n"
+            plots += "set title " + title + " noenhanced font ',15'\n"
         }
         for facet in facets {
             if multi { plots += "set title " + GnuplotScript.quote("\(chart.facet ?? "")=\(facet ?? "")") + " noenhanced\n" }
             var bands: [String] = []
             var lines: [String] = []
+            let count = lineData.lines.enumerated().filter { $0.element.facet == facet && blockIndex[$0.offset] != nil }.count
+            // Overlapping bands of many series turn muddy: lighter fill from four on.
+            let opacity = count >= 4 ? "0.09" : "0.18"
             for (number, line) in lineData.lines.enumerated() where line.facet == facet {
                 guard let index = blockIndex[number] else { continue }
-                let color = GnuplotScript.colors[lines.count % GnuplotScript.colors.count]
-                let point = GnuplotScript.pointTypes[lines.count % GnuplotScript.pointTypes.count]
+                let style = GnuplotScript.style(lines.count)
+                let look = "pt \(style.point) lc rgb '\(style.color)'"
+                let label = GnuplotScript.quote(line.label) + " noenhanced"
+                if categorical {
+                    if lineData.hasBand {
+                        bands.append("datafile index \(index) using 1:2:3:4 with yerrorbars \(look) ps 0 lw 1.5 notitle")
+                    }
+                    lines.append("datafile index \(index) using 1:2 with points \(look) ps 1.3 title " + label)
+                    continue
+                }
                 if lineData.hasBand {
-                    bands.append("datafile index \(index) using 1:3:4 with filledcurves fc rgb '\(color)' "
-                                 + "fs transparent solid 0.18 noborder notitle")
+                    bands.append("datafile index \(index) using 1:3:4 with filledcurves fc rgb '\(style.color)' "
+                                 + "fs transparent solid \(opacity) noborder notitle")
                 }
                 // Dense lines show every k-th marker only.
                 let interval = max(1, (line.points.count + 11) / 12)
-                lines.append("datafile index \(index) using 1:2 with linespoints lw 2 pt \(point) ps 0.9 pi \(interval) lc rgb '\(color)' title "
-                             + GnuplotScript.quote(line.label) + " noenhanced")
+                lines.append("datafile index \(index) using 1:2 with linespoints lw 2 dt \(style.dash) \(look) ps 0.9 pi \(interval) title "
+                             + label)
             }
             if lines.isEmpty {
-                plots += GnuplotScript.emptyPlot + xrange
+                plots += GnuplotScript.emptyPlot + xrange + yrange
             } else {
                 plots += "plot " + (bands + lines).joined(separator: ", \\\n     ") + "\n"
             }
         }
         if multi { plots += "unset multiplot\n" }
-        let size = GnuplotScript.canvas(facets: facets.count)
         self.script = GnuplotScript.wrap(chart: chart, dataFile: dataFile, size: size, body: body, plots: plots)
     }
 
@@ -195,12 +253,13 @@ struct GnuplotScript {
         body += "set cblabel " + GnuplotScript.quote(chart.y) + " noenhanced\nunset key\n"
         let panels = heat.panels.enumerated().filter { written[$0.offset] != nil }
         let multi = panels.count > 1
+        let heatTitle = GnuplotScript.title(chart.displayTitle, canvasWidth: GnuplotScript.canvas(facets: max(1, panels.count)).0)
         var plots = ""
         if multi {
             let (rows, columns) = GnuplotScript.layout(panels.count)
-            plots += "set multiplot layout \(rows),\(columns) title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced font ',15'\n"
+            plots += "set multiplot layout \(rows),\(columns) title " + heatTitle + " noenhanced font ',15'\n"
         } else {
-            plots += "set title " + GnuplotScript.quote(chart.displayTitle) + " noenhanced font ',15'\n"
+            plots += "set title " + heatTitle + " noenhanced font ',15'\n"
         }
         if panels.isEmpty { plots += GnuplotScript.emptyPlot }
         for (number, panel) in panels {
@@ -270,15 +329,17 @@ struct GnuplotScript {
     static func canvas(facets: Int) -> (Int, Int) {
         guard facets > 1 else { return (960, 600) }
         let (rows, columns) = layout(facets)
-        return (min(2400, 620 * columns), min(2000, 430 * rows + 40))
+        return (min(2700, 760 * columns), min(2000, 430 * rows + 60))
     }
 
     /// An x range with a little padding so end points are not drawn on the border.
     static func paddedRange(_ xs: [Double], log: Bool) -> String? {
-        guard let low = xs.min(), let high = xs.max() else { return nil }
+        let values = log ? xs.filter { $0 > 0 } : xs
+        guard let low = values.min(), let high = values.max() else { return nil }
         if log {
-            guard low > 0 else { return nil }
-            return "\(number(low / 1.15)):\(number(high * 1.15))"
+            // 4% of the decades spanned on each side (at least a factor 1.15).
+            let factor = max(1.15, pow(10, 0.04 * log10(high / low)))
+            return "\(number(low / factor)):\(number(high * factor))"
         }
         let pad = high > low ? (high - low) * 0.03 : max(0.5, Swift.abs(low) * 0.1)
         return "\(number(low - pad)):\(number(high + pad))"

@@ -3,55 +3,56 @@
 datafile = 'grad-h1-by-cell.dat'
 
 reset
-set terminal svg size 1240,900 dynamic enhanced font 'Helvetica,14' background rgb 'white'
+set terminal svg size 1520,920 dynamic enhanced font 'Helvetica,14' background rgb 'white'
 set output 'grad-h1-by-cell.svg'
 set encoding utf8
 set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'epoch' noenhanced
-set ylabel '||dL/dh_1|| (log)' noenhanced
+set ylabel '‖∂L/∂h₁‖ (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'cell' noenhanced
-set multiplot layout 2,2 title '||dL/dh_1|| (gradient reaching the first step), mean per epoch, one panel per T' noenhanced font ',15'
+set yrange [2.9268221976546403e-37:0.9635732421924731]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
+set multiplot layout 2,2 title '‖∂L/∂h₁‖ (gradient reaching the first step), mean per epoch, one panel per T' noenhanced font ',15'
 set title 'seq_len=10' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'lstm' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'gru' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'lstm' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'gru' noenhanced
 set title 'seq_len=25' noenhanced
 plot datafile index 3 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 4 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 5 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'lstm' noenhanced, \
-     datafile index 5 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'gru' noenhanced
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'lstm' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'gru' noenhanced
 set title 'seq_len=50' noenhanced
 plot datafile index 6 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 7 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 8 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 6 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 7 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'lstm' noenhanced, \
-     datafile index 8 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'gru' noenhanced
+     datafile index 6 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 7 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'lstm' noenhanced, \
+     datafile index 8 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'gru' noenhanced
 set title 'seq_len=100' noenhanced
 plot datafile index 9 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 10 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 11 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 9 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 10 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'lstm' noenhanced, \
-     datafile index 11 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'gru' noenhanced
+     datafile index 9 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 10 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'lstm' noenhanced, \
+     datafile index 11 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'gru' noenhanced
 unset multiplot
 unset output
 
 reset
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1240,900 enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal pngcairo size 1520,920 enhanced font 'Helvetica,11' background rgb 'white'
 } else {
-    set terminal png size 1240,900 truecolor enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal png size 1520,920 truecolor enhanced font 'Helvetica,11' background rgb 'white'
 }
 set output 'grad-h1-by-cell.png'
 set encoding utf8
@@ -59,39 +60,40 @@ set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'epoch' noenhanced
-set ylabel '||dL/dh_1|| (log)' noenhanced
+set ylabel '‖∂L/∂h₁‖ (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'cell' noenhanced
-set multiplot layout 2,2 title '||dL/dh_1|| (gradient reaching the first step), mean per epoch, one panel per T' noenhanced font ',15'
+set yrange [2.9268221976546403e-37:0.9635732421924731]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
+set multiplot layout 2,2 title '‖∂L/∂h₁‖ (gradient reaching the first step), mean per epoch, one panel per T' noenhanced font ',15'
 set title 'seq_len=10' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'lstm' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'gru' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'lstm' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'gru' noenhanced
 set title 'seq_len=25' noenhanced
 plot datafile index 3 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 4 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 5 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'lstm' noenhanced, \
-     datafile index 5 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'gru' noenhanced
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'lstm' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'gru' noenhanced
 set title 'seq_len=50' noenhanced
 plot datafile index 6 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 7 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 8 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 6 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 7 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'lstm' noenhanced, \
-     datafile index 8 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'gru' noenhanced
+     datafile index 6 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 7 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'lstm' noenhanced, \
+     datafile index 8 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'gru' noenhanced
 set title 'seq_len=100' noenhanced
 plot datafile index 9 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 10 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 11 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 9 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 10 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'lstm' noenhanced, \
-     datafile index 11 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'gru' noenhanced
+     datafile index 9 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 10 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'lstm' noenhanced, \
+     datafile index 11 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'gru' noenhanced
 unset multiplot
 unset output

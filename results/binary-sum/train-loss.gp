@@ -17,7 +17,7 @@ set xrange [0.43000000000000005:20.57]
 unset key
 set title 'Binary-sum task: training loss per epoch (median, min-max over 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'train_loss' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'train_loss' noenhanced
 unset output
 
 reset
@@ -39,5 +39,5 @@ set xrange [0.43000000000000005:20.57]
 unset key
 set title 'Binary-sum task: training loss per epoch (median, min-max over 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'train_loss' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'train_loss' noenhanced
 unset output

@@ -20,7 +20,7 @@ set xrange [0.4347826086956522:5.75]
 unset key
 set title 'Test MSE after 20 epochs vs max_norm (norm clipping; baseline 1/6 = 0.167)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'test_loss' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'test_loss' noenhanced
 unset output
 
 reset
@@ -45,5 +45,5 @@ set xrange [0.4347826086956522:5.75]
 unset key
 set title 'Test MSE after 20 epochs vs max_norm (norm clipping; baseline 1/6 = 0.167)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'test_loss' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'test_loss' noenhanced
 unset output

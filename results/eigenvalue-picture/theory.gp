@@ -16,10 +16,10 @@ set format y '10^{%L}'
 set xrange [-3:103]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
 set title 'Theory: lambda^k with lambda the spectral radius of W_hh' noenhanced font ',15'
-plot datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 9 lc rgb '#0072B2' title 'orthogonal-0.8' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 9 lc rgb '#D55E00' title 'orthogonal-0.9' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 9 lc rgb '#009E73' title 'orthogonal-1.1' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 9 lc rgb '#CC79A7' title 'orthogonal-1.2' noenhanced
+plot datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 9 title 'orthogonal-0.8' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 9 title 'orthogonal-0.9' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 9 title 'orthogonal-1.1' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 9 title 'orthogonal-1.2' noenhanced
 unset output
 
 reset
@@ -40,8 +40,8 @@ set format y '10^{%L}'
 set xrange [-3:103]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
 set title 'Theory: lambda^k with lambda the spectral radius of W_hh' noenhanced font ',15'
-plot datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 9 lc rgb '#0072B2' title 'orthogonal-0.8' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 9 lc rgb '#D55E00' title 'orthogonal-0.9' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 9 lc rgb '#009E73' title 'orthogonal-1.1' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 9 lc rgb '#CC79A7' title 'orthogonal-1.2' noenhanced
+plot datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 9 title 'orthogonal-0.8' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 9 title 'orthogonal-0.9' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 9 title 'orthogonal-1.1' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 9 title 'orthogonal-1.2' noenhanced
 unset output

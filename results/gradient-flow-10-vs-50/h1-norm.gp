@@ -10,15 +10,15 @@ set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'sequence length T' noenhanced
-set ylabel '||dL/dh_1||' noenhanced
+set ylabel '‖∂L/∂h₁‖' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xtics (10, 50)
 set xrange [8.8:51.2]
 unset key
-set title '||dL/dh_1|| at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
+set title '‖∂L/∂h₁‖ at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_h_first' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'grad_h_first' noenhanced
 unset output
 
 reset
@@ -33,13 +33,13 @@ set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'sequence length T' noenhanced
-set ylabel '||dL/dh_1||' noenhanced
+set ylabel '‖∂L/∂h₁‖' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xtics (10, 50)
 set xrange [8.8:51.2]
 unset key
-set title '||dL/dh_1|| at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
+set title '‖∂L/∂h₁‖ at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_h_first' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'grad_h_first' noenhanced
 unset output

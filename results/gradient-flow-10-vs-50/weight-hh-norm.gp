@@ -10,16 +10,16 @@ set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'sequence length T' noenhanced
-set ylabel '||dL/dW_hh||' noenhanced
+set ylabel '‖∂L/∂W_hh‖' noenhanced
 set logscale y 10
 set format y '%g'
 set ytics (0.2, 0.5, 1, 2)
 set xtics (10, 50)
 set xrange [8.8:51.2]
 unset key
-set title '||dL/dW_hh|| at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
+set title '‖∂L/∂W_hh‖ at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_norm.weight_hh_l0' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'grad_norm.weight_hh_l0' noenhanced
 unset output
 
 reset
@@ -34,14 +34,14 @@ set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'sequence length T' noenhanced
-set ylabel '||dL/dW_hh||' noenhanced
+set ylabel '‖∂L/∂W_hh‖' noenhanced
 set logscale y 10
 set format y '%g'
 set ytics (0.2, 0.5, 1, 2)
 set xtics (10, 50)
 set xrange [8.8:51.2]
 unset key
-set title '||dL/dW_hh|| at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
+set title '‖∂L/∂W_hh‖ at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_norm.weight_hh_l0' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'grad_norm.weight_hh_l0' noenhanced
 unset output

@@ -18,7 +18,7 @@ set xrange [8.8:51.2]
 unset key
 set title 'min |dL/dW_ih| at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_min.weight_ih_l0' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'grad_min.weight_ih_l0' noenhanced
 unset output
 
 reset
@@ -41,5 +41,5 @@ set xrange [8.8:51.2]
 unset key
 set title 'min |dL/dW_ih| at T = 10 and 50 (median, min-max over 20 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_min.weight_ih_l0' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'grad_min.weight_ih_l0' noenhanced
 unset output

@@ -16,10 +16,11 @@ set format y '%g'
 set ytics (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2)
 set xtics ('pytorch-default' 0, 'xavier-uniform' 1, 'orthogonal' 2, 'identity' 3, 'normal-0.01' 4)
 set xrange [-0.5:4.5]
+set xtics rotate by -30
 unset key
-set title 'Per-step decay factor of ||dL/dh_t|| (exp of the log-linear slope), by init' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_decay_per_step' noenhanced
+set title 'Per-step decay factor of ‖∂L/∂hₜ‖ (exp of the log-linear slope), by init' noenhanced font ',15'
+plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
+     datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'grad_decay_per_step' noenhanced
 unset output
 
 reset
@@ -40,8 +41,9 @@ set format y '%g'
 set ytics (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2)
 set xtics ('pytorch-default' 0, 'xavier-uniform' 1, 'orthogonal' 2, 'identity' 3, 'normal-0.01' 4)
 set xrange [-0.5:4.5]
+set xtics rotate by -30
 unset key
-set title 'Per-step decay factor of ||dL/dh_t|| (exp of the log-linear slope), by init' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_decay_per_step' noenhanced
+set title 'Per-step decay factor of ‖∂L/∂hₜ‖ (exp of the log-linear slope), by init' noenhanced font ',15'
+plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
+     datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'grad_decay_per_step' noenhanced
 unset output

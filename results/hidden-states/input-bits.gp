@@ -3,7 +3,7 @@
 datafile = 'input-bits.dat'
 
 reset
-set terminal svg size 1240,900 dynamic enhanced font 'Helvetica,14' background rgb 'white'
+set terminal svg size 1520,920 dynamic enhanced font 'Helvetica,14' background rgb 'white'
 set output 'input-bits.svg'
 set encoding utf8
 set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
@@ -12,22 +12,23 @@ set tics nomirror out
 set xlabel 'time step t' noenhanced
 set ylabel 'input bit x_t' noenhanced
 set xrange [0.88:5.12]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced
+set yrange [-0.03:1.03]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced
 set multiplot layout 2,2 title 'Input bits x_t of the first test sequence of each seed' noenhanced font ',15'
 set title 'seed=0' noenhanced
-plot datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'input.f0' noenhanced
+plot datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'input.f0' noenhanced
 set title 'seed=1' noenhanced
-plot datafile index 1 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'input.f0' noenhanced
+plot datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'input.f0' noenhanced
 set title 'seed=2' noenhanced
-plot datafile index 2 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'input.f0' noenhanced
+plot datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'input.f0' noenhanced
 unset multiplot
 unset output
 
 reset
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1240,900 enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal pngcairo size 1520,920 enhanced font 'Helvetica,11' background rgb 'white'
 } else {
-    set terminal png size 1240,900 truecolor enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal png size 1520,920 truecolor enhanced font 'Helvetica,11' background rgb 'white'
 }
 set output 'input-bits.png'
 set encoding utf8
@@ -37,13 +38,14 @@ set tics nomirror out
 set xlabel 'time step t' noenhanced
 set ylabel 'input bit x_t' noenhanced
 set xrange [0.88:5.12]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced
+set yrange [-0.03:1.03]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced
 set multiplot layout 2,2 title 'Input bits x_t of the first test sequence of each seed' noenhanced font ',15'
 set title 'seed=0' noenhanced
-plot datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'input.f0' noenhanced
+plot datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'input.f0' noenhanced
 set title 'seed=1' noenhanced
-plot datafile index 1 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'input.f0' noenhanced
+plot datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'input.f0' noenhanced
 set title 'seed=2' noenhanced
-plot datafile index 2 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'input.f0' noenhanced
+plot datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'input.f0' noenhanced
 unset multiplot
 unset output

@@ -3,7 +3,7 @@
 datafile = 'output-heatmap.dat'
 
 reset
-set terminal svg size 1240,900 dynamic enhanced font 'Helvetica,14' background rgb 'white'
+set terminal svg size 1520,920 dynamic enhanced font 'Helvetica,14' background rgb 'white'
 set output 'output-heatmap.svg'
 set encoding utf8
 set border lc rgb '#444444'
@@ -35,9 +35,9 @@ unset output
 
 reset
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1240,900 enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal pngcairo size 1520,920 enhanced font 'Helvetica,11' background rgb 'white'
 } else {
-    set terminal png size 1240,900 truecolor enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal png size 1520,920 truecolor enhanced font 'Helvetica,11' background rgb 'white'
 }
 set output 'output-heatmap.png'
 set encoding utf8

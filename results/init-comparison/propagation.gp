@@ -3,7 +3,7 @@
 datafile = 'propagation.dat'
 
 reset
-set terminal svg size 1240,470 dynamic enhanced font 'Helvetica,14' background rgb 'white'
+set terminal svg size 1520,490 dynamic enhanced font 'Helvetica,14' background rgb 'white'
 set output 'propagation.svg'
 set encoding utf8
 set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
@@ -14,34 +14,35 @@ set ylabel 'norm ratio' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [-1.5:51.5]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'init' noenhanced
-set multiplot layout 1,2 title '||(W_hh^T)^k v|| / ||v|| (median, min-max over 10 seeds)' noenhanced font ',15'
+set yrange [1.3640404456925677e-53:22405.53002137591]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
+set multiplot layout 1,2 title '‖(W_hhᵀ)ᵏ v‖ / ‖v‖ (median, min-max over 10 seeds)' noenhanced font ',15'
 set title 'derivative=none' noenhanced
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 5 lc rgb '#0072B2' title 'normal-0.01' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 5 lc rgb '#D55E00' title 'xavier-uniform' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 5 lc rgb '#009E73' title 'orthogonal' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 5 lc rgb '#CC79A7' title 'identity' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 5 title 'normal-0.01' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 5 title 'xavier-uniform' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 5 title 'orthogonal' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 5 title 'identity' noenhanced
 set title 'derivative=tanh' noenhanced
-plot datafile index 4 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 5 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 6 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 7 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 5 lc rgb '#0072B2' title 'normal-0.01' noenhanced, \
-     datafile index 5 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 5 lc rgb '#D55E00' title 'xavier-uniform' noenhanced, \
-     datafile index 6 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 5 lc rgb '#009E73' title 'orthogonal' noenhanced, \
-     datafile index 7 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 5 lc rgb '#CC79A7' title 'identity' noenhanced
+plot datafile index 4 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 5 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 6 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 7 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 5 title 'normal-0.01' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 5 title 'xavier-uniform' noenhanced, \
+     datafile index 6 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 5 title 'orthogonal' noenhanced, \
+     datafile index 7 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 5 title 'identity' noenhanced
 unset multiplot
 unset output
 
 reset
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1240,470 enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal pngcairo size 1520,490 enhanced font 'Helvetica,11' background rgb 'white'
 } else {
-    set terminal png size 1240,470 truecolor enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal png size 1520,490 truecolor enhanced font 'Helvetica,11' background rgb 'white'
 }
 set output 'propagation.png'
 set encoding utf8
@@ -53,25 +54,26 @@ set ylabel 'norm ratio' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [-1.5:51.5]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'init' noenhanced
-set multiplot layout 1,2 title '||(W_hh^T)^k v|| / ||v|| (median, min-max over 10 seeds)' noenhanced font ',15'
+set yrange [1.3640404456925677e-53:22405.53002137591]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
+set multiplot layout 1,2 title '‖(W_hhᵀ)ᵏ v‖ / ‖v‖ (median, min-max over 10 seeds)' noenhanced font ',15'
 set title 'derivative=none' noenhanced
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 5 lc rgb '#0072B2' title 'normal-0.01' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 5 lc rgb '#D55E00' title 'xavier-uniform' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 5 lc rgb '#009E73' title 'orthogonal' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 5 lc rgb '#CC79A7' title 'identity' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 5 title 'normal-0.01' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 5 title 'xavier-uniform' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 5 title 'orthogonal' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 5 title 'identity' noenhanced
 set title 'derivative=tanh' noenhanced
-plot datafile index 4 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 5 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 6 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 7 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 5 lc rgb '#0072B2' title 'normal-0.01' noenhanced, \
-     datafile index 5 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 5 lc rgb '#D55E00' title 'xavier-uniform' noenhanced, \
-     datafile index 6 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 5 lc rgb '#009E73' title 'orthogonal' noenhanced, \
-     datafile index 7 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 5 lc rgb '#CC79A7' title 'identity' noenhanced
+plot datafile index 4 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 5 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 6 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 7 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 5 title 'normal-0.01' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 5 title 'xavier-uniform' noenhanced, \
+     datafile index 6 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 5 title 'orthogonal' noenhanced, \
+     datafile index 7 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 5 title 'identity' noenhanced
 unset multiplot
 unset output

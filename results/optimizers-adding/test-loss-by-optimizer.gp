@@ -17,8 +17,8 @@ set xtics ('sgd' 0, 'momentum' 1, 'rmsprop' 2, 'adam' 3)
 set xrange [-0.5:3.5]
 unset key
 set title 'Adding T=50, GRU: test MSE after 20 epochs by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'test_loss' noenhanced
+plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
+     datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'test_loss' noenhanced
 unset output
 
 reset
@@ -40,6 +40,6 @@ set xtics ('sgd' 0, 'momentum' 1, 'rmsprop' 2, 'adam' 3)
 set xrange [-0.5:3.5]
 unset key
 set title 'Adding T=50, GRU: test MSE after 20 epochs by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'test_loss' noenhanced
+plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
+     datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'test_loss' noenhanced
 unset output

@@ -16,14 +16,14 @@ set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'optimizer' noenhanced
 set title 'Adding T=50, GRU: training MSE per epoch by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'sgd' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'momentum' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'rmsprop' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 2 lc rgb '#CC79A7' title 'adam' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'sgd' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'momentum' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'rmsprop' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 2 title 'adam' noenhanced
 unset output
 
 reset
@@ -44,12 +44,12 @@ set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'optimizer' noenhanced
 set title 'Adding T=50, GRU: training MSE per epoch by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'sgd' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'momentum' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'rmsprop' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 2 lc rgb '#CC79A7' title 'adam' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'sgd' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'momentum' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'rmsprop' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 2 title 'adam' noenhanced
 unset output

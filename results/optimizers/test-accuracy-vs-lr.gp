@@ -16,17 +16,17 @@ set format x '%g'
 set xtics (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 set xtics (0.001, 0.01, 0.1)
 set format x '%g'
-set xrange [0.0008695652173913044:0.11499999999999999]
+set xrange [0.000831763771102671:0.1202264434617413]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'optimizer' noenhanced
 set title 'Test accuracy after 20 epochs vs learning rate (median, min-max over 5 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'sgd' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title 'momentum' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 1 lc rgb '#009E73' title 'rmsprop' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 1 lc rgb '#CC79A7' title 'adam' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'sgd' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title 'momentum' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 1 title 'rmsprop' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 1 title 'adam' noenhanced
 unset output
 
 reset
@@ -47,15 +47,15 @@ set format x '%g'
 set xtics (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)
 set xtics (0.001, 0.01, 0.1)
 set format x '%g'
-set xrange [0.0008695652173913044:0.11499999999999999]
+set xrange [0.000831763771102671:0.1202264434617413]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'optimizer' noenhanced
 set title 'Test accuracy after 20 epochs vs learning rate (median, min-max over 5 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'sgd' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title 'momentum' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 1 lc rgb '#009E73' title 'rmsprop' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 1 lc rgb '#CC79A7' title 'adam' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'sgd' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title 'momentum' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 1 title 'rmsprop' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 1 title 'adam' noenhanced
 unset output

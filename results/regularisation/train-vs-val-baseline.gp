@@ -3,7 +3,7 @@
 datafile = 'train-vs-val-baseline.dat'
 
 reset
-set terminal svg size 1240,470 dynamic enhanced font 'Helvetica,14' background rgb 'white'
+set terminal svg size 1520,490 dynamic enhanced font 'Helvetica,14' background rgb 'white'
 set output 'train-vs-val-baseline.svg'
 set encoding utf8
 set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
@@ -15,24 +15,25 @@ set logscale y 10
 set format y '%g'
 set ytics (0.05, 0.1, 0.2, 0.5, 1, 2, 5)
 set xrange [0.13:30.87]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'cell' noenhanced
+set yrange [0.10118252664189441:2.407163693978357]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
 set multiplot layout 1,2 title 'Training loss: no dropout (rnn, ln-rnn) vs output dropout 0.3 (5 seeds)' noenhanced font ',15'
 set title 'dropout_output=0' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 3 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 3 lc rgb '#D55E00' title 'ln-rnn' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title 'rnn' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 3 title 'ln-rnn' noenhanced
 set title 'dropout_output=0.3' noenhanced
 plot datafile index 2 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 3 lc rgb '#0072B2' title 'rnn' noenhanced
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title 'rnn' noenhanced
 unset multiplot
 unset output
 
 reset
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1240,470 enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal pngcairo size 1520,490 enhanced font 'Helvetica,11' background rgb 'white'
 } else {
-    set terminal png size 1240,470 truecolor enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal png size 1520,490 truecolor enhanced font 'Helvetica,11' background rgb 'white'
 }
 set output 'train-vs-val-baseline.png'
 set encoding utf8
@@ -45,15 +46,16 @@ set logscale y 10
 set format y '%g'
 set ytics (0.05, 0.1, 0.2, 0.5, 1, 2, 5)
 set xrange [0.13:30.87]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'cell' noenhanced
+set yrange [0.10118252664189441:2.407163693978357]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
 set multiplot layout 1,2 title 'Training loss: no dropout (rnn, ln-rnn) vs output dropout 0.3 (5 seeds)' noenhanced font ',15'
 set title 'dropout_output=0' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 3 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 3 lc rgb '#D55E00' title 'ln-rnn' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title 'rnn' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 3 title 'ln-rnn' noenhanced
 set title 'dropout_output=0.3' noenhanced
 plot datafile index 2 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 3 lc rgb '#0072B2' title 'rnn' noenhanced
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title 'rnn' noenhanced
 unset multiplot
 unset output

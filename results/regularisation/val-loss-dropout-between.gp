@@ -16,8 +16,8 @@ set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 bo
 set title 'Validation loss per epoch: dropout between layers 1 and 2 (0.3) vs none' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 3 lc rgb '#0072B2' title '0' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 3 lc rgb '#D55E00' title '0.3' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title '0' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 3 title '0.3' noenhanced
 unset output
 
 reset
@@ -38,6 +38,6 @@ set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 bo
 set title 'Validation loss per epoch: dropout between layers 1 and 2 (0.3) vs none' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 3 lc rgb '#0072B2' title '0' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 3 lc rgb '#D55E00' title '0.3' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title '0' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 3 title '0.3' noenhanced
 unset output

@@ -18,7 +18,7 @@ set xrange [-0.75:25.75]
 unset key
 set title 'Adding T=50, GRU: test MSE vs BPTT window k (0 = full; median, min-max, 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'test_loss' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'test_loss' noenhanced
 unset output
 
 reset
@@ -41,5 +41,5 @@ set xrange [-0.75:25.75]
 unset key
 set title 'Adding T=50, GRU: test MSE vs BPTT window k (0 = full; median, min-max, 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'test_loss' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'test_loss' noenhanced
 unset output

@@ -16,18 +16,18 @@ set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'truncation' noenhanced
 set title 'Training MSE per epoch by truncation window k (median, min-max over 5 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title '0' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title '25' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title '10' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 2 lc rgb '#CC79A7' title '5' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 13 ps 0.9 pi 2 lc rgb '#E69F00' title '2' noenhanced, \
-     datafile index 5 using 1:2 with linespoints lw 2 pt 15 ps 0.9 pi 2 lc rgb '#56B4E9' title '1' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title '0' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title '25' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title '10' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 2 title '5' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 2 title '2' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 15 lc rgb '#56B4E9' ps 0.9 pi 2 title '1' noenhanced
 unset output
 
 reset
@@ -48,16 +48,16 @@ set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'truncation' noenhanced
 set title 'Training MSE per epoch by truncation window k (median, min-max over 5 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title '0' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title '25' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title '10' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 2 lc rgb '#CC79A7' title '5' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 13 ps 0.9 pi 2 lc rgb '#E69F00' title '2' noenhanced, \
-     datafile index 5 using 1:2 with linespoints lw 2 pt 15 ps 0.9 pi 2 lc rgb '#56B4E9' title '1' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title '0' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title '25' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title '10' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 2 title '5' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 2 title '2' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 15 lc rgb '#56B4E9' ps 0.9 pi 2 title '1' noenhanced
 unset output

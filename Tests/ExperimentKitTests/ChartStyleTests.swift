@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import ExperimentKit
+
+/// Paper-ready defaults of the generated gnuplot scripts: series stay distinguishable, panels
+/// compare, legends sit outside the data, categories are not joined, titles fit.
+@Suite struct ChartStyleTests {
+    @Test(arguments: [12, 30, 60])
+    func seriesLooksAreDistinctUpToMany(_ count: Int) {
+        let looks = (0..<count).map { GnuplotScript.style($0) }
+        #expect(Set(looks.map { "\($0.color) \($0.point) \($0.dash)" }).count == count)
+        // The first ten differ in colour and in marker alike.
+        #expect(Set(looks.prefix(10).map(\.color)).count == 10 && Set(looks.prefix(10).map(\.point)).count == 10)
+    }
+
+    @Test(arguments: [40, 80, 120])
+    func titlesWrapAtWordsWithinTheWidth(_ width: Int) {
+        let text = String(repeating: "gradient norms vanish ", count: 12).trimmingCharacters(in: .whitespaces)
+        let lines = GnuplotScript.wrapped(text, width: width)
+        #expect(lines.count > 1 && lines.allSatisfy { $0.count <= width })
+        #expect(lines.joined(separator: " ") == text)
+    }
+
+    @Test func aWrappedTitleIsOneQuotedExpressionPerLine() {
+        let title = GnuplotScript.title(String(repeating: "word ", count: 60), canvasWidth: 960)
+        #expect(title.hasPrefix("'") && title.hasSuffix("'") && title.contains("'.\"\\n\".'"))
+    }
+
+    static let runs = """
+        key,study,init,clip,seed,m,status,status_step,status_reason
+        a,s,x,none,1,1e-8,ok,,
+        b,s,x,norm,1,1e-1,ok,,
+        c,s,y,none,1,1e-6,ok,,
+        d,s,y,norm,1,1e2,ok,,
+
+        """
+
+    @Test func facetsShareOneYRangeAndLegendsSitOutside() throws {
+        let spec = """
+            {"study": "s", "grid": {"init": ["x", "y"], "clip": ["none", "norm"], "seed": [1]},
+             "charts": [{"name": "c", "x": "init", "y": "m", "series": "seed", "facet": "clip", "log_y": true}]}
+            """
+        let folder = try ResultsFolder(runs: Self.runs, spec: spec)
+        defer { folder.remove() }
+        _ = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: nil)
+        let script = folder.read("c.gp")
+        // One range covering 1e-8 .. 1e2 for both panels, set once before the multiplot.
+        let ranges = script.components(separatedBy: "\n").filter { $0.hasPrefix("set yrange") }
+        #expect(ranges.count == 2, "one per terminal: \(ranges)")
+        #expect(Set(ranges).count == 1)
+        #expect(!script.contains("inside"))
+        #expect(script.contains("set key outside right top"))
+        // Categorical x (init): points with error bars, never joined by lines.
+        #expect(script.contains("with points") && !script.contains("with linespoints"))
+    }
+}
