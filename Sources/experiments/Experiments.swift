@@ -11,7 +11,7 @@ struct Experiments: AsyncParsableCommand {
         commandName: "experiments",
         abstract: "Run RNN gradient experiments described by JSON specs.",
         discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs or incomplete gather, 2 spec or usage error, 130 interrupted.",
-        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self, Slurm.self, Bench.self])
+        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Compare.self, Schema.self, Slurm.self, Bench.self])
 
     /// `bench` tunes glibc malloc (keep freed large blocks, one arena) before any worker thread
     /// allocates: a thread that already has its own arena keeps it. `--no-retain-memory` leaves
@@ -89,6 +89,19 @@ struct Check: ParsableCommand {
     @Argument(help: "The spec file.") var spec: String
     @Option(help: "Results folder (default: results/<spec name>).") var out: String?
     func run() throws { try finish(ExperimentCommands.check(specPath: spec, out: out)) }
+}
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two results folders cell by cell (medians over seeds, ratio B/A); exit 1 when they differ.")
+    @Argument(help: "Results folder A (the baseline).") var a: String
+    @Argument(help: "Results folder B.") var b: String
+    @Option(name: .customLong("metric"), help: "A metric column to compare (repeatable; default: every numeric column of both).")
+    var metrics: [String] = []
+    @Option(help: "Relative tolerance on each median, relative to A's.") var rtol: Double = 1e-9
+    @Option(help: "Absolute tolerance on each median.") var atol: Double = 0
+    func run() throws { try finish(ExperimentCommands.compare(a: a, b: b, metrics: metrics, rtol: rtol, atol: atol)) }
 }
 
 struct Schema: ParsableCommand {
