@@ -1,9 +1,13 @@
 import Foundation
 
 /// Reports grid progress on stderr. On a terminal: one updating line `completed/total, runs/s, ETA`.
-/// Otherwise: plain lines, one per finished run for small grids or one every `total/50` runs
-/// (failed and diverged runs are always listed).
+/// Otherwise (a log file, CI, a cluster job): a plain line for the first and the last run and then
+/// at most one every ``logInterval``, each with the rate, the ETA and the axis values of the run just
+/// finished; failed and diverged runs are always listed.
 public struct ProgressReporter {
+    /// The least time between two plain progress lines off a terminal.
+    public static let logInterval: Duration = .seconds(5)
+
     private let total: Int
     private let interactive: Bool
     private let write: (String) -> Void
@@ -11,7 +15,6 @@ public struct ProgressReporter {
     private let start: ContinuousClock.Instant
     private var lastDraw: ContinuousClock.Instant?
     private var completed = 0
-    private let every: Int
 
     /// `total` runs to do now; `interactive` selects the updating line; `write` receives text.
     public init(total: Int, interactive: Bool, write: @escaping (String) -> Void) {
@@ -19,7 +22,6 @@ public struct ProgressReporter {
         self.interactive = interactive
         self.write = write
         self.start = clock.now
-        self.every = max(1, total / 50)
     }
 
     /// Whether standard error is a terminal.
@@ -45,8 +47,14 @@ public struct ProgressReporter {
             var note = outcome.status.name
             if case let .diverged(step) = outcome.status { note += " at step \(step)" }
             if case let .failed(reason) = outcome.status { note += ": \(reason)" }
-            if outcome.status != .ok || completed % every == 0 || completed == total {
-                write("[\(completed)/\(total)] \(config.key) \(note)\n")
+            let due = lastDraw.map { now - $0 >= Self.logInterval } ?? true
+            if outcome.status != .ok || due || completed == total {
+                lastDraw = now
+                var axes = config.axes.map { "\($0.name)=\($0.value.compactText)" }
+                if !config.axes.contains(where: { $0.name == "seed" }) { axes.append("seed=\(config.seed)") }
+                let pace = completed == total ? "done in \(Self.duration(seconds))"
+                    : "\(String(format: "%.1f", rate)) runs/s, ETA \(Self.duration(remaining))"
+                write("[\(completed)/\(total)] \(pace); \(axes.joined(separator: " ")) (\(config.key)) \(note)\n")
             }
         }
     }
