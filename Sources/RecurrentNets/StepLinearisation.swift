@@ -15,9 +15,9 @@ public struct StepLinearisation: Sendable {
         let relu: Bool
         let hidden: Int
         let layers: Int
-        /// `weight_hh_l{k}`, `G H x H`.
+        /// `weight_hh_l{k}` transposed, `H x G H`.
         let recurrent: [Matrix<Double>]
-        /// `weight_ih_l{k}`, `G H x H` (layers `k >= 1`; an empty matrix for layer 0).
+        /// `weight_ih_l{k}` transposed, `H x G H` (layers `k >= 1`; an empty matrix for layer 0).
         let input: [Matrix<Double>]
         /// `ln_weight_l{k}` (`H`), ln-rnn only.
         let normGain: [[Double]]
@@ -36,9 +36,9 @@ public struct StepLinearisation: Sendable {
             var inp: [Matrix<Double>] = []
             var gain: [[Double]] = []
             for k in 0..<c.layers {
-                rec.append(model.parameters["weight_hh_l\(k)"]?.converted(to: Double.self) ?? Matrix(rows: 0, columns: 0))
+                rec.append(model.parameters["weight_hh_l\(k)"]?.converted(to: Double.self).transposed ?? Matrix(rows: 0, columns: 0))
                 inp.append(k == 0 ? Matrix(rows: 0, columns: 0)
-                    : model.parameters["weight_ih_l\(k)"]?.converted(to: Double.self) ?? Matrix(rows: 0, columns: 0))
+                    : model.parameters["weight_ih_l\(k)"]?.converted(to: Double.self).transposed ?? Matrix(rows: 0, columns: 0))
                 gain.append(model.parameters["ln_weight_l\(k)"]?.storage.map { Double($0) } ?? [])
             }
             recurrent = rec
@@ -71,94 +71,92 @@ public struct StepLinearisation: Sendable {
 
     /// `q <- J_t q` for `n x k` tangent vectors `q` (columns).
     public func apply(to q: inout Matrix<Double>) {
-        let H = weights.hidden
-        let k = q.columns
-        let width = weights.cell == .lstm ? 2 : 1
-        let G = weights.cell.gates
-        let GH = G * H
-        var out = Matrix<Double>(rows: q.rows, columns: k)
-        var recurrentPart = Matrix<Double>(rows: GH, columns: k)
-        var inputPart = Matrix<Double>(rows: GH, columns: k)
-        for layer in 0..<weights.layers {
-            let offset = layer * H * width
-            let below = (layer - 1) * H * width
-            let d = data[layer]
-            // recurrentPart = W_hh dh_{t-1}; inputPart = W_ih dh^{k-1}_t (layers >= 1).
-            Self.multiply(weights.recurrent[layer], q, rowOffset: offset, into: &recurrentPart)
-            let hasInput = layer > 0
-            if hasInput { Self.multiply(weights.input[layer], out, rowOffset: below, into: &inputPart) }
-            let rp = recurrentPart.storage
-            let ip = inputPart.storage
-            // a(j, c): the full gate pre-activation tangent (recurrent + input).
-            @inline(__always) func a(_ row: Int, _ c: Int) -> Double {
-                hasInput ? rp[row * k + c] + ip[row * k + c] : rp[row * k + c]
-            }
-            switch weights.cell {
-            case .rnn:
-                for j in 0..<H {
-                    for c in 0..<k { out.storage[(offset + j) * k + c] = d[j] * a(j, c) }
-                }
-            case .layerNormRNN:
-                let inv = d[2 * H]
-                let gain = weights.normGain[layer]
-                var dy = [Double](repeating: 0, count: H * k)
-                for j in 0..<H {
-                    for c in 0..<k { dy[j * k + c] = d[j] * a(j, c) }
-                }
-                for c in 0..<k {
-                    var m1 = 0.0, m2 = 0.0
-                    for j in 0..<H {
-                        m1 += dy[j * k + c]
-                        m2 += d[H + j] * dy[j * k + c]
-                    }
-                    m1 /= Double(H)
-                    m2 /= Double(H)
-                    for j in 0..<H {
-                        out.storage[(offset + j) * k + c] = gain[j] * inv * (dy[j * k + c] - m1 - d[H + j] * m2)
-                    }
-                }
-            case .lstm:
-                for j in 0..<H {
-                    let i = d[j], f = d[H + j], g = d[2 * H + j], o = d[3 * H + j]
-                    let cPrev = d[4 * H + j], tc = d[5 * H + j]
-                    for c in 0..<k {
-                        let di = i * (1 - i) * a(j, c)
-                        let df = f * (1 - f) * a(H + j, c)
-                        let dg = (1 - g * g) * a(2 * H + j, c)
-                        let dO = o * (1 - o) * a(3 * H + j, c)
-                        let dcPrev = q.storage[(offset + H + j) * k + c]
-                        let dc = f * dcPrev + cPrev * df + g * di + i * dg
-                        out.storage[(offset + H + j) * k + c] = dc
-                        out.storage[(offset + j) * k + c] = tc * dO + o * (1 - tc * tc) * dc
-                    }
-                }
-            case .gru:
-                for j in 0..<H {
-                    let r = d[j], z = d[H + j], n = d[2 * H + j], hn = d[3 * H + j], hPrev = d[4 * H + j]
-                    for c in 0..<k {
-                        let dr = r * (1 - r) * a(j, c)
-                        let dz = z * (1 - z) * a(H + j, c)
-                        let xn = hasInput ? ip[(2 * H + j) * k + c] : 0
-                        let dn = (1 - n * n) * (xn + dr * hn + r * rp[(2 * H + j) * k + c])
-                        let dhPrev = q.storage[(offset + j) * k + c]
-                        out.storage[(offset + j) * k + c] = (hPrev - n) * dz + (1 - z) * dn + z * dhPrev
-                    }
-                }
-            }
-        }
-        q = out
+        var rows = q.transposed
+        apply(toRows: &rows)
+        q = rows.transposed
     }
 
-    /// `into = w x[rowOffset ..< rowOffset + w.columns, :]` (fixed-order kernels).
-    private static func multiply(_ w: Matrix<Double>, _ x: Matrix<Double>, rowOffset: Int, into out: inout Matrix<Double>) {
-        let k = x.columns
+    /// `v <- v J_t^T` for `k x n` tangent vectors `v` (rows): each layer's products are one
+    /// `k x H` by `H x G H` product with the fixed-order kernels, the shape of a forward step
+    /// over `k` sequences.
+    public func apply(toRows v: inout Matrix<Double>) {
+        let H = weights.hidden
+        let n = v.columns
+        let k = v.rows
+        let width = weights.cell == .lstm ? 2 : 1
+        let GH = weights.cell.gates * H
+        var out = Matrix<Double>(rows: k, columns: n)
+        var recurrentPart = Matrix<Double>(rows: k, columns: GH)
+        var inputPart = Matrix<Double>(rows: k, columns: GH)
+        for layer in 0..<weights.layers {
+            let offset = layer * H * width
+            let hasInput = layer > 0
+            // recurrentPart = dh_{t-1} W_hh^T; inputPart = dh^{k-1}_t W_ih^T (layers >= 1).
+            Self.multiply(v, columnOffset: offset, weights.recurrent[layer], into: &recurrentPart)
+            if hasInput { Self.multiply(out, columnOffset: (layer - 1) * H * width, weights.input[layer], into: &inputPart) }
+            let d = data[layer]
+            let gain = weights.normGain[layer]
+            let cell = weights.cell
+            recurrentPart.storage.withUnsafeBufferPointer { rp in
+            inputPart.storage.withUnsafeBufferPointer { ip in
+            v.storage.withUnsafeBufferPointer { vp in
+            out.storage.withUnsafeMutableBufferPointer { op in
+                for c in 0..<k {
+                    let g = c * GH  // this tangent's gate row
+                    let o = c * n + offset  // its state slice
+                    // The full gate pre-activation tangent (recurrent + input).
+                    @inline(__always) func a(_ j: Int) -> Double { hasInput ? rp[g + j] + ip[g + j] : rp[g + j] }
+                    switch cell {
+                    case .rnn:
+                        for j in 0..<H { op[o + j] = d[j] * a(j) }
+                    case .layerNormRNN:
+                        let inv = d[2 * H]
+                        var m1 = 0.0, m2 = 0.0
+                        for j in 0..<H {
+                            let dy = d[j] * a(j)
+                            m1 += dy
+                            m2 += d[H + j] * dy
+                        }
+                        m1 /= Double(H)
+                        m2 /= Double(H)
+                        for j in 0..<H { op[o + j] = gain[j] * inv * (d[j] * a(j) - m1 - d[H + j] * m2) }
+                    case .lstm:
+                        for j in 0..<H {
+                            let i = d[j], f = d[H + j], gg = d[2 * H + j], og = d[3 * H + j]
+                            let cPrev = d[4 * H + j], tc = d[5 * H + j]
+                            let di = i * (1 - i) * a(j)
+                            let df = f * (1 - f) * a(H + j)
+                            let dg = (1 - gg * gg) * a(2 * H + j)
+                            let dO = og * (1 - og) * a(3 * H + j)
+                            let dc = f * vp[o + H + j] + cPrev * df + gg * di + i * dg
+                            op[o + H + j] = dc
+                            op[o + j] = tc * dO + og * (1 - tc * tc) * dc
+                        }
+                    case .gru:
+                        for j in 0..<H {
+                            let r = d[j], z = d[H + j], nn = d[2 * H + j], hn = d[3 * H + j], hPrev = d[4 * H + j]
+                            let dr = r * (1 - r) * a(j)
+                            let dz = z * (1 - z) * a(H + j)
+                            let xn = hasInput ? ip[g + 2 * H + j] : 0
+                            let dn = (1 - nn * nn) * (xn + dr * hn + r * rp[g + 2 * H + j])
+                            op[o + j] = (hPrev - nn) * dz + (1 - z) * dn + z * vp[o + j]
+                        }
+                    }
+                }
+            }}}}
+        }
+        v = out
+    }
+
+    /// `into = x[:, columnOffset ..< columnOffset + w.rows] w` (fixed-order kernels).
+    private static func multiply(_ x: Matrix<Double>, columnOffset: Int, _ w: Matrix<Double>, into out: inout Matrix<Double>) {
         x.storage.withUnsafeBufferPointer { xp in
             w.storage.withUnsafeBufferPointer { wp in
                 out.storage.withUnsafeMutableBufferPointer { op in
                     BLAS.gemm(
-                        transposeA: false, transposeB: false, m: w.rows, n: k, k: w.columns, alpha: 1.0,
-                        a: wp.baseAddress, lda: w.columns, b: xp.baseAddress.map { $0 + rowOffset * k }, ldb: k,
-                        beta: 0.0, c: op.baseAddress, ldc: k)
+                        transposeA: false, transposeB: false, m: x.rows, n: w.columns, k: w.rows, alpha: 1.0,
+                        a: xp.baseAddress.map { $0 + columnOffset }, lda: x.columns, b: wp.baseAddress, ldb: w.columns,
+                        beta: 0.0, c: op.baseAddress, ldc: w.columns)
                 }
             }
         }
