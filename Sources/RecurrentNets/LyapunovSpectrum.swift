@@ -85,6 +85,7 @@ public struct LyapunovSpectrum: Sendable {
                 expected: "fewer than the \(T - 1) step Jacobians of a trajectory of \(T) steps")
         }
         let weights = StepLinearisation.Weights(model)
+        let operands = model.stepOperands()
         var q = Self.startFrame(n: n, k: k, seed: options.frameSeed)
         var product = LogScaledTriangularProduct(dimension: k)
         var logSums = [Double](repeating: 0, count: k)
@@ -96,7 +97,7 @@ public struct LyapunovSpectrum: Sendable {
         let width = inputs.columns
         for t in 1...T {
             let x = Array(inputs.storage[((t - 1) * width)..<(t * width)])
-            let step = model.stepUnchecked(from: state, input: x, weights: t >= 2 ? weights : nil)
+            let step = model.stepUnchecked(from: state, input: x, weights: t >= 2 ? weights : nil, operands: operands)
             state = step.state
             guard t >= 2, let lin = step.linearisation else { continue }
             lin.apply(to: &q)

@@ -60,12 +60,13 @@ extension RecurrentModel {
         let L = configuration.layers
         let GH = configuration.cell.gates * configuration.hiddenSize
         var out = [Matrix<Scalar>](repeating: Matrix(rows: T * B, columns: GH), count: L)
+        let operands = stepOperands()
         for b in 0..<B {
             var s = flatState(start, sequence: b)
             for t in 0..<batch.lengths[b] {
                 let row = t * B + b
                 let x = Array(batch.inputs.storage[(row * batch.features)..<((row + 1) * batch.features)])
-                let step = stepUnchecked(from: s, input: x, weights: nil)
+                let step = stepUnchecked(from: s, input: x, weights: nil, operands: operands)
                 for k in 0..<L {
                     for j in 0..<GH { out[k].storage[row * GH + j] = step.preActivations[k][j] }
                 }
@@ -84,35 +85,59 @@ extension RecurrentModel {
         }
     }
 
-    /// The step; with `weights`, also its linearisation.
-    func stepUnchecked(from state: [Scalar], input: [Scalar], weights: StepLinearisation.Weights?) -> Step {
+    /// Per layer, the operands of a step in the forward pass's layout: `W_ih^T` (`in x G H`),
+    /// `W_hh^T` (`H x G H`), the summed biases (`b_ih + b_hh`; GRU: `b_hh` only for r and z) and `b_hh`.
+    struct StepOperands: Sendable {
+        var inputT: [Matrix<Scalar>] = []
+        var recurrentT: [Matrix<Scalar>] = []
+        var bias: [[Scalar]] = []
+        var recurrentBias: [[Scalar]] = []
+    }
+
+    /// The operands of ``stepUnchecked(from:input:weights:operands:)`` (prepared once per trajectory).
+    func stepOperands() -> StepOperands {
+        var o = StepOperands()
+        let c = configuration
+        for k in 0..<c.layers {
+            o.inputT.append(parameters.values[index("weight_ih_l\(k)")].transposed)
+            o.recurrentT.append(parameters.values[index("weight_hh_l\(k)")].transposed)
+            let bhh = parameters.values[index("bias_hh_l\(k)")].storage
+            var bias = parameters.values[index("bias_ih_l\(k)")].storage
+            for j in 0..<(c.cell == .gru ? 2 * c.hiddenSize : bias.count) { bias[j] += bhh[j] }
+            o.bias.append(bias)
+            o.recurrentBias.append(bhh)
+        }
+        return o
+    }
+
+    /// The step; with `weights`, also its linearisation. `operands`: ``stepOperands()`` (nil: made here).
+    func stepUnchecked(
+        from state: [Scalar], input: [Scalar], weights: StepLinearisation.Weights?, operands: StepOperands? = nil
+    ) -> Step {
         let c = configuration
         let H = c.hiddenSize
         let G = c.cell.gates
         let GH = G * H
         let width = hasCellState ? 2 : 1
+        let ops = operands ?? stepOperands()
         var next = state
         var pre: [[Scalar]] = []
         var data: [[Double]] = []
         var layerInput = input
         for k in 0..<c.layers {
-            let wih = parameters.values[index("weight_ih_l\(k)")]
-            let whh = parameters.values[index("weight_hh_l\(k)")]
-            let bih = parameters.values[index("bias_ih_l\(k)")].storage
-            let bhh = parameters.values[index("bias_hh_l\(k)")].storage
+            let bhh = ops.recurrentBias[k]
             let offset = k * H * width
             let hPrev = Matrix<Scalar>(rows: 1, columns: H, elements: Array(state[offset..<(offset + H)]))
             let x = Matrix<Scalar>(rows: 1, columns: layerInput.count, elements: layerInput)
+            // The forward pass's order: x W_ih^T, + biases, then (+)= h W_hh^T by the same kernels.
             var g = Matrix<Scalar>(rows: 1, columns: GH)
-            BLAS.gemm(x, wih, transposeB: true, into: &g)
-            var bias = bih
-            for j in 0..<(c.cell == .gru ? 2 * H : GH) { bias[j] += bhh[j] }
-            for j in 0..<GH { g.storage[j] += bias[j] }
+            BLAS.gemm(x, ops.inputT[k], into: &g)
+            for j in 0..<GH { g.storage[j] += ops.bias[k][j] }
             var gh = Matrix<Scalar>(rows: 1, columns: GH)
             if c.cell == .gru {
-                BLAS.gemm(hPrev, whh, transposeB: true, into: &gh)
+                BLAS.gemm(hPrev, ops.recurrentT[k], into: &gh)
             } else {
-                BLAS.gemm(hPrev, whh, transposeB: true, beta: 1, into: &g)
+                BLAS.gemm(hPrev, ops.recurrentT[k], beta: 1, into: &g)
             }
             var z = g.storage
             var h = [Scalar](repeating: 0, count: H)
