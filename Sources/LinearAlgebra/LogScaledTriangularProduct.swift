@@ -25,18 +25,37 @@ public struct LogScaledTriangularProduct: Sendable {
     ///
     /// Row `i` of `R P` is `sum_{l >= i} r_il e^(s_l) U_l = e^(s_i) sum_l (r_il e^(s_l - s_i)) U_l`;
     /// the sum is formed for `l = i, i+1, ...` in order, then normalised (`s_i += log ||row||`).
-    /// A row that becomes zero gets `s_i = -infinity`.
+    /// `e^(s_l - s_i)` is the running product of the ratios `e^(s_m - s_(m-1))`, `m = i+1...l`
+    /// (``PortableMath/exp(_:)`` of each difference once; the exponential itself where the product
+    /// overflows or underflows). A zero row has `s_i = -infinity`.
     public mutating func multiply(byUpperTriangular r: Matrix<Double>) {
         let k = dimension
         precondition(r.rows == k && r.columns == k, "multiply: R is \(r.rows)x\(r.columns), expected \(k)x\(k)")
         var next = [Double](repeating: 0, count: k * k)
         var scales = logScales
+        var ratio = [Double](repeating: 0, count: k)
+        for m in 1..<max(k, 1) { ratio[m] = PortableMath.exp(logScales[m] - logScales[m - 1]) }
         for i in 0..<k {
             let base = i * k
+            // The row's reference scale: s_i, or for a zero row the largest finite s_l, l > i.
+            var anchor = logScales[i]
+            let zeroRow = anchor == -.infinity
+            if zeroRow { anchor = logScales[i...].filter { $0 > -.infinity }.max() ?? -.infinity }
+            if anchor == -.infinity {
+                scales[i] = -.infinity
+                continue
+            }
+            var factor = 1.0  // e^(s_l - anchor)
             for l in i..<k {
+                if zeroRow {
+                    factor = PortableMath.exp(logScales[l] - anchor)
+                } else if l > i {
+                    factor *= ratio[l]
+                    if !factor.isFinite || factor == 0 { factor = PortableMath.exp(logScales[l] - anchor) }
+                }
                 let ril = r.storage[i * k + l]
                 if ril == 0 || logScales[l] == -.infinity { continue }
-                let f = l == i ? ril : ril * PortableMath.exp(logScales[l] - logScales[i])
+                let f = ril * factor
                 if f == 0 { continue }
                 let row = l * k
                 for j in l..<k { next[base + j] = next[base + j].addingProduct(f, unitRows[row + j]) }
@@ -46,7 +65,7 @@ public struct LogScaledTriangularProduct: Sendable {
             let norm = ss.squareRoot()
             if norm > 0 && norm.isFinite {
                 for j in i..<k { next[base + j] /= norm }
-                scales[i] = logScales[i] + PortableMath.log(norm)
+                scales[i] = anchor + PortableMath.log(norm)
             } else {
                 scales[i] = -.infinity
             }

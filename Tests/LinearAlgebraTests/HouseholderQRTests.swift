@@ -75,3 +75,19 @@ struct HouseholderQRTests {
         #expect(abs(logs[0] + logs[1] - 200 * PortableMath.log(1e-8)) < 1e-8)
     }
 }
+
+extension HouseholderQRTests {
+    @Test("a singular factor (zero diagonal) leaves the product exact")
+    func singularFactor() throws {
+        var product = LogScaledTriangularProduct(dimension: 3)
+        let a = Matrix<Double>([[0, 0.5, 0.2], [0, 2, 0.3], [0, 0, 1.5]])
+        let b = Matrix<Double>([[1.2, 0.1, 0.4], [0, 0.7, 0.3], [0, 0, 0.9]])
+        product.multiply(byUpperTriangular: a)
+        product.multiply(byUpperTriangular: b)
+        let explicit = Self.product(b, a)
+        let reference = try #require(Spectrum.singularValues(explicit))
+        let logs = product.logSingularValues()
+        for i in 0..<2 { #expect(abs(logs[i] - PortableMath.log(reference[i])) < 1e-12) }
+        #expect(logs[2] == -.infinity || PortableMath.exp(logs[2]) < 1e-15)
+    }
+}
