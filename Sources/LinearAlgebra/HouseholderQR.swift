@@ -2,12 +2,13 @@
 /// Householder reflections in a fixed operation order (no LAPACK, no threads), with `R`'s
 /// diagonal made non-negative: the same bits on every CPU.
 ///
-/// Column `j` (`j = 0, 1, ..., k-1`): `alpha = ||A[j..<n, j]||` (sum of squares by `fma` in
-/// ascending row order, then `squareRoot()`), reflector `v = x + sign(x_0) alpha e_0`, applied to
+/// Column `j` (`j = 0, 1, ..., k-1`): `alpha = ||A[j..<n, j]||` (sum of squares in ascending
+/// row order, then `squareRoot()`), reflector `v = x + sign(x_0) alpha e_0`, applied to
 /// columns `j+1..<k` in ascending order as `a -= v (v.a) / (alpha (alpha + |x_0|))`; `Q` is the
 /// product of the reflectors applied to the first `k` columns of the identity, last reflector
 /// first. Rows of `R` and columns of `Q` with a negative diagonal are then negated, so a full-rank
-/// `A` has a unique result.
+/// `A` has a unique result. Products and sums are separate IEEE operations (no `fma`: without the
+/// FMA target feature Swift calls libm's for it, several times slower here).
 public struct HouseholderQR: Sendable {
     /// `n x k`, orthonormal columns.
     public let q: Matrix<Double>
@@ -31,7 +32,7 @@ public struct HouseholderQR: Sendable {
             for j in 0..<k {
                 let col = j * n
                 var ss = 0.0
-                for i in j..<n { ss = ss.addingProduct(wp[col + i], wp[col + i]) }
+                for i in j..<n { ss += wp[col + i] * wp[col + i] }
                 let alpha = ss.squareRoot()
                 let x0 = wp[col + j]
                 if alpha == 0 {
@@ -48,9 +49,9 @@ public struct HouseholderQR: Sendable {
                 for c in (j + 1)..<k {
                     let other = c * n
                     var dot = 0.0
-                    for i in j..<n { dot = dot.addingProduct(wp[col + i], wp[other + i]) }
+                    for i in j..<n { dot += wp[col + i] * wp[other + i] }
                     let f = dot * scale
-                    for i in j..<n { wp[other + i] = wp[other + i].addingProduct(-f, wp[col + i]) }
+                    for i in j..<n { wp[other + i] += -f * wp[col + i] }
                 }
             }
         }
@@ -70,9 +71,9 @@ public struct HouseholderQR: Sendable {
                     for c in j..<k {
                         let other = c * n
                         var dot = 0.0
-                        for i in j..<n { dot = dot.addingProduct(wp[col + i], qp[other + i]) }
+                        for i in j..<n { dot += wp[col + i] * qp[other + i] }
                         let f = dot * tau[j]
-                        for i in j..<n { qp[other + i] = qp[other + i].addingProduct(-f, wp[col + i]) }
+                        for i in j..<n { qp[other + i] += -f * wp[col + i] }
                     }
                 }
             }

@@ -3,7 +3,7 @@
 /// norm), so that nothing overflows or underflows however many factors it has; and the natural
 /// logarithms of its singular values, by a one-sided Jacobi method on these scaled rows.
 ///
-/// Deterministic: fixed loop orders, `fma` in the sums, ``PortableMath`` `exp`/`log` (no libm).
+/// Deterministic: fixed loop orders, IEEE basic operations, ``PortableMath`` `exp`/`log` (no libm).
 public struct LogScaledTriangularProduct: Sendable {
     /// The dimension `k`.
     public let dimension: Int
@@ -58,10 +58,10 @@ public struct LogScaledTriangularProduct: Sendable {
                 let f = ril * factor
                 if f == 0 { continue }
                 let row = l * k
-                for j in l..<k { next[base + j] = next[base + j].addingProduct(f, unitRows[row + j]) }
+                for j in l..<k { next[base + j] += f * unitRows[row + j] }
             }
             var ss = 0.0
-            for j in i..<k { ss = ss.addingProduct(next[base + j], next[base + j]) }
+            for j in i..<k { ss += next[base + j] * next[base + j] }
             let norm = ss.squareRoot()
             if norm > 0 && norm.isFinite {
                 for j in i..<k { next[base + j] /= norm }
@@ -95,9 +95,9 @@ public struct LogScaledTriangularProduct: Sendable {
                     let (big, small) = s[p] >= s[q] ? (p, q) : (q, p)
                     var a = 0.0, b = 0.0, g = 0.0
                     for j in 0..<k {
-                        a = a.addingProduct(u[big * k + j], u[big * k + j])
-                        b = b.addingProduct(u[small * k + j], u[small * k + j])
-                        g = g.addingProduct(u[big * k + j], u[small * k + j])
+                        a += u[big * k + j] * u[big * k + j]
+                        b += u[small * k + j] * u[small * k + j]
+                        g += u[big * k + j] * u[small * k + j]
                     }
                     if a == 0 || b == 0 || g.magnitude <= threshold * (a * b).squareRoot() { continue }
                     rotated = true
@@ -122,7 +122,7 @@ public struct LogScaledTriangularProduct: Sendable {
         var out = [Double](repeating: -.infinity, count: k)
         for i in 0..<k where s[i] != -.infinity {
             var ss = 0.0
-            for j in 0..<k { ss = ss.addingProduct(u[i * k + j], u[i * k + j]) }
+            for j in 0..<k { ss += u[i * k + j] * u[i * k + j] }
             out[i] = ss > 0 ? s[i] + 0.5 * PortableMath.log(ss) : -.infinity
         }
         out.sort(by: >)
