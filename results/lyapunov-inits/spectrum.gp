@@ -13,7 +13,7 @@ set xlabel 'exponent index i' noenhanced
 set ylabel 'lambda_i (per step)' noenhanced
 set xrange [0.73:10.27]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
-set title 'Lyapunov spectrum by init (median, min-max over 10 seeds; natural log per step)' noenhanced font ',15'
+set title 'Lyapunov spectrum by init (median, min-max, 10 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -41,7 +41,7 @@ set xlabel 'exponent index i' noenhanced
 set ylabel 'lambda_i (per step)' noenhanced
 set xrange [0.73:10.27]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
-set title 'Lyapunov spectrum by init (median, min-max over 10 seeds; natural log per step)' noenhanced font ',15'
+set title 'Lyapunov spectrum by init (median, min-max, 10 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \

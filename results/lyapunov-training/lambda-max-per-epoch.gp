@@ -9,11 +9,11 @@ set encoding utf8
 set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
-set xlabel 'epoch' noenhanced
+set xlabel 'epoch (0 = initialisation)' noenhanced
 set ylabel 'lambda_max (per step)' noenhanced
 set xrange [-0.6:20.6]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
-set title 'lambda_max per epoch on the adding problem, T = 50 (median, min-max over 5 seeds; epoch 0 = init)' noenhanced font ',15'
+set title 'lambda_max per epoch, adding T = 50 (median, min-max, 3 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -33,11 +33,11 @@ set encoding utf8
 set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
-set xlabel 'epoch' noenhanced
+set xlabel 'epoch (0 = initialisation)' noenhanced
 set ylabel 'lambda_max (per step)' noenhanced
 set xrange [-0.6:20.6]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
-set title 'lambda_max per epoch on the adding problem, T = 50 (median, min-max over 5 seeds; epoch 0 = init)' noenhanced font ',15'
+set title 'lambda_max per epoch, adding T = 50 (median, min-max, 3 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \

@@ -13,7 +13,7 @@ set xlabel 'exponent index i' noenhanced
 set ylabel 'lambda_i (per step)' noenhanced
 set xrange [0.07000000000000006:32.93]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
-set title 'Lyapunov spectrum after 20 epochs (median over 5 seeds)' noenhanced font ',15'
+set title 'Lyapunov spectrum after 20 epochs (median, 3 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -37,7 +37,7 @@ set xlabel 'exponent index i' noenhanced
 set ylabel 'lambda_i (per step)' noenhanced
 set xrange [0.07000000000000006:32.93]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
-set title 'Lyapunov spectrum after 20 epochs (median over 5 seeds)' noenhanced font ',15'
+set title 'Lyapunov spectrum after 20 epochs (median, 3 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \

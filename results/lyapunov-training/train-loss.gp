@@ -15,7 +15,7 @@ set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
-set title 'Training MSE per epoch (median, min-max over 5 seeds; baseline 0.167)' noenhanced font ',15'
+set title 'Training MSE per epoch (median, min-max, 3 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -41,7 +41,7 @@ set logscale y 10
 set format y '10^{%L}'
 set xrange [0.43000000000000005:20.57]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
-set title 'Training MSE per epoch (median, min-max over 5 seeds; baseline 0.167)' noenhanced font ',15'
+set title 'Training MSE per epoch (median, min-max, 3 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \

@@ -11,10 +11,10 @@ set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'gain g (W_hh ~ N(0, g^2/N))' noenhanced
 set ylabel 'lambda_max (per step)' noenhanced
-set xtics (0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5)
-set xrange [0.44:2.56]
+set xtics (0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2)
+set xrange [0.455:2.045]
 set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'drive' noenhanced
-set multiplot layout 1,2 title 'Largest Lyapunov exponent vs gain g, autonomous and input-driven (median, min-max over 2 seeds)' noenhanced font ',15'
+set multiplot layout 1,2 title 'Largest Lyapunov exponent vs gain g, autonomous and driven (median, min-max, 2 seeds)' noenhanced font ',15'
 set title 'hidden=200' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
@@ -41,10 +41,10 @@ set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'gain g (W_hh ~ N(0, g^2/N))' noenhanced
 set ylabel 'lambda_max (per step)' noenhanced
-set xtics (0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5)
-set xrange [0.44:2.56]
+set xtics (0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2)
+set xrange [0.455:2.045]
 set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'drive' noenhanced
-set multiplot layout 1,2 title 'Largest Lyapunov exponent vs gain g, autonomous and input-driven (median, min-max over 2 seeds)' noenhanced font ',15'
+set multiplot layout 1,2 title 'Largest Lyapunov exponent vs gain g, autonomous and driven (median, min-max, 2 seeds)' noenhanced font ',15'
 set title 'hidden=200' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \

@@ -13,7 +13,7 @@ set xlabel 'exponent index i' noenhanced
 set ylabel 'lambda_i (per step)' noenhanced
 set xrange [0.79:8.21]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'gain' noenhanced
-set title 'The 8 largest exponents by gain, autonomous, N = 500 (median over 2 seeds)' noenhanced font ',15'
+set title '8 largest exponents by gain, autonomous, N = 500 (median, 2 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -23,7 +23,6 @@ plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transpar
      datafile index 6 using 1:3:4 with filledcurves fc rgb '#000000' fs transparent solid 0.18 noborder notitle, \
      datafile index 7 using 1:3:4 with filledcurves fc rgb '#8C564B' fs transparent solid 0.18 noborder notitle, \
      datafile index 8 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 9 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '0.5' noenhanced, \
      datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title '0.75' noenhanced, \
      datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 1 lc rgb '#009E73' title '0.9' noenhanced, \
@@ -32,8 +31,7 @@ plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transpar
      datafile index 5 using 1:2 with linespoints lw 2 pt 15 ps 0.9 pi 1 lc rgb '#56B4E9' title '1.25' noenhanced, \
      datafile index 6 using 1:2 with linespoints lw 2 pt 4 ps 0.9 pi 1 lc rgb '#000000' title '1.5' noenhanced, \
      datafile index 7 using 1:2 with linespoints lw 2 pt 6 ps 0.9 pi 1 lc rgb '#8C564B' title '1.75' noenhanced, \
-     datafile index 8 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '2' noenhanced, \
-     datafile index 9 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title '2.5' noenhanced
+     datafile index 8 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '2' noenhanced
 unset output
 
 reset
@@ -51,7 +49,7 @@ set xlabel 'exponent index i' noenhanced
 set ylabel 'lambda_i (per step)' noenhanced
 set xrange [0.79:8.21]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'gain' noenhanced
-set title 'The 8 largest exponents by gain, autonomous, N = 500 (median over 2 seeds)' noenhanced font ',15'
+set title '8 largest exponents by gain, autonomous, N = 500 (median, 2 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -61,7 +59,6 @@ plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transpar
      datafile index 6 using 1:3:4 with filledcurves fc rgb '#000000' fs transparent solid 0.18 noborder notitle, \
      datafile index 7 using 1:3:4 with filledcurves fc rgb '#8C564B' fs transparent solid 0.18 noborder notitle, \
      datafile index 8 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 9 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '0.5' noenhanced, \
      datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title '0.75' noenhanced, \
      datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 1 lc rgb '#009E73' title '0.9' noenhanced, \
@@ -70,6 +67,5 @@ plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transpar
      datafile index 5 using 1:2 with linespoints lw 2 pt 15 ps 0.9 pi 1 lc rgb '#56B4E9' title '1.25' noenhanced, \
      datafile index 6 using 1:2 with linespoints lw 2 pt 4 ps 0.9 pi 1 lc rgb '#000000' title '1.5' noenhanced, \
      datafile index 7 using 1:2 with linespoints lw 2 pt 6 ps 0.9 pi 1 lc rgb '#8C564B' title '1.75' noenhanced, \
-     datafile index 8 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '2' noenhanced, \
-     datafile index 9 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title '2.5' noenhanced
+     datafile index 8 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '2' noenhanced
 unset output
