@@ -199,7 +199,7 @@ extension Benchmark {
     /// 16 sequences. Medians in ms.
     static func lyapunovSpectrum(cell: CellKind, repeats: Int) throws -> (row: Row, pass: (single: Double, batch: Double)) {
         let T = 200, input = 32, hidden = 128, k = 16
-        let config = try ModelConfiguration(cell: cell, inputSize: input, hiddenSize: hidden)
+        let config = try ModelConfiguration(cell: cell, inputSize: input, hiddenSize: hidden, headPlacement: .lastStep)
         var g = SeededGenerator(seed: 3)
         let model = RecurrentModel<Double>(configuration: config, generator: &g)
         var x = Matrix<Double>(rows: T * k, columns: input)
