@@ -16,75 +16,73 @@ public struct HouseholderQR: Sendable {
     public let r: Matrix<Double>
 
     /// Factors `a` (`rows >= columns`, both > 0); nil for a wide or empty matrix.
+    ///
+    /// Row-major working copies, so that the dot products and updates of all remaining columns
+    /// advance together row by row (each column's sum still runs over the rows in ascending order).
     public init?(_ a: Matrix<Double>) {
         let n = a.rows
         let k = a.columns
         guard n >= k, k > 0 else { return nil }
-        // Column-major working copy: column j is w[j*n ..< (j+1)*n].
-        var w = [Double](repeating: 0, count: n * k)
-        for i in 0..<n {
-            for j in 0..<k { w[j * n + i] = a.storage[i * k + j] }
-        }
+        // w: row-major n x k; reflector j ends up in column j, rows j..<n (its head replaced).
+        var w = a.storage
         var diag = [Double](repeating: 0, count: k)
-        // Reflector j is stored in w[j*n + j ..< (j+1)*n] (its head replaced), with its scale in tau.
         var tau = [Double](repeating: 0, count: k)
+        var dots = [Double](repeating: 0, count: k)
         w.withUnsafeMutableBufferPointer { wp in
+        dots.withUnsafeMutableBufferPointer { dp in
             for j in 0..<k {
-                let col = j * n
                 var ss = 0.0
-                for i in j..<n { ss += wp[col + i] * wp[col + i] }
+                for i in j..<n { ss += wp[i * k + j] * wp[i * k + j] }
                 let alpha = ss.squareRoot()
-                let x0 = wp[col + j]
-                if alpha == 0 {
-                    diag[j] = 0
-                    tau[j] = 0
-                    continue
-                }
+                let x0 = wp[j * k + j]
+                if alpha == 0 { continue }  // diag[j] = tau[j] = 0: no reflection
                 let signed = x0 >= 0 ? alpha : -alpha
                 diag[j] = -signed
-                wp[col + j] = x0 + signed
+                wp[j * k + j] = x0 + signed
                 // H = I - v v^T / (alpha (alpha + |x0|)).
                 let scale = 1 / (alpha * (alpha + x0.magnitude))
                 tau[j] = scale
-                for c in (j + 1)..<k {
-                    let other = c * n
-                    var dot = 0.0
-                    for i in j..<n { dot += wp[col + i] * wp[other + i] }
-                    let f = dot * scale
-                    for i in j..<n { wp[other + i] += -f * wp[col + i] }
+                guard j + 1 < k else { continue }
+                for c in (j + 1)..<k { dp[c] = 0 }
+                for i in j..<n {
+                    let v = wp[i * k + j]
+                    for c in (j + 1)..<k { dp[c] += v * wp[i * k + c] }
+                }
+                for c in (j + 1)..<k { dp[c] = -(dp[c] * scale) }
+                for i in j..<n {
+                    let v = wp[i * k + j]
+                    for c in (j + 1)..<k { wp[i * k + c] += dp[c] * v }
                 }
             }
-        }
+        }}
         // R: the diagonal, and the rows above it from the reduced columns.
         var r = Matrix<Double>(rows: k, columns: k)
         for i in 0..<k {
             r.storage[i * k + i] = diag[i]
-            for j in (i + 1)..<k { r.storage[i * k + j] = w[j * n + i] }
+            for j in (i + 1)..<k { r.storage[i * k + j] = w[i * k + j] }
         }
-        // Q: apply H_{k-1}, ..., H_0 to the first k columns of the identity (column-major).
-        var qc = [Double](repeating: 0, count: n * k)
-        for j in 0..<k { qc[j * n + j] = 1 }
+        // Q: apply H_{k-1}, ..., H_0 to the first k columns of the identity (row-major n x k).
+        var q = Matrix<Double>(rows: n, columns: k)
+        for j in 0..<k { q.storage[j * k + j] = 1 }
         w.withUnsafeBufferPointer { wp in
-            qc.withUnsafeMutableBufferPointer { qp in
-                for j in stride(from: k - 1, through: 0, by: -1) where tau[j] != 0 {
-                    let col = j * n
-                    for c in j..<k {
-                        let other = c * n
-                        var dot = 0.0
-                        for i in j..<n { dot += wp[col + i] * qp[other + i] }
-                        let f = dot * tau[j]
-                        for i in j..<n { qp[other + i] += -f * wp[col + i] }
-                    }
+        q.storage.withUnsafeMutableBufferPointer { qp in
+        dots.withUnsafeMutableBufferPointer { dp in
+            for j in stride(from: k - 1, through: 0, by: -1) where tau[j] != 0 {
+                for c in j..<k { dp[c] = 0 }
+                for i in j..<n {
+                    let v = wp[i * k + j]
+                    for c in j..<k { dp[c] += v * qp[i * k + c] }
+                }
+                for c in j..<k { dp[c] = -(dp[c] * tau[j]) }
+                for i in j..<n {
+                    let v = wp[i * k + j]
+                    for c in j..<k { qp[i * k + c] += dp[c] * v }
                 }
             }
-        }
-        var q = Matrix<Double>(rows: n, columns: k)
-        for j in 0..<k {
-            let flip = r.storage[j * k + j] < 0
-            if flip {
-                for c in j..<k { r.storage[j * k + c] = -r.storage[j * k + c] }
-            }
-            for i in 0..<n { q.storage[i * k + j] = flip ? -qc[j * n + i] : qc[j * n + i] }
+        }}}
+        for j in 0..<k where r.storage[j * k + j] < 0 {
+            for c in j..<k { r.storage[j * k + c] = -r.storage[j * k + c] }
+            for i in 0..<n { q.storage[i * k + j] = -q.storage[i * k + j] }
         }
         self.q = q
         self.r = r
