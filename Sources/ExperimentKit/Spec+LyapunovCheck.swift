@@ -19,12 +19,12 @@ extension Spec {
             for (name, value) in assignment where values[name] != nil { values[name] = value }
             let steps = number(values["lyapunov_steps"])
             let transient = number(values["transient"])
-            let where_ = assignment.isEmpty ? "" : " (grid point " + assignment.map { "\($0.name)=\($0.value.excerpt)" }.joined(separator: ", ") + ")"
+            let point = assignment.isEmpty ? "" : " (grid point " + assignment.map { "\($0.name)=\($0.value.excerpt)" }.joined(separator: ", ") + ")"
             guard transient < steps - 1 else {
                 throw SpecError(
                     path: "study_options.transient",
                     expected: "transient < lyapunov_steps - 1 (at least one step Jacobian left to average)",
-                    found: "transient \(transient) with lyapunov_steps \(steps)" + where_)
+                    found: "transient \(transient) with lyapunov_steps \(steps)" + point)
             }
             let lstm = values["cell"] == .string("lstm")
             let dimension = number(values["layers"]) * number(values["hidden"]) * (lstm ? 2 : 1)
@@ -33,7 +33,7 @@ extension Spec {
                 throw SpecError(
                     path: "study_options.exponents",
                     expected: "at most the state dimension layers * hidden\(lstm ? " * 2 (LSTM: h and c)" : "") = \(dimension)",
-                    found: "\(k)" + where_)
+                    found: "\(k)" + point)
             }
         }
     }
