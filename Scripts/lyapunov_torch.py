@@ -58,7 +58,7 @@ def main():
     for name, ctor in [("rnn", torch.nn.RNNCell), ("lstm", torch.nn.LSTMCell), ("gru", torch.nn.GRUCell)]:
         cell = ctor(inputs, hidden).double()
         times = []
-        spectrum(cell, x[:3], hidden, a.k, name == "lstm", a.vectorize)  # warm-up (vmap set-up), not timed
+        spectrum(cell, x, hidden, a.k, name == "lstm", a.vectorize)  # warm-up (vmap set-up), not timed
         for _ in range(a.repeats):
             start = time.perf_counter()
             lam = spectrum(cell, x, hidden, a.k, name == "lstm", a.vectorize)
