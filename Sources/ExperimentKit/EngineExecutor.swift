@@ -126,6 +126,9 @@ public struct EngineExecutor: StudyExecutor {
         let task = try TaskConfiguration(
             name: try c.string("task"), steps: try c.int("seq_len"), trainCount: try c.int("samples"),
             validationCount: try c.int("validation_samples"), testCount: try c.int("test_samples"))
-        return TrainStudy(model: model, task: task, training: settings, seed: c.seed)
+        // An opt-in left out of the configuration at its default (0: off).
+        var lyapunovSteps: Int?
+        if case let .number(n)? = c.value("lyapunov_per_epoch"), n >= 2 { lyapunovSteps = Int(n) }
+        return TrainStudy(model: model, task: task, training: settings, seed: c.seed, lyapunovSteps: lyapunovSteps)
     }
 }

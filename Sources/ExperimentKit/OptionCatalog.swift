@@ -40,12 +40,16 @@ public struct OptionSpec: Sendable {
     public let summary: String
     /// Whether a grid may vary the option (false: one value for every run of a spec).
     public let varies: Bool
+    /// Whether a run at the default value leaves the option out of its configuration, key and
+    /// `spec.resolved.json` (an opt-in added to a study without changing the keys of its runs).
+    public let omittedAtDefault: Bool
 
     public init(
         _ name: String, _ blocks: [OptionBlock], _ type: OptionType, default defaultValue: JSONValue,
-        studies: Set<StudyKind>, _ summary: String, varies: Bool = true
+        studies: Set<StudyKind>, _ summary: String, varies: Bool = true, omittedAtDefault: Bool = false
     ) {
         self.varies = varies
+        self.omittedAtDefault = omittedAtDefault
         self.name = name
         self.blocks = blocks
         self.type = type
@@ -211,6 +215,10 @@ public enum OptionCatalog {
                    "factor g on every weight_hh after initialisation (init_hh xavier-normal: W ~ N(0, g^2/N))"),
         OptionSpec("measure_training", [.studyOptions], .bool, default: .bool(false), studies: [.lyapunov],
                    "train on the task (training block) first, measuring lambda_max after every epoch"),
+        OptionSpec("lyapunov_per_epoch", [.studyOptions], .int(min: 0, max: 1_000_000), default: .number(0),
+                   studies: [.train, .states],
+                   "0: off; T >= 2: after every epoch, the Lyapunov spectrum on the task's test sequences played end to end for T steps (transient T/5, all exponents, QR every 5 steps); left out of run keys when 0",
+                   omittedAtDefault: true),
         // training
         OptionSpec("optimizer", [.training], .choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]),
                    default: .string("adam"), studies: training, "optimiser"),

@@ -2,8 +2,23 @@ extension Spec {
     /// For the `lyapunov` study: checks, for every grid point, that `transient` leaves at least one
     /// Jacobian to average (`transient < lyapunov_steps - 1`) and that `exponents` does not exceed
     /// the state dimension (`layers * hidden`, twice that for the LSTM), so that a bad combination
-    /// is a spec error (exit 2) and not a failed run.
+    /// is a spec error (exit 2) and not a failed run. For `train` and `states`,
+    /// `lyapunov_per_epoch` must be 0 (off) or a trajectory of at least 2 steps.
     func checkLyapunovOptions() throws(SpecError) {
+        if study == .train || study == .states {
+            let option = OptionCatalog.option(named: "lyapunov_per_epoch")
+            var values = option.map { [baseValue(of: $0)] } ?? []
+            for axis in grid.axes {
+                for (n, name) in axis.names.enumerated() where name == "lyapunov_per_epoch" {
+                    values += axis.points.map { $0[n] }
+                }
+            }
+            if values.contains(.number(1)) {
+                throw SpecError(path: "study_options.lyapunov_per_epoch",
+                                expected: "0 (off) or a trajectory length T >= 2", found: "1")
+            }
+            return
+        }
         guard study == .lyapunov else { return }
         let names = ["lyapunov_steps", "transient", "exponents", "layers", "hidden", "cell"]
         var base: [String: JSONValue] = [:]

@@ -149,11 +149,18 @@ public struct LyapunovStudy: Study {
             var data = RunStreams(seed: seed).data
             for i in 0..<x.count { x.storage[i] = S(data.normal()) }
         case .task:
-            guard let test, test.sampleCount > 0, test.steps > 0 else { break }
-            for t in 0..<steps {
-                let sample = (t / test.steps) % test.sampleCount
-                for f in 0..<features { x[t, f] = S(test.input(sample: sample, step: t % test.steps, feature: f)) }
-            }
+            if let test { x = Self.taskInputs(steps: steps, features: features, test: test) }
+        }
+        return x
+    }
+
+    /// `T x features` inputs: the test sequences one after another (cycling when T is longer).
+    static func taskInputs<S: NetScalar>(steps: Int, features: Int, test: SequenceDataset) -> Matrix<S> {
+        var x = Matrix<S>(rows: steps, columns: features)
+        guard test.sampleCount > 0, test.steps > 0 else { return x }
+        for t in 0..<steps {
+            let sample = (t / test.steps) % test.sampleCount
+            for f in 0..<features { x[t, f] = S(test.input(sample: sample, step: t % test.steps, feature: f)) }
         }
         return x
     }

@@ -75,3 +75,21 @@ struct LyapunovStudyTests {
         #expect(Self.metric(out, "test_loss")?.isFinite == true)
     }
 }
+
+extension LyapunovStudyTests {
+    @Test("the train study's opt-in measures lambda_max after every epoch and adds the spectrum's metrics; off, its output is unchanged")
+    func trainStudyOptIn() throws {
+        let settings = try TrainingSettings(
+            optimizer: OptimizerConfiguration(name: "adam", learningRate: 0.01), epochs: 2, batchSize: 16)
+        let task = try TaskConfiguration(name: "adding", steps: 10, trainCount: 32, validationCount: 8, testCount: 8)
+        let model = ModelSettings(cell: .gru, hiddenSize: 8)
+        let plain = try TrainStudy(model: model, task: task, training: settings, seed: 3).run()
+        let measured = try TrainStudy(model: model, task: task, training: settings, seed: 3, lyapunovSteps: 60).run()
+        #expect(measured.metrics.prefix(plain.metrics.count).map(\.name) == plain.metrics.map(\.name))
+        #expect(measured.metrics.prefix(plain.metrics.count).map(\.value.bitPattern) == plain.metrics.map(\.value.bitPattern))
+        #expect(measured.metrics.dropFirst(plain.metrics.count).map(\.name)
+            == ["lyapunov_max", "lyapunov_sum", "kaplan_yorke_dimension", "jacobian_sv_max", "jacobian_sv_min"])
+        #expect(measured.series.filter { $0.series == "lyapunov_max_epoch" }.map(\.step) == [0, 1, 2])
+        #expect(measured.series.filter { $0.series == "lyapunov" }.count == 8)
+    }
+}
