@@ -2,12 +2,14 @@
 # Runs the PyTorch peer (throughput and binary-sum parts of the baseline script) and
 # `experiments bench` in one go, and prints a same-run ratio table.
 #
-# Usage: Scripts/bench-vs-pytorch.sh [--install] [--quick] [--grid] [--threads N]
+# Usage: Scripts/bench-vs-pytorch.sh [--install] [--quick] [--grid] [--lyapunov] [--threads N]
 #                                    [--torch-script PATH] [--scratch-path DIR]
 #   --install        pip install torch first (CPU wheel)
 #   --quick          fewer repeats on the engine side
 #   --grid           also time the tutorial grid as a whole `experiments run` process
 #                    (compared with the recorded PyTorch whole-process figure)
+#   --lyapunov       also time the Lyapunov spectrum cases against Scripts/lyapunov_torch.py
+#                    (autograd Jacobians + QR, same run)
 #   --threads N      threads per product in the engine's big cases (default 1; PyTorch uses 2):
 #                    the engine's big cases are timed at 1 thread and, with --threads 2, also at 2
 #   --torch-script   the peer script (default ../shared/baselines/torch_gradient_flow.py next to
@@ -21,16 +23,18 @@ install=0
 quick=""
 cases="big,tiny,binary"
 threads=1
+lyapunov=0
 scratch=".build"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --install) install=1 ;;
         --quick) quick="--quick" ;;
         --grid) cases="$cases,grid" ;;
+        --lyapunov) cases="$cases,lyapunov"; lyapunov=1 ;;
         --threads) threads="$2"; shift ;;
         --torch-script) torch_script="$2"; shift ;;
         --scratch-path) scratch="$2"; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -77,6 +81,11 @@ awk '
         for (i = 1; i <= NF; i++) if ($i == "ms") { print "binary-epoch", $(i - 1); break }
     }
 ' "$work/throughput.log" "$work/binary.log" > "$work/peer.txt"
+if (( lyapunov )); then
+    echo "== PyTorch: Lyapunov spectra (autograd Jacobians + QR)"
+    python3 "$root/Scripts/lyapunov_torch.py" --threads 2 | tee "$work/lyapunov.log"
+    grep '^lyapunov-' "$work/lyapunov.log" >> "$work/peer.txt"
+fi
 echo "== same-run PyTorch figures (ms)"
 cat "$work/peer.txt"
 

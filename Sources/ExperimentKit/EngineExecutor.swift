@@ -54,6 +54,8 @@ public struct EngineExecutor: StudyExecutor {
             return try trainStudy(c, model).run()
         case .states:
             return try StatesStudy(training: try trainStudy(c, model)).run()
+        case .lyapunov:
+            return try lyapunovStudy(c, model).run()
         }
     }
 
@@ -69,6 +71,17 @@ public struct EngineExecutor: StudyExecutor {
             recurrentInit: try Initializer(name: hh.isEmpty ? initName : hh),
             initialState: InitialStateMode(rawValue: try c.string("h0")) ?? .zeros,
             dtype: DType(rawValue: try c.string("dtype")) ?? .float32)
+    }
+
+    private func lyapunovStudy(_ c: RunConfiguration, _ model: ModelSettings) throws -> LyapunovStudy {
+        let k = try c.int("exponents")
+        let train = try trainStudy(c, model)
+        return LyapunovStudy(
+            model: model, steps: try c.int("lyapunov_steps"),
+            options: LyapunovSpectrum.Options(
+                transient: try c.int("transient"), exponents: k > 0 ? k : nil, interval: try c.int("reorthonormalize")),
+            drive: LyapunovStudy.Drive(rawValue: try c.string("drive")) ?? .normal, gain: try c.double("gain"),
+            task: train.task, training: try c.bool("measure_training") ? train.training : nil, seed: c.seed)
     }
 
     private func trainStudy(_ c: RunConfiguration, _ model: ModelSettings) throws -> TrainStudy {
@@ -113,6 +126,9 @@ public struct EngineExecutor: StudyExecutor {
         let task = try TaskConfiguration(
             name: try c.string("task"), steps: try c.int("seq_len"), trainCount: try c.int("samples"),
             validationCount: try c.int("validation_samples"), testCount: try c.int("test_samples"))
-        return TrainStudy(model: model, task: task, training: settings, seed: c.seed)
+        // An opt-in left out of the configuration at its default (0: off).
+        var lyapunovSteps: Int?
+        if case let .number(n)? = c.value("lyapunov_per_epoch"), n >= 2 { lyapunovSteps = Int(n) }
+        return TrainStudy(model: model, task: task, training: settings, seed: c.seed, lyapunovSteps: lyapunovSteps)
     }
 }

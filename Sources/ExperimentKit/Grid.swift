@@ -24,7 +24,9 @@ public struct Grid: Sendable {
 
         /// Whether every assignment holds for `config`.
         public func matches(_ config: RunConfiguration) -> Bool {
-            assignments.allSatisfy { config.value($0.name) == $0.value }
+            assignments.allSatisfy {
+                (config.value($0.name) ?? OptionCatalog.option(named: $0.name)?.defaultValue) == $0.value
+            }
         }
     }
 

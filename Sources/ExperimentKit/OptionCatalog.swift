@@ -4,6 +4,7 @@ public enum StudyKind: String, Sendable, CaseIterable, Hashable {
     case propagation
     case train
     case states
+    case lyapunov
 }
 
 /// The spec block an option is written in.
@@ -39,12 +40,16 @@ public struct OptionSpec: Sendable {
     public let summary: String
     /// Whether a grid may vary the option (false: one value for every run of a spec).
     public let varies: Bool
+    /// Whether a run at the default value leaves the option out of its configuration, key and
+    /// `spec.resolved.json` (an opt-in added to a study without changing the keys of its runs).
+    public let omittedAtDefault: Bool
 
     public init(
         _ name: String, _ blocks: [OptionBlock], _ type: OptionType, default defaultValue: JSONValue,
-        studies: Set<StudyKind>, _ summary: String, varies: Bool = true
+        studies: Set<StudyKind>, _ summary: String, varies: Bool = true, omittedAtDefault: Bool = false
     ) {
         self.varies = varies
+        self.omittedAtDefault = omittedAtDefault
         self.name = name
         self.blocks = blocks
         self.type = type
@@ -119,8 +124,8 @@ public struct OptionSpec: Sendable {
 /// keys, while changing a default changes only the keys of runs whose value changes.
 public enum OptionCatalog {
     private static let allStudies = Set(StudyKind.allCases)
-    private static let training: Set<StudyKind> = [.train, .states]
-    private static let taskStudies: Set<StudyKind> = [.train, .states]
+    private static let training: Set<StudyKind> = [.train, .states, .lyapunov]
+    private static let taskStudies: Set<StudyKind> = [.train, .states, .lyapunov]
 
     /// Initialiser names accepted by `init`, `init_ih`, `init_hh` (each optionally `-<positive number>`).
     public static let initSchemes = [
@@ -185,7 +190,8 @@ public enum OptionCatalog {
                    varies: false),
         // study_options (seq_len is shared with task)
         OptionSpec("seq_len", [.studyOptions, .task], .int(min: 1, max: 100_000), default: .number(10),
-                   studies: [.gradientFlow, .train, .states], "sequence length (one value shared by study_options and task)"),
+                   studies: [.gradientFlow, .train, .states, .lyapunov],
+                   "sequence length (one value shared by study_options and task; lyapunov: of the task's sequences)"),
         OptionSpec("batch", [.studyOptions], .int(min: 1, max: nil), default: .number(1),
                    studies: [.gradientFlow], "sequences per measurement"),
         OptionSpec("steps", [.studyOptions], .int(min: 1, max: nil), default: .number(50),
@@ -193,7 +199,26 @@ public enum OptionCatalog {
         OptionSpec("derivative", [.studyOptions], .choice(["none", "tanh"]), default: .string("none"),
                    studies: [.propagation], "tanh derivative along a forward trajectory (tanh) or none"),
         OptionSpec("truncation", [.studyOptions], .int(min: 0, max: nil), default: .number(0),
-                   studies: [.gradientFlow, .train, .states], "truncated BPTT window k (0 = full BPTT)"),
+                   studies: [.gradientFlow, .train, .states, .lyapunov], "truncated BPTT window k (0 = full BPTT)"),
+        OptionSpec("lyapunov_steps", [.studyOptions], .int(min: 2, max: 1_000_000), default: .number(1000),
+                   studies: [.lyapunov], "trajectory length T: the spectrum averages the step Jacobians J_2...J_T after the transient"),
+        OptionSpec("transient", [.studyOptions], .int(min: 0, max: nil), default: .number(100),
+                   studies: [.lyapunov], "step Jacobians discarded before averaging (fewer than lyapunov_steps - 1)"),
+        OptionSpec("exponents", [.studyOptions], .int(min: 0, max: nil), default: .number(0),
+                   studies: [.lyapunov], "Lyapunov exponents k (0 = all: the state dimension, L*H or 2*L*H for the LSTM)"),
+        OptionSpec("reorthonormalize", [.studyOptions], .int(min: 1, max: nil), default: .number(1),
+                   studies: [.lyapunov], "steps between QR re-orthonormalisations of the tangent vectors"),
+        OptionSpec("drive", [.studyOptions], .choice(["normal", "none", "task"]), default: .string("normal"),
+                   studies: [.lyapunov],
+                   "inputs x_t: normal (N(0,1), the gradient-flow study's), none (autonomous) or task (the task's test sequences end to end)"),
+        OptionSpec("gain", [.studyOptions], positive, default: .number(1), studies: [.lyapunov],
+                   "factor g on every weight_hh after initialisation (init_hh xavier-normal: W ~ N(0, g^2/N))"),
+        OptionSpec("measure_training", [.studyOptions], .bool, default: .bool(false), studies: [.lyapunov],
+                   "train on the task (training block) first, measuring lambda_max after every epoch"),
+        OptionSpec("lyapunov_per_epoch", [.studyOptions], .int(min: 0, max: 1_000_000), default: .number(0),
+                   studies: [.train, .states],
+                   "0: off; T >= 2: after every epoch, the Lyapunov spectrum on the task's test sequences played end to end for T steps (transient T/5, all exponents, QR every 5 steps); left out of run keys when 0",
+                   omittedAtDefault: true),
         // training
         OptionSpec("optimizer", [.training], .choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]),
                    default: .string("adam"), studies: training, "optimiser"),

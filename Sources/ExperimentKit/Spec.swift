@@ -46,6 +46,7 @@ public struct Spec: Sendable {
         let options = OptionCatalog.options(for: study)
         let base = options.map { (name: $0.name, value: baseValue(of: $0)) }
         let canonicalOrder = RunConfiguration.canonicalOrder(of: base.map(\.name))
+        let optional = options.indices.filter { options[$0].omittedAtDefault }
         var result: [RunConfiguration] = []
         var seen = Set<RunKey>()
         var duplicate: RunConfiguration?
@@ -64,8 +65,13 @@ public struct Spec: Sendable {
                     seed = Int(n)
                 }
             }
-            let config = RunConfiguration(study: study, seed: seed, options: values, axes: assignment,
-                                          canonicalOrder: canonicalOrder)
+            // Opt-in options at their default are left out (their runs keep the keys they had before
+            // the option existed).
+            let omitted = optional.filter { values[$0].value == options[$0].defaultValue }
+            let config = omitted.isEmpty
+                ? RunConfiguration(study: study, seed: seed, options: values, axes: assignment, canonicalOrder: canonicalOrder)
+                : RunConfiguration(study: study, seed: seed,
+                                   options: values.indices.filter { !omitted.contains($0) }.map { values[$0] }, axes: assignment)
             guard grid.admits(config) else { return }
             if !seen.insert(config.key).inserted, duplicate == nil { duplicate = config }
             result.append(config)
@@ -88,7 +94,9 @@ public struct Spec: Sendable {
         if let description { pairs.append(("description", .string(description))) }
         pairs.append(("study", .string(study.rawValue)))
         for block in OptionBlock.allCases {
-            let members = OptionCatalog.options(for: study).filter { $0.blocks.first == block }
+            let members = OptionCatalog.options(for: study).filter {
+                $0.blocks.first == block && !($0.omittedAtDefault && baseValue(of: $0) == $0.defaultValue)
+            }
             if members.isEmpty { continue }
             pairs.append((block.rawValue, .object(members.map { ($0.name, baseValue(of: $0)) })))
         }

@@ -119,6 +119,7 @@ public enum SpecDecoder {
         }
         let spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
                         blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect)
+        try spec.checkLyapunovOptions()
         let resolved = spec.resolvedDocument
         try ChartRenderer.validate(spec: resolved, file: file)
         try ExpectationChecker.validate(spec: resolved, file: file)

@@ -99,6 +99,13 @@ extension Benchmark {
             rows.append(row)
             emit(line(row, options.peer))
         }
+        for cell in [CellKind.rnn, .lstm, .gru] where options.groups.contains("lyapunov") || options.groups.contains("lyapunov-\(cell.rawValue)-float64") {
+            let (row, pass) = try lyapunovSpectrum(cell: cell, repeats: options.quick ? 3 : 7)
+            rows.append(row)
+            emit(line(row, options.peer))
+            emit(String(format: "  one forward+backward pass of the same model (B = 1 / B = k = 16 sequences): %.3f / %.3f ms; the spectrum costs %.1fx / %.1fx",
+                        pass.single, pass.batch, row.milliseconds / pass.single, row.milliseconds / pass.batch))
+        }
         if options.groups.contains("binary") {
             let row = try binarySumEpoch(epochs: options.quick ? 5 : 20)
             rows.append(row)
@@ -183,6 +190,46 @@ extension Benchmark {
         let updates = Double(train.batchIndices(batchSize: 32, generator: &noShuffle).count)
         return Row(key: "binary-epoch", label: "binary-sum epoch (32 updates, H=8, Adam)",
                    milliseconds: median, perSecond: updates * 1000 / median, gflops: nil)
+    }
+
+    /// The `k = 16` largest Lyapunov exponents and Jacobian singular values of a driven cell
+    /// (input 32, hidden 128, T = 200 steps of N(0,1) inputs, float64, re-orthonormalised every
+    /// step), as ``Scripts/lyapunov_torch.py`` computes them with autograd Jacobians + QR; and, for
+    /// scale, one forward+backward pass (MSE on the last state) over the same T with 1 and with
+    /// 16 sequences. Medians in ms.
+    static func lyapunovSpectrum(cell: CellKind, repeats: Int) throws -> (row: Row, pass: (single: Double, batch: Double)) {
+        let T = 200, input = 32, hidden = 128, k = 16
+        let config = try ModelConfiguration(cell: cell, inputSize: input, hiddenSize: hidden, headPlacement: .lastStep)
+        var g = SeededGenerator(seed: 3)
+        let model = RecurrentModel<Double>(configuration: config, generator: &g)
+        var x = Matrix<Double>(rows: T * k, columns: input)
+        for i in 0..<x.count { x.storage[i] = g.normal() }
+        let single = x.rows(0..<T)
+        let state = [Double](repeating: 0, count: model.stateDimension)
+        let options = LyapunovSpectrum.Options(transient: 0, exponents: k, interval: 1, frameSeed: 1)
+        var times: [Double] = []
+        var sink = 0.0
+        for _ in 0..<max(repeats, 1) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            sink += try LyapunovSpectrum(model: model, inputs: single, initialState: state, options: options).maximum
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        func pass(_ batch: Int) throws -> Double {
+            let b = try SequenceBatch(inputs: x.rows(0..<(T * batch)), steps: T, batchSize: batch)
+            let y = Matrix<Double>(rows: batch, columns: hidden)
+            var t: [Double] = []
+            for _ in 0..<max(repeats, 1) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                sink += try model.gradients(for: b, targets: .values(y), loss: .mse).loss
+                t.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            return median(t)
+        }
+        let ms = median(times) + (sink.isNaN ? 0 : 0)
+        let row = Row(key: "lyapunov-\(cell.rawValue)-float64",
+                      label: "Lyapunov k=16 \(cell.rawValue) f64 T=200 in=32 H=128",
+                      milliseconds: ms, perSecond: 1000 / ms, gflops: nil)
+        return (row, (try pass(1), try pass(k)))
     }
 
     /// The tutorial grid's compute alone (1000 gradient-flow runs with per-step norms, in process,

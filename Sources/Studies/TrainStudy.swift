@@ -10,6 +10,12 @@ public import Training
 /// `diverged_at_step` (0 when not diverged), `max_grad_norm`, `mean_clip_rate`.
 /// Series per epoch: `train_loss`, `train_accuracy`, `val_loss`, `val_accuracy`,
 /// `grad_norm_before`, `grad_norm_after`, `clip_rate`, `lr`, `grad_h_first`.
+///
+/// With `lyapunovSteps` T (opt-in), also the Lyapunov spectrum (``LyapunovSpectrum``) of the
+/// driven dynamics on the test sequences played end to end for T steps (transient T/5, all
+/// exponents, QR every 5 steps) after every epoch: series `lyapunov_max_epoch` (epoch 0 = the
+/// initialisation), and for the trained model the metrics `lyapunov_max`, `lyapunov_sum`,
+/// `kaplan_yorke_dimension`, `jacobian_sv_max`, `jacobian_sv_min` and the series `lyapunov`.
 public struct TrainStudy: Study {
     public var dtype: DType { model.dtype }
 
@@ -17,12 +23,17 @@ public struct TrainStudy: Study {
     public var task: TaskConfiguration
     public var training: TrainingSettings
     public var seed: Int
+    /// Trajectory length of the per-epoch Lyapunov spectrum (nil: not measured).
+    public var lyapunovSteps: Int?
 
-    public init(model: ModelSettings, task: TaskConfiguration, training: TrainingSettings, seed: Int) {
+    public init(
+        model: ModelSettings, task: TaskConfiguration, training: TrainingSettings, seed: Int, lyapunovSteps: Int? = nil
+    ) {
         self.model = model
         self.task = task
         self.training = training
         self.seed = seed
+        self.lyapunovSteps = lyapunovSteps
     }
 
     /// Runs the study in `S` (``Study/run()`` picks `S` from the dtype).
@@ -47,8 +58,23 @@ public struct TrainStudy: Study {
         var net: RecurrentModel<S> = try settings.makeModel(
             headOutputs: objective.outputs, placement: objective.placement, seed: seed)
         var stream = RunStreams(seed: seed).training
+        // Opt-in: the spectrum on the test sequences before training and after every epoch.
+        var perEpoch: [(Int, Double)] = []
+        var final: LyapunovSpectrum?
+        var measure: ((RecurrentModel<S>) -> LyapunovSpectrum?)?
+        if let T = lyapunovSteps, T >= 2 {
+            let x: Matrix<S> = LyapunovStudy.taskInputs(steps: T, features: settings.inputSize, test: splits.test)
+            let options = LyapunovSpectrum.Options(transient: T / 5, exponents: nil, interval: 5)
+            measure = { model in
+                try? LyapunovSpectrum(
+                    model: model, inputs: x, initialState: [S](repeating: 0, count: model.stateDimension), options: options)
+            }
+            perEpoch.append((0, measure?(net)?.maximum ?? .nan))
+        }
         let log = try Trainer<S>(settings: training).train(
-            &net, on: splits.train, validation: splits.validation, generator: &stream)
+            &net, on: splits.train, validation: splits.validation, generator: &stream,
+            afterEpoch: measure.map { m in { epoch, model in perEpoch.append((epoch, m(model)?.maximum ?? .nan)) } })
+        if let measure { final = measure(net) }
         var out = StudyOutput()
         let last = log.epochs.last
         out.metric("final_train_loss", last?.trainLoss ?? .nan)
@@ -81,6 +107,15 @@ public struct TrainStudy: Study {
             out.point("clip_rate", e.epoch, e.clipRate)
             out.point("lr", e.epoch, e.learningRate)
             out.point("grad_h_first", e.epoch, e.gradHFirst)
+        }
+        if lyapunovSteps != nil {
+            out.metric("lyapunov_max", final?.maximum ?? .nan)
+            out.metric("lyapunov_sum", final?.sum ?? .nan)
+            out.metric("kaplan_yorke_dimension", final?.kaplanYorkeDimension ?? .nan)
+            out.metric("jacobian_sv_max", final?.logSingularValues.first ?? .nan)
+            out.metric("jacobian_sv_min", final?.logSingularValues.last ?? .nan)
+            for (epoch, v) in perEpoch { out.point("lyapunov_max_epoch", epoch, v) }
+            for (i, e) in (final?.exponents ?? []).enumerated() { out.point("lyapunov", i + 1, e) }
         }
         return (out, net, splits.test)
     }

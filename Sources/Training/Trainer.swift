@@ -56,11 +56,12 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
     /// Trains `model` in place on `train`, validating on `validation` after every epoch.
     ///
     /// Randomness (shuffling, dropout, random initial states) comes only from `generator`.
+    /// `afterEpoch` (optional) sees the model after each completed epoch's validation (epoch 1, 2, ...).
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public func train(
         _ model: inout RecurrentModel<Scalar>, on train: SequenceDataset, validation: SequenceDataset?,
-        generator: inout SeededGenerator
+        generator: inout SeededGenerator, afterEpoch: ((Int, RecurrentModel<Scalar>) -> Void)? = nil
     ) throws(EngineError) -> TrainingLog {
         let loss = Self.objective(for: train).loss
         var optimizer = Optimizer<Scalar>(configuration: settings.optimizer)
@@ -130,6 +131,7 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
                 }
             }
             log.epochs.append(metrics)
+            afterEpoch?(epoch, model)
         }
         if let best = stopping?.bestParameters { model.parameters = best }
         return log

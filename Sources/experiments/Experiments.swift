@@ -141,7 +141,7 @@ struct Bench: ParsableCommand {
         abstract: "Time the engine against the recorded PyTorch figures (or same-run ones with --peer).",
         discussion: "Groups: big (B=64 T=100 in=32 H=128, fwd+bwd), tiny (B=1 T=50 in=1 H=10), binary (binary-sum epoch), grid (the tutorial grid as a whole process). --memory-steps T runs one truncated-BPTT gradient and prints the peak RSS.")
     @Flag(help: "Fewer repeats.") var quick = false
-    @Option(help: "Comma-separated groups: big,tiny,binary,grid, or case keys such as big-lstm-float32 (default big,tiny,binary).") var cases: String?
+    @Option(help: "Comma-separated groups: big,tiny,binary,grid,lyapunov, or case keys such as big-lstm-float32 (default big,tiny,binary).") var cases: String?
     @Option(help: "Threads one product of a big case may use (the kernels', or OpenBLAS's with numerics openblas; default 1).") var threads = 1
     @Option(help: "The grid spec for the grid group.") var gridSpec = "experiments/gradient-vs-length.json"
     @Option(help: "Numerics of the throughput cases: reproducible (default) or openblas (the opt-in mode).") var numerics = "reproducible"

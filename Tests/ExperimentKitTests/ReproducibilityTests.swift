@@ -24,6 +24,15 @@ import Testing
          "grid": {"init": ["orthogonal", "pytorch-default"], "seed": {"count": 2}}}
         """
 
+    /// Lyapunov spectra (tangent products, Householder QR, the log-domain product) of every cell,
+    /// stacked, in both precisions, under each drive.
+    static let lyapunovSpec = """
+        {"version": 1, "name": "repro-lyapunov", "study": "lyapunov",
+         "model": {"hidden": 20, "layers": 2}, "study_options": {"lyapunov_steps": 60, "transient": 10, "exponents": 6, "reorthonormalize": 2},
+         "task": {"task": "adding", "seq_len": 10, "samples": 32, "validation_samples": 8, "test_samples": 8},
+         "grid": {"cell": ["rnn", "lstm", "gru", "ln-rnn"], "dtype": ["float32", "float64"], "drive": ["normal", "task"]}}
+        """
+
     struct Setting: Sendable, CustomTestStringConvertible {
         var name: String
         var environment: [String: String]
@@ -60,7 +69,7 @@ import Testing
         let folder = try TemporaryFolder()
         var baseline: [String: [String: Data]] = [:]
         for (index, setting) in Self.settings.enumerated() {
-            for (name, spec) in [("train", Self.trainSpec), ("flow", Self.flowSpec)] {
+            for (name, spec) in [("train", Self.trainSpec), ("flow", Self.flowSpec), ("lyapunov", Self.lyapunovSpec)] {
                 let got = try Self.tables(binary, spec: spec, in: folder, setting, tag: "\(name)-\(index)")
                 if let first = baseline[name] {
                     for file in ["runs.csv", "series.csv"] {

@@ -1,0 +1,46 @@
+import ExperimentKit
+import Testing
+
+/// An option marked `omittedAtDefault` (the train study's `lyapunov_per_epoch`) changes nothing for
+/// runs that leave it at its default: not their keys, not `spec.resolved.json`.
+struct OptInOptionTests {
+    static let plain = #"{"version": 1, "name": "t", "study": "train", "grid": {"seed": {"count": 2}}}"#
+
+    @Test("runs at the default keep their keys; runs that opt in get new keys")
+    func keysChangeOnlyWhenOptedIn() throws {
+        let before = try SpecDecoder.decode(text: Self.plain).configurations()
+        let explicitDefault = try SpecDecoder.decode(
+            text: #"{"version": 1, "name": "t", "study": "train", "study_options": {"lyapunov_per_epoch": 0}, "grid": {"seed": {"count": 2}}}"#
+        ).configurations()
+        #expect(before.map(\.key) == explicitDefault.map(\.key))
+        #expect(before.allSatisfy { $0.value("lyapunov_per_epoch") == nil })
+        let grid = try SpecDecoder.decode(
+            text: #"{"version": 1, "name": "t", "study": "train", "grid": {"lyapunov_per_epoch": [0, 200], "seed": {"count": 2}}}"#
+        ).configurations()
+        #expect(Array(grid.prefix(2)).map(\.key) == before.map(\.key))
+        #expect(Set(grid.suffix(2).map(\.key)).isDisjoint(with: before.map(\.key)))
+        #expect(grid.last?.value("lyapunov_per_epoch") == .number(200))
+    }
+
+    @Test("spec.resolved.json lists the opt-in only when it is set")
+    func resolvedDocument() throws {
+        #expect(!(try SpecDecoder.decode(text: Self.plain)).resolvedDocument.canonicalText.contains("lyapunov_per_epoch"))
+        let set = try SpecDecoder.decode(
+            text: #"{"version": 1, "name": "t", "study": "train", "study_options": {"lyapunov_per_epoch": 300}}"#)
+        #expect(set.resolvedDocument.canonicalText.contains(#""lyapunov_per_epoch":300"#))
+    }
+
+    @Test("a grid constraint on the opt-in's default matches runs that leave it out")
+    func constraintsSeeTheDefault() throws {
+        let spec = try SpecDecoder.decode(
+            text: #"{"version": 1, "name": "t", "study": "train", "grid": {"lyapunov_per_epoch": [0, 100], "seed": {"count": 2}, "exclude": [{"lyapunov_per_epoch": 0, "seed": 1}]}}"#)
+        #expect(try spec.configurations().count == 3)
+    }
+
+    @Test("lyapunov_per_epoch 1 is a spec error")
+    func oneStepIsRejected() {
+        #expect(throws: SpecError.self) {
+            _ = try SpecDecoder.decode(text: #"{"version": 1, "name": "t", "study": "train", "study_options": {"lyapunov_per_epoch": 1}}"#)
+        }
+    }
+}
