@@ -14,16 +14,16 @@ set ylabel 'running lambda_max' noenhanced
 set xrange [18.16:153.84]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
 set title 'Running estimate of lambda_max (median, min-max, 10 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 6 lc rgb '#0072B2' title 'pytorch-default' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 6 lc rgb '#D55E00' title 'xavier-uniform' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 6 lc rgb '#009E73' title 'orthogonal' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 6 lc rgb '#CC79A7' title 'identity' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 13 ps 0.9 pi 6 lc rgb '#E69F00' title 'normal-0.01' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 6 title 'pytorch-default' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 6 title 'xavier-uniform' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 6 title 'orthogonal' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 6 title 'identity' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 6 title 'normal-0.01' noenhanced
 unset output
 
 reset
@@ -42,14 +42,14 @@ set ylabel 'running lambda_max' noenhanced
 set xrange [18.16:153.84]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init' noenhanced
 set title 'Running estimate of lambda_max (median, min-max, 10 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 6 lc rgb '#0072B2' title 'pytorch-default' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 6 lc rgb '#D55E00' title 'xavier-uniform' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 6 lc rgb '#009E73' title 'orthogonal' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 6 lc rgb '#CC79A7' title 'identity' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 13 ps 0.9 pi 6 lc rgb '#E69F00' title 'normal-0.01' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 6 title 'pytorch-default' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 6 title 'xavier-uniform' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 6 title 'orthogonal' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 6 title 'identity' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 6 title 'normal-0.01' noenhanced
 unset output

@@ -13,10 +13,11 @@ set xlabel 'initialisation' noenhanced
 set ylabel 'exp(lambda_max) / measured decay' noenhanced
 set xtics ('pytorch-default' 0, 'xavier-uniform' 1, 'orthogonal' 2, 'identity' 3, 'normal-0.01' 4)
 set xrange [-0.5:4.5]
+set xtics rotate by -30
 unset key
 set title 'exp(lambda_max) / grad_decay_per_step (1 = agreement)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'lyapunov_vs_decay_ratio' noenhanced
+plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
+     datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'lyapunov_vs_decay_ratio' noenhanced
 unset output
 
 reset
@@ -34,8 +35,9 @@ set xlabel 'initialisation' noenhanced
 set ylabel 'exp(lambda_max) / measured decay' noenhanced
 set xtics ('pytorch-default' 0, 'xavier-uniform' 1, 'orthogonal' 2, 'identity' 3, 'normal-0.01' 4)
 set xrange [-0.5:4.5]
+set xtics rotate by -30
 unset key
 set title 'exp(lambda_max) / grad_decay_per_step (1 = agreement)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'lyapunov_vs_decay_ratio' noenhanced
+plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
+     datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'lyapunov_vs_decay_ratio' noenhanced
 unset output

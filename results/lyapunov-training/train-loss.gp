@@ -19,9 +19,9 @@ set title 'Training MSE per epoch (median, min-max, 3 seeds)' noenhanced font ',
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'gru' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'lstm' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'gru' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'lstm' noenhanced
 unset output
 
 reset
@@ -45,7 +45,7 @@ set title 'Training MSE per epoch (median, min-max, 3 seeds)' noenhanced font ',
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'rnn' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 2 lc rgb '#D55E00' title 'gru' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title 'lstm' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title 'rnn' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title 'gru' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title 'lstm' noenhanced
 unset output

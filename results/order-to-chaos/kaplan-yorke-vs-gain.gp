@@ -3,7 +3,7 @@
 datafile = 'kaplan-yorke-vs-gain.dat'
 
 reset
-set terminal svg size 1240,470 dynamic enhanced font 'Helvetica,14' background rgb 'white'
+set terminal svg size 1520,490 dynamic enhanced font 'Helvetica,14' background rgb 'white'
 set output 'kaplan-yorke-vs-gain.svg'
 set encoding utf8
 set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
@@ -13,26 +13,27 @@ set xlabel 'gain g' noenhanced
 set ylabel 'Kaplan-Yorke dimension (of 8 exponents)' noenhanced
 set xtics (0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2)
 set xrange [0.455:2.045]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'drive' noenhanced
+set yrange [-0.24:8.24]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'drive' noenhanced
 set multiplot layout 1,2 title 'Kaplan-Yorke dimension (8 exponents) vs gain (median, min-max)' noenhanced font ',15'
 set title 'hidden=200' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'none' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title 'normal' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'none' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title 'normal' noenhanced
 set title 'hidden=500' noenhanced
 plot datafile index 2 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 3 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'none' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title 'normal' noenhanced
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'none' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title 'normal' noenhanced
 unset multiplot
 unset output
 
 reset
 if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-    set terminal pngcairo size 1240,470 enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal pngcairo size 1520,490 enhanced font 'Helvetica,11' background rgb 'white'
 } else {
-    set terminal png size 1240,470 truecolor enhanced font 'Helvetica,11' background rgb 'white'
+    set terminal png size 1520,490 truecolor enhanced font 'Helvetica,11' background rgb 'white'
 }
 set output 'kaplan-yorke-vs-gain.png'
 set encoding utf8
@@ -43,17 +44,18 @@ set xlabel 'gain g' noenhanced
 set ylabel 'Kaplan-Yorke dimension (of 8 exponents)' noenhanced
 set xtics (0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2)
 set xrange [0.455:2.045]
-set key top right inside opaque box lc rgb '#bbbbbb' samplen 2 spacing 1.1 noenhanced title 'drive' noenhanced
+set yrange [-0.24:8.24]
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'drive' noenhanced
 set multiplot layout 1,2 title 'Kaplan-Yorke dimension (8 exponents) vs gain (median, min-max)' noenhanced font ',15'
 set title 'hidden=200' noenhanced
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'none' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title 'normal' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'none' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title 'normal' noenhanced
 set title 'hidden=500' noenhanced
 plot datafile index 2 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 3 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'none' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title 'normal' noenhanced
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'none' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title 'normal' noenhanced
 unset multiplot
 unset output

@@ -14,24 +14,24 @@ set ylabel 'lambda_i (per step)' noenhanced
 set xrange [0.79:8.21]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'gain' noenhanced
 set title '8 largest exponents by gain, autonomous, N = 500 (median, 2 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' fs transparent solid 0.18 noborder notitle, \
-     datafile index 6 using 1:3:4 with filledcurves fc rgb '#000000' fs transparent solid 0.18 noborder notitle, \
-     datafile index 7 using 1:3:4 with filledcurves fc rgb '#8C564B' fs transparent solid 0.18 noborder notitle, \
-     datafile index 8 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '0.5' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title '0.75' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 1 lc rgb '#009E73' title '0.9' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 1 lc rgb '#CC79A7' title '1' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 13 ps 0.9 pi 1 lc rgb '#E69F00' title '1.1' noenhanced, \
-     datafile index 5 using 1:2 with linespoints lw 2 pt 15 ps 0.9 pi 1 lc rgb '#56B4E9' title '1.25' noenhanced, \
-     datafile index 6 using 1:2 with linespoints lw 2 pt 4 ps 0.9 pi 1 lc rgb '#000000' title '1.5' noenhanced, \
-     datafile index 7 using 1:2 with linespoints lw 2 pt 6 ps 0.9 pi 1 lc rgb '#8C564B' title '1.75' noenhanced, \
-     datafile index 8 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '2' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' fs transparent solid 0.09 noborder notitle, \
+     datafile index 6 using 1:3:4 with filledcurves fc rgb '#000000' fs transparent solid 0.09 noborder notitle, \
+     datafile index 7 using 1:3:4 with filledcurves fc rgb '#8C564B' fs transparent solid 0.09 noborder notitle, \
+     datafile index 8 using 1:3:4 with filledcurves fc rgb '#999933' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title '0.5' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title '0.75' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 1 title '0.9' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 1 title '1' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 1 title '1.1' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 15 lc rgb '#56B4E9' ps 0.9 pi 1 title '1.25' noenhanced, \
+     datafile index 6 using 1:2 with linespoints lw 2 dt 1 pt 4 lc rgb '#000000' ps 0.9 pi 1 title '1.5' noenhanced, \
+     datafile index 7 using 1:2 with linespoints lw 2 dt 1 pt 6 lc rgb '#8C564B' ps 0.9 pi 1 title '1.75' noenhanced, \
+     datafile index 8 using 1:2 with linespoints lw 2 dt 1 pt 8 lc rgb '#999933' ps 0.9 pi 1 title '2' noenhanced
 unset output
 
 reset
@@ -50,22 +50,22 @@ set ylabel 'lambda_i (per step)' noenhanced
 set xrange [0.79:8.21]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'gain' noenhanced
 set title '8 largest exponents by gain, autonomous, N = 500 (median, 2 seeds)' noenhanced font ',15'
-plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' fs transparent solid 0.18 noborder notitle, \
-     datafile index 6 using 1:3:4 with filledcurves fc rgb '#000000' fs transparent solid 0.18 noborder notitle, \
-     datafile index 7 using 1:3:4 with filledcurves fc rgb '#8C564B' fs transparent solid 0.18 noborder notitle, \
-     datafile index 8 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '0.5' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title '0.75' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 1 lc rgb '#009E73' title '0.9' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 11 ps 0.9 pi 1 lc rgb '#CC79A7' title '1' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 13 ps 0.9 pi 1 lc rgb '#E69F00' title '1.1' noenhanced, \
-     datafile index 5 using 1:2 with linespoints lw 2 pt 15 ps 0.9 pi 1 lc rgb '#56B4E9' title '1.25' noenhanced, \
-     datafile index 6 using 1:2 with linespoints lw 2 pt 4 ps 0.9 pi 1 lc rgb '#000000' title '1.5' noenhanced, \
-     datafile index 7 using 1:2 with linespoints lw 2 pt 6 ps 0.9 pi 1 lc rgb '#8C564B' title '1.75' noenhanced, \
-     datafile index 8 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '2' noenhanced
+plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.09 noborder notitle, \
+     datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.09 noborder notitle, \
+     datafile index 3 using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.09 noborder notitle, \
+     datafile index 4 using 1:3:4 with filledcurves fc rgb '#E69F00' fs transparent solid 0.09 noborder notitle, \
+     datafile index 5 using 1:3:4 with filledcurves fc rgb '#56B4E9' fs transparent solid 0.09 noborder notitle, \
+     datafile index 6 using 1:3:4 with filledcurves fc rgb '#000000' fs transparent solid 0.09 noborder notitle, \
+     datafile index 7 using 1:3:4 with filledcurves fc rgb '#8C564B' fs transparent solid 0.09 noborder notitle, \
+     datafile index 8 using 1:3:4 with filledcurves fc rgb '#999933' fs transparent solid 0.09 noborder notitle, \
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title '0.5' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title '0.75' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 1 title '0.9' noenhanced, \
+     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 1 title '1' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 1 title '1.1' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 15 lc rgb '#56B4E9' ps 0.9 pi 1 title '1.25' noenhanced, \
+     datafile index 6 using 1:2 with linespoints lw 2 dt 1 pt 4 lc rgb '#000000' ps 0.9 pi 1 title '1.5' noenhanced, \
+     datafile index 7 using 1:2 with linespoints lw 2 dt 1 pt 6 lc rgb '#8C564B' ps 0.9 pi 1 title '1.75' noenhanced, \
+     datafile index 8 using 1:2 with linespoints lw 2 dt 1 pt 8 lc rgb '#999933' ps 0.9 pi 1 title '2' noenhanced
 unset output
