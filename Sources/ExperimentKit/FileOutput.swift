@@ -100,9 +100,9 @@ enum FileOutput {
     static func createFolder(_ folder: String) throws(ResultStore.StoreError) {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue { return }
-        var prefix = folder.hasPrefix("/") ? "" : "."
+        var prefix = folder.hasPrefix("/") ? "/" : ""
         for part in folder.split(separator: "/") {
-            prefix += "/" + part
+            prefix += (prefix.isEmpty || prefix == "/" ? "" : "/") + part
             if mkdir(prefix, 0o777) == 0 || errno == EEXIST {
                 if FileManager.default.fileExists(atPath: prefix, isDirectory: &isFolder), isFolder.boolValue { continue }
                 throw ResultStore.StoreError(
