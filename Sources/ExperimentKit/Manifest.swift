@@ -94,10 +94,19 @@ public struct Manifest: Sendable, Equatable {
 
     /// Writes the manifest of `names` last (temporary, then rename), then removes the files the
     /// previous manifest listed that this generation no longer has (left from an older generation).
+    /// When only the tables were written and they are byte for byte those of the previous
+    /// manifest, its other files (charts, report) still describe them: they stay listed, unchanged.
     @discardableResult
     static func publish(_ directory: String, names: [String], previous: Manifest?,
                         fault: TestFault?) throws(ResultStore.StoreError) -> Manifest {
-        let manifest = try of(directory, names: names)
+        var manifest = try of(directory, names: names)
+        if let previous, Set(names) == Set(tableFiles),
+           manifest.files.allSatisfy({ file in previous.files.contains { $0.name == file.name && $0.sha256 == file.sha256 } }) {
+            let unchanged = previous.files.filter { file in
+                !tableFiles.contains(file.name) && FileOutput.sha256(ofFile: directory + "/" + file.name) == file.sha256
+            }
+            manifest.files = (manifest.files + unchanged).sorted { $0.name < $1.name }
+        }
         let path = directory + "/" + fileName
         let temporary = try FileOutput.writeTemporary([Array(manifest.text.utf8)], for: path, fault: fault, phase: .manifest)
         fault?.reach(.manifest)

@@ -327,4 +327,24 @@ import Testing
         let (plot, _, plotErr) = try Self.call(binary, ["plot", folder.path])
         #expect(plot == 1 && plotErr.contains("no results yet"), "\(plotErr)")
     }
+
+    /// `run --no-plot` writes the tables only: the charts and report of the previous write stay
+    /// when the tables are byte for byte the same, and go when they changed (they described other data).
+    @Test func chartsOfIdenticalTablesStayAndStaleOnesGo() throws {
+        guard let binary = experimentsBinary() else { return }
+        let folder = try TemporaryFolder()
+        let two = try folder.write("two.json", Self.spec(seeds: 2))
+        let three = try folder.write("three.json", Self.spec(seeds: 3))
+        let out = folder.path + "/out"
+        #expect(try Self.call(binary, ["run", two, "--out", out]).0 == 0)
+        #expect(try Self.call(binary, ["run", two, "--out", out, "--no-plot"]).0 == 0)
+        let kept = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+        #expect(kept.contains("report.md") && kept.contains(".svg"))
+        #expect(try Self.call(binary, ["check", two, "--out", out]).0 == 0)
+        #expect(try Self.call(binary, ["run", three, "--out", out, "--no-plot"]).0 == 0)
+        let fresh = try String(contentsOfFile: out + "/manifest.json", encoding: .utf8)
+        #expect(!fresh.contains("report.md") && !fresh.contains(".svg"))
+        #expect(!FileManager.default.fileExists(atPath: out + "/report.md"))
+        #expect(try Self.call(binary, ["check", three, "--out", out]).0 == 0)
+    }
 }
