@@ -104,8 +104,10 @@ public enum ExperimentCommands {
         return .success
     }
 
-    /// `experiments run SPEC`: runs the grid (or one shard), skipping recorded runs unless `force`,
-    /// then writes the tables (not for shards) and renders charts.
+    /// `experiments run SPEC`: runs the grid (or one shard), skipping recorded runs unless `force`
+    /// (and running again those whose record is corrupt), then (not for shards) writes the tables,
+    /// the charts and the report, each whole, and the manifest last, and evaluates the expectations.
+    /// It holds the folder's lock throughout (shared for a shard).
     public static func run(specPath: String, options: RunOptions, executor: any StudyExecutor,
                            console: Console = .standard) async -> ExitStatus {
         let clock = ContinuousClock()

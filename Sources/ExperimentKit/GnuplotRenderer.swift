@@ -26,7 +26,7 @@ enum GnuplotRenderer {
         do {
             try process.run()
         } catch {
-            throw .launchFailed(path: gnuplot, message: "\(error)")
+            throw .launchFailed(path: gnuplot, message: "it could not be started (is it an executable gnuplot?); reinstall it (apt-get install gnuplot-nox)")
         }
         // Read to the end before waiting so a chatty gnuplot cannot fill the pipe and block.
         let data = errors.fileHandleForReading.readDataToEndOfFile()
