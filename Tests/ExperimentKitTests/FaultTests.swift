@@ -100,6 +100,9 @@ import Testing
         #expect(oldStatus == (phase == "after-runs" ? 0 : 1), "\(oldErr)")
         if phase != "after-runs" {
             #expect(oldErr.contains("manifest.json") && oldErr.contains("fix: run"), "\(oldErr)")
+            // plot verifies the tables before it draws them.
+            let (plot, _, plotErr) = try Self.call(binary, ["plot", out])
+            #expect(plot == 1 && plotErr.contains("does not match manifest.json"), "\(plotErr)")
         }
 
         let (again, _, againErr) = try Self.call(binary, ["run", new, "--out", out, "--jobs", "1"])
