@@ -142,7 +142,7 @@ public enum ExperimentCommands {
         }
         let store = ResultStore(directory: options.out ?? ResultStore.defaultDirectory(for: spec), fault: fault)
         // Shards share the folder (a Slurm job array); anything that writes the tables has it alone.
-        guard let lock = Self.lock(store.directory, mode: shard == .all ? .exclusive : .shared, command: "run",
+        guard let lock = Self.lock(store.directory, mode: shard == .all ? .exclusive : .shared, command: "run", create: true,
                                    fault: fault, console: console) else { return .failure }
         defer { withExtendedLifetime(lock) {} }
         let selected = configs.filter { shard.contains($0.key) }
@@ -273,11 +273,16 @@ public enum ExperimentCommands {
         return failed.isEmpty && expectations.allSatisfy(\.passed) ? .success : .failure
     }
 
-    /// Takes the lock of `directory` (creating it) for `command`, after removing the temporaries a
-    /// killed process left when the lock is exclusive; nil after a message when another process
-    /// holds it or the folder cannot be created.
-    static func lock(_ directory: String, mode: FolderLock.Mode, command: String, fault: TestFault?,
-                     console: Console) -> FolderLock.Outcome? {
+    /// Takes the lock of `directory` for `command` (creating the folder only when `create`), after
+    /// removing the temporaries a killed process left when the lock is exclusive; nil after a
+    /// message when another process holds it or the folder is missing or cannot be created.
+    static func lock(_ directory: String, mode: FolderLock.Mode, command: String, create: Bool = false,
+                     fault: TestFault?, console: Console) -> FolderLock.Outcome? {
+        var isFolder: ObjCBool = false
+        if !create, !FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) || !isFolder.boolValue {
+            console.err("experiments: \(directory): no such results folder: run 'experiments run SPEC --out \(directory)' first\n")
+            return nil
+        }
         do {
             let outcome = try FolderLock.acquire(directory, mode: mode, command: command, fault: fault)
             switch outcome {

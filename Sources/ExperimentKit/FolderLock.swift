@@ -60,7 +60,7 @@ public final class FolderLock: @unchecked Sendable {
                 close(fd)
                 let who = "another experiments process" + (holder.isEmpty ? "" : " (\(holder))")
                 throw ResultStore.StoreError(
-                    path: folder, message: "\(who) is writing to this folder; wait until it has finished, or stop it, then run '\(command)' again (this '\(command)' changed nothing)")
+                    path: folder, message: "\(who) is using this folder; wait until it has finished, or stop it, then try again (this '\(command)' changed nothing)")
             }
             close(fd)
             return .unlocked(reason: "\(path): locks are not supported on this filesystem (\(String(cString: strerror(code)))); going on without one: do not start two commands on this folder at once")

@@ -329,6 +329,11 @@ import Testing
         #expect(before == 1 && beforeErr.contains("no results yet: run 'experiments run"), "\(beforeErr)")
         let (plot, _, plotErr) = try Self.call(binary, ["plot", folder.path])
         #expect(plot == 1 && plotErr.contains("no results yet"), "\(plotErr)")
+        for command in [["plot", folder.path + "/none"], ["gather", folder.path + "/none", "--spec", spec]] {
+            let (status, _, err) = try Self.call(binary, command)
+            #expect(status == 1 && err.contains("no such results folder"), "\(command): \(err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/none"))
     }
 
     /// `run --no-plot` writes the tables only: the charts and report of the previous write stay
