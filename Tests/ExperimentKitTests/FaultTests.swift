@@ -284,6 +284,10 @@ import Testing
             let (status, _, err) = try Self.call(binary, arguments)
             #expect(status == 2, "\(arguments): \(err)")
         }
+        let (hook, _, hookErr) = try Self.call(binary, ["run", spec, "--out", folder.path + "/out"],
+                                               environment: [TestFault.variable: "pause@lunch"])
+        #expect(hook == 2 && hookErr.contains("RNNLAB_TEST_FAULT='pause@lunch' must be <action>@<phase>"), "\(hookErr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out"))
         #expect(!FileManager.default.fileExists(atPath: "results/faults"))
     }
 
