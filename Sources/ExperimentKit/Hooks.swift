@@ -72,6 +72,7 @@ public enum PostRunHooks {
         guard let lock = ExperimentCommands.lock(directory, mode: .exclusive, command: "plot", fault: fault, console: console) else {
             return .failure
         }
+        defer { withExtendedLifetime(lock) {} }
         let previous: Manifest
         let resolved: Spec
         do {
@@ -104,7 +105,6 @@ public enum PostRunHooks {
             console.err("experiments: cannot write the charts or the report: \(error)\n")
             return .failure
         }
-        withExtendedLifetime(lock) {}
         return .success
     }
 }

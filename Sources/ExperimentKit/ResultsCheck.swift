@@ -16,6 +16,7 @@ enum ResultsCheck {
         guard let lock = ExperimentCommands.lock(directory, mode: .exclusive, command: "check", fault: fault, console: console) else {
             return .failure
         }
+        defer { withExtendedLifetime(lock) {} }  // held until the report and manifest are written
         let manifest: Manifest
         let table: CSVTable
         do {
