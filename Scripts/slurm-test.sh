@@ -212,16 +212,18 @@ same_tables() {
     if [ -z "$bad" ]; then pass "$3: gathered runs.csv, series.csv, spec.resolved.json == local run (byte for byte)"
     else fail "$3: differs from the local run:$bad"; fi
 }
-# has_record OUT KEY: a complete record line of KEY (it ends with the series array) is in OUT/runs/*.jsonl.
+# A complete record line ends with the series array and the line's digest.
+RECORD_END='"series":\[.*\],"sha256":"[0-9a-f]{64}"}$'
+# has_record OUT KEY: a complete record line of KEY is in OUT/runs/*.jsonl.
 has_record() {
-    grep -qs "^{\"key\":\"$2\".*\"series\":\[.*\]}\$" "$1"/runs/*.jsonl
+    grep -Eqs "^\{\"key\":\"$2\".*$RECORD_END" "$1"/runs/*.jsonl
 }
 # keys_once OUT N LABEL: N rows, N unique keys, N records (record lines, so a run recorded twice fails).
 keys_once() {
     local rows unique records series_keys
     rows=$(tail -n +2 "$1/runs.csv" | wc -l)
     unique=$(tail -n +2 "$1/runs.csv" | cut -d, -f1 | sort -u | wc -l)
-    records=$(cat "$1"/runs/*.jsonl 2>/dev/null | grep -c '^{"key":".*"series":\[.*\]}$' || true)
+    records=$(cat "$1"/runs/*.jsonl 2>/dev/null | grep -Ec '^\{"key":".*'"$RECORD_END" || true)
     series_keys=$(tail -n +2 "$1/series.csv" | cut -d, -f1 | sort -u | wc -l)
     if [ "$rows" = "$2" ] && [ "$unique" = "$2" ] && [ "$records" = "$2" ] && [ "$series_keys" = "$2" ]; then
         pass "$3: $rows rows, $unique unique keys, $records records, $series_keys keys in series.csv (expected $2)"

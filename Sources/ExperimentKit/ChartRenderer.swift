@@ -84,13 +84,24 @@ public enum ChartRenderer {
     /// at once as there are cores), else throws `gnuplotNotFound` at the end. A chart gnuplot fails
     /// on throws (the first such chart in spec order), after the other charts were rendered.
     static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
+        let rendered = try render(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, into: resultsDirectory,
+                                  gnuplot: gnuplot)
+        if rendered.gnuplotMissing { throw .gnuplotNotFound(directory: resultsDirectory) }
+        return rendered.outputs
+    }
+
+    /// ``render(resultsDirectory:spec:specFile:gnuplot:)`` writing every file into `folder` (e.g. a
+    /// staging folder, from which they are moved into the results folder): it does not throw when
+    /// gnuplot is missing but says so in `gnuplotMissing`. `fault` (a test hook) may fail the writes.
+    static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, into folder: String, gnuplot: String?,
+                       fault: TestFault? = nil) throws(ChartError) -> (outputs: [ChartOutput], gnuplotMissing: Bool) {
         let (data, charts, series, seriesNote) = try prepare(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile)
         var scripts: [GnuplotScript] = []
         for chart in charts {
             var script = makeScript(chart: chart, data: data, series: series)
             if chart.source == .series, let seriesNote { script.addNote(seriesNote) }
-            try write(script.data, to: ReportData.path(resultsDirectory, script.dataFile))
-            try write(script.script, to: ReportData.path(resultsDirectory, script.scriptFile))
+            try write(script.data, to: ReportData.path(folder, script.dataFile), fault: fault)
+            try write(script.script, to: ReportData.path(folder, script.scriptFile), fault: fault)
             scripts.append(script)
         }
         // gnuplot's start-up (fonts, cairo) is most of a chart's time and each process uses one core.
@@ -100,7 +111,7 @@ public enum ChartRenderer {
                 count: work.count, parts: min(work.count, ProcessInfo.processInfo.activeProcessorCount)
             ) { i in
                 Result { () throws(ChartError) in
-                    try GnuplotRenderer.run(gnuplot: gnuplot, script: work[i].script, chart: work[i].chart, directory: resultsDirectory)
+                    try GnuplotRenderer.run(gnuplot: gnuplot, script: work[i].script, chart: work[i].chart, directory: folder)
                 }
             }
         }
@@ -112,13 +123,12 @@ public enum ChartRenderer {
                 let warnings = try rendered[i].get()
                 output.notes += warnings.split(separator: "\n").map { "gnuplot: " + $0 }
                 let files = FileManager.default
-                if files.fileExists(atPath: ReportData.path(resultsDirectory, script.svgFile)) { output.svgFile = script.svgFile }
-                if files.fileExists(atPath: ReportData.path(resultsDirectory, script.pngFile)) { output.pngFile = script.pngFile }
+                if files.fileExists(atPath: ReportData.path(folder, script.svgFile)) { output.svgFile = script.svgFile }
+                if files.fileExists(atPath: ReportData.path(folder, script.pngFile)) { output.pngFile = script.pngFile }
             }
             outputs.append(output)
         }
-        if gnuplot == nil && !charts.isEmpty { throw .gnuplotNotFound(directory: resultsDirectory) }
-        return outputs
+        return (outputs, gnuplot == nil && !charts.isEmpty)
     }
 
     static func makeScript(chart: ChartSpec, data: ReportData, series: SeriesIndex?) -> GnuplotScript {
@@ -147,11 +157,11 @@ public enum ChartRenderer {
         }
     }
 
-    static func write(_ text: String, to path: String) throws(ChartError) {
+    static func write(_ text: String, to path: String, fault: TestFault? = nil) throws(ChartError) {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try FileOutput.write(text, to: path, fault: fault, phase: .charts)
         } catch {
-            throw .writeFailed(path: path, message: "\(error)")
+            throw .writeFailed(path: path, message: error.message)
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Process exit status of a command: 0 success (diverged runs included), 1 failed runs or an
-/// incomplete gather, 2 spec or usage errors, 130 interrupted.
+/// Process exit status of a command: 0 success (diverged runs included), 1 failed runs, failed
+/// expectations, incomplete or inconsistent results, a write failure or a busy folder, 2 spec or
+/// usage errors, 130 interrupted.
 public enum ExitStatus: Int32, Sendable {
     case success = 0
     case failure = 1
@@ -46,12 +47,15 @@ public enum ExperimentCommands {
         public var shardCount: Int?
         /// Render charts after the grid.
         public var plot = true
+        /// Evaluate the spec's expectations at the end (exit 1 when one fails).
+        public var check = true
         /// Install a SIGINT handler: stop scheduling, finish runs in flight, exit 130.
         public var handleInterrupts = false
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 
         public init(jobs: Int? = nil, out: String? = nil, force: Bool = false, shard: String? = nil,
-                    shardCount: Int? = nil, plot: Bool = true, handleInterrupts: Bool = false) {
+                    shardCount: Int? = nil, plot: Bool = true, check: Bool = true, handleInterrupts: Bool = false) {
+            self.check = check
             self.jobs = jobs
             self.out = out
             self.force = force
@@ -100,8 +104,10 @@ public enum ExperimentCommands {
         return .success
     }
 
-    /// `experiments run SPEC`: runs the grid (or one shard), skipping recorded runs unless `force`,
-    /// then writes the tables (not for shards) and renders charts.
+    /// `experiments run SPEC`: runs the grid (or one shard), skipping recorded runs unless `force`
+    /// (and running again those whose record is corrupt), then (not for shards) writes the tables,
+    /// the charts and the report, each whole, and the manifest last, and evaluates the expectations.
+    /// It holds the folder's lock throughout (shared for a shard).
     public static func run(specPath: String, options: RunOptions, executor: any StudyExecutor,
                            console: Console = .standard) async -> ExitStatus {
         let clock = ContinuousClock()
@@ -127,11 +133,27 @@ public enum ExperimentCommands {
             console.err("experiments: \(error)\n")
             return .specError
         }
-        let store = ResultStore(directory: options.out ?? ResultStore.defaultDirectory(for: spec))
+        let fault: TestFault?
+        do {
+            fault = try TestFault.parse(environment: options.environment)
+        } catch {
+            console.err("experiments: \(error)\n")
+            return .specError
+        }
+        let store = ResultStore(directory: options.out ?? ResultStore.defaultDirectory(for: spec), fault: fault)
+        // Shards share the folder (a Slurm job array); anything that writes the tables has it alone.
+        guard let lock = Self.lock(store.directory, mode: shard == .all ? .exclusive : .shared, command: "run", create: true,
+                                   fault: fault, console: console) else { return .failure }
+        defer { withExtendedLifetime(lock) {} }
         let selected = configs.filter { shard.contains($0.key) }
         let recorded: Set<RunKey>
         do {
-            recorded = try store.recordedKeys()
+            let inspected = try store.inspectRecords()
+            recorded = inspected.keys
+            let keys = Set(selected.map(\.key))
+            for problem in inspected.problems where problem.key.map(keys.contains) ?? true {
+                console.err("warning: \(problem)" + (problem.key == nil ? " (ignored; delete the line)\n" : "; it is run again\n"))
+            }
         } catch {
             console.err("experiments: \(error)\n")
             return .failure
@@ -142,12 +164,19 @@ public enum ExperimentCommands {
             + (reused > 0 ? ", \(reused) already recorded" : "") + ", \(todo.count) to run -> \(store.directory)\n")
 
         let stop = Scheduler.StopFlag()
+        // Set once the grid is done: a Ctrl-C then exits at once (files are renamed into place
+        // whole and the manifest comes last, so what is left is the previous generation or none).
+        let writing = Scheduler.StopFlag()
         var signalSource: (any DispatchSourceSignal)?
         if options.handleInterrupts {
             signal(SIGINT, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             let err = console.err
             source.setEventHandler {
+                if writing.isSet {
+                    err("\ninterrupted while writing the results: every run is recorded; run the same command again to write them\n")
+                    exit(ExitStatus.interrupted.rawValue)
+                }
                 if stop.set() { exit(ExitStatus.interrupted.rawValue) }
                 err("\ninterrupted: finishing the runs in flight (Ctrl-C again to quit now)\n")
             }
@@ -193,7 +222,10 @@ public enum ExperimentCommands {
         }
 
         let gridFinished = clock.now
+        writing.set()
+        fault?.reach(.afterRuns)
         let records: [ResultStore.Record]
+        let previous = try? Manifest.read(store.directory)
         do {
             if shard == .all {
                 records = try store.writeTables(spec: spec, configs: configs, known: written, jobs: options.jobs)
@@ -202,7 +234,7 @@ public enum ExperimentCommands {
                 try store.writeShardSummary(spec: spec, shard: shard, records: records)
             }
         } catch {
-            console.err("experiments: \(error)\n")
+            console.err("experiments: cannot write the tables: \(error)\n")
             return .failure
         }
         let failed = records.filter { if case .failed = $0.outcome.status { return true }; return false }
@@ -214,13 +246,57 @@ public enum ExperimentCommands {
         for record in failed.prefix(5) {
             if case let .failed(reason) = record.outcome.status { console.err("  failed \(record.key): \(reason)\n") }
         }
-        if shard == .all {
-            console.err("wrote \(store.runsCSVPath), \(store.seriesCSVPath), \(store.resolvedSpecPath)\n")
-            if options.plot { _ = PostRunHooks.plot(resultsDirectory: store.directory, spec: spec) }
-        } else {
+        guard shard == .all else {
             console.err("shard \(shard.label) done; run 'experiments gather \(store.directory)' when all shards finished\n")
+            return failed.isEmpty ? .success : .failure
         }
-        return failed.isEmpty ? .success : .failure
+        console.err("wrote \(store.runsCSVPath), \(store.seriesCSVPath), \(store.resolvedSpecPath)\n")
+        var expectations: [ExpectationResult]?
+        var files = Manifest.tableFiles
+        do {
+            if options.check { expectations = try PostRunHooks.expectations(directory: store.directory, spec: spec) }
+            if options.plot {
+                let published = try PostRunHooks.publish(directory: store.directory, spec: spec, expectations: expectations,
+                                                         fault: fault)
+                files += published.files
+                console.err("wrote \(published.charts) charts and \(store.directory)/\(ReportWriter.fileName)\n")
+                if published.gnuplotMissing { console.err(ChartError.gnuplotNotFound(directory: store.directory).description + "\n") }
+            }
+            try Manifest.publish(store.directory, names: files, previous: previous, fault: fault)
+        } catch {
+            console.err("experiments: cannot write the charts, report or manifest: \(error)\n"
+                + "the tables are complete, but the folder is not one generation until this is fixed\n")
+            return .failure
+        }
+        guard let expectations else { return failed.isEmpty ? .success : .failure }
+        console.err(ExpectationChecker.table(expectations))
+        return failed.isEmpty && expectations.allSatisfy(\.passed) ? .success : .failure
+    }
+
+    /// Takes the lock of `directory` for `command` (creating the folder only when `create`), after
+    /// removing the temporaries a killed process left when the lock is exclusive; nil after a
+    /// message when another process holds it or the folder is missing or cannot be created.
+    static func lock(_ directory: String, mode: FolderLock.Mode, command: String, create: Bool = false,
+                     fault: TestFault?, console: Console) -> FolderLock.Outcome? {
+        var isFolder: ObjCBool = false
+        if !create, !FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) || !isFolder.boolValue {
+            console.err("experiments: \(directory): no such results folder: run 'experiments run SPEC --out \(directory)' first\n")
+            return nil
+        }
+        do {
+            let outcome = try FolderLock.acquire(directory, mode: mode, command: command, fault: fault)
+            switch outcome {
+            case .locked where mode == .exclusive:
+                FileOutput.removeTemporaries(in: directory)
+                FileOutput.removeTemporaries(in: directory + "/shards")
+            case .locked: break
+            case let .unlocked(reason): console.err("note: \(reason)\n")
+            }
+            return outcome
+        } catch {
+            console.err("experiments: \(error)\n")
+            return nil
+        }
     }
 
     /// A phase's duration for the run summary: milliseconds with one decimal under 10 s, else seconds.
@@ -231,22 +307,38 @@ public enum ExperimentCommands {
 
     /// `experiments gather DIR [--spec SPEC]`: rebuilds the tables from all records; fails listing
     /// missing keys when the grid is incomplete.
-    public static func gather(directory: String, specPath: String?, console: Console = .standard) -> ExitStatus {
+    public static func gather(directory: String, specPath: String?, console: Console = .standard,
+                              environment: [String: String]? = nil) -> ExitStatus {
+        let environment = environment ?? ProcessInfo.processInfo.environment
         let spec: Spec
+        let fault: TestFault?
         do {
             spec = try Gather.spec(directory: directory, specPath: specPath)
-        } catch {
+            fault = try TestFault.parse(environment: environment)
+        } catch let error as SpecError {
             console.err(error.description + "\n")
             return .specError
+        } catch {
+            console.err("experiments: \(error)\n")
+            return .specError
         }
+        guard let lock = lock(directory, mode: .exclusive, command: "gather", fault: fault, console: console) else { return .failure }
+        defer { withExtendedLifetime(lock) {} }
         do {
-            let report = try Gather.gather(spec: spec, directory: directory)
+            let report = try Gather.gather(spec: spec, directory: directory, fault: fault)
+            for line in report.unreadable { console.err("warning: \(line) (ignored; delete the line)\n") }
+            guard report.problems.isEmpty else {
+                for problem in report.problems { console.err("\(problem)\n") }
+                console.err("\(directory): \(report.problems.count) record line(s) cannot be used; nothing was written. "
+                    + RecordProblem.fix(specPath: specPath ?? "SPEC", directory: directory) + "\n")
+                return .failure
+            }
             guard report.isComplete else {
                 let sample = report.missing.prefix(5).map(\.hex).joined(separator: ", ")
                 console.err("\(directory): incomplete grid: \(report.missing.count) of \(report.total) runs have no record (e.g. \(sample))\n")
                 return .failure
             }
-            console.err("\(directory): gathered \(report.total) runs into runs.csv, series.csv, spec.resolved.json\n")
+            console.err("\(directory): gathered \(report.total) runs into runs.csv, series.csv, spec.resolved.json, manifest.json\n")
             return .success
         } catch let error as SpecError {
             console.err(error.description + "\n")
@@ -258,19 +350,32 @@ public enum ExperimentCommands {
     }
 
     /// `experiments plot RESULTS_DIR`: renders the charts of a results folder.
-    public static func plot(directory: String, console: Console = .standard) -> ExitStatus {
+    public static func plot(directory: String, console: Console = .standard,
+                            environment: [String: String]? = nil) -> ExitStatus {
+        let environment = environment ?? ProcessInfo.processInfo.environment
         do {
-            return PostRunHooks.plot(resultsDirectory: directory, spec: try Gather.spec(directory: directory, specPath: nil))
+            return PostRunHooks.plot(resultsDirectory: directory, spec: nil, console: console,
+                                     fault: try TestFault.parse(environment: environment))
         } catch {
-            console.err(error.description + "\n")
+            console.err("experiments: \(error)\n")
             return .specError
         }
     }
 
     /// `experiments check SPEC [--out DIR]`: checks the spec's expectations against its results.
-    public static func check(specPath: String, out: String?, console: Console = .standard) -> ExitStatus {
-        guard let (spec, _) = load(specPath, console: console) else { return .specError }
-        return PostRunHooks.check(resultsDirectory: out ?? ResultStore.defaultDirectory(for: spec), spec: spec)
+    public static func check(specPath: String, out: String?, console: Console = .standard,
+                             environment: [String: String]? = nil) -> ExitStatus {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        guard let (spec, configs) = load(specPath, console: console) else { return .specError }
+        let fault: TestFault?
+        do {
+            fault = try TestFault.parse(environment: environment)
+        } catch {
+            console.err("experiments: \(error)\n")
+            return .specError
+        }
+        return ResultsCheck.run(spec: spec, configs: configs, specPath: specPath,
+                                directory: out ?? ResultStore.defaultDirectory(for: spec), console: console, fault: fault)
     }
 
     /// `experiments schema`: prints the JSON Schema of the spec format.

@@ -10,7 +10,11 @@ public enum Gather {
         public var missing: [RunKey]
         /// Records of the grid, sorted by key (empty when some are missing).
         public var records: [ResultStore.Record]
-        public var isComplete: Bool { missing.isEmpty }
+        /// Record lines of the grid that cannot be used; nothing is written when there are any.
+        public var problems: [RecordProblem] = []
+        /// Lines that do not start with a key: ignored (as records of other grids are).
+        public var unreadable: [RecordProblem] = []
+        public var isComplete: Bool { missing.isEmpty && problems.isEmpty }
     }
 
     /// The spec of a results folder: `specPath` when given, else `spec.resolved.json`, else the
@@ -30,14 +34,23 @@ public enum Gather {
                         found: "neither")
     }
 
-    /// Checks that every run of `spec` has a record in `directory`; when complete, writes the tables.
-    public static func gather(spec: Spec, directory: String) throws -> Report {
-        let store = ResultStore(directory: directory)
+    /// Checks that every run of `spec` has a usable record in `directory`; when all have and no
+    /// record line of the grid is corrupt, writes the tables, then the manifest (the charts and
+    /// report of the previous generation are removed: `experiments plot` renders them again).
+    public static func gather(spec: Spec, directory: String, fault: TestFault? = nil) throws -> Report {
+        let store = ResultStore(directory: directory, fault: fault)
         let configs = try spec.configurations()
-        let recorded = try store.recordedKeys()
+        let (recorded, problems) = try store.inspectRecords()
+        let grid = Set(configs.map(\.key))
+        let relevant = problems.filter { $0.key.map(grid.contains) ?? false }
+        let unreadable = problems.filter { $0.key == nil }
         let missing = configs.map(\.key).filter { !recorded.contains($0) }.sorted()
-        guard missing.isEmpty else { return Report(total: configs.count, missing: missing, records: []) }
+        guard missing.isEmpty, relevant.isEmpty else {
+            return Report(total: configs.count, missing: missing, records: [], problems: relevant, unreadable: unreadable)
+        }
+        let previous = try? Manifest.read(directory)
         let records = try store.writeTables(spec: spec, configs: configs)
-        return Report(total: configs.count, missing: [], records: records)
+        try Manifest.publish(directory, names: Manifest.tableFiles, previous: previous, fault: fault)
+        return Report(total: configs.count, missing: [], records: records, unreadable: unreadable)
     }
 }

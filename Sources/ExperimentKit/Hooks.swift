@@ -1,53 +1,110 @@
 import Foundation
 
-/// What happens after a grid: charts, expectations and the report.
+/// What happens after a grid: charts, expectations and the report, written as part of one
+/// generation of the results folder (see `Manifest`).
 public enum PostRunHooks {
-    /// Renders the spec's `charts` (or the study's defaults) into `resultsDirectory` and writes
-    /// `report.md`. Without gnuplot the `.gp` and `.dat` files are still written and the message
-    /// says how to install it and render later.
-    public static func plot(resultsDirectory: String, spec: Spec, console: ExperimentCommands.Console = .standard) -> ExitStatus {
+    /// What ``publish(directory:spec:expectations:fault:)`` wrote.
+    struct Published {
+        /// Files written into the results folder (names relative to it), report.md last.
+        var files: [String]
+        var charts: Int
+        /// gnuplot is not installed: the `.gp` and `.dat` files were written, no image.
+        var gnuplotMissing: Bool
+    }
+
+    /// Renders the spec's `charts` (or the study's defaults) into a staging folder inside
+    /// `directory`, moves each file into place (a rename: a reader never sees half a chart), then
+    /// writes `report.md` whole. The caller writes the manifest afterwards. Any failure throws.
+    static func publish(directory: String, spec: Spec, expectations: [ExpectationResult]?,
+                        fault: TestFault?) throws(ChartError) -> Published {
         let document = spec.resolvedDocument
-        let charts: [ChartOutput]
+        let staging = directory + "/" + FileOutput.temporaryPrefix + "\(getpid())-charts"
         do {
-            charts = try ChartRenderer.renderAll(resultsDirectory: resultsDirectory, spec: document, specFile: spec.file)
+            try FileOutput.createFolder(staging)
         } catch {
-            console.err("\(error)\n")
+            throw .writeFailed(path: error.path, message: error.message)
+        }
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let (charts, gnuplotMissing) = try ChartRenderer.render(
+            resultsDirectory: directory, spec: document, specFile: spec.file, into: staging, gnuplot: GnuplotRenderer.locate(),
+            fault: fault)
+        var files: [String] = []
+        for chart in charts {
+            for name in [chart.dataFile, chart.scriptFile, chart.svgFile, chart.pngFile].compactMap({ $0 }) {
+                do {
+                    try FileOutput.commit(staging + "/" + name, to: directory + "/" + name)
+                } catch {
+                    throw .writeFailed(path: error.path, message: error.message)
+                }
+                if files.isEmpty { fault?.reach(.charts) }
+                files.append(name)
+            }
+        }
+        let path = directory + "/" + ReportWriter.fileName
+        do {
+            let text = try ReportWriter.text(resultsDirectory: directory, spec: document, specFile: spec.file, charts: charts,
+                                             expectations: expectations)
+            let temporary = try FileOutput.writeTemporary([Array(text.utf8)], for: path, fault: fault, phase: .report)
+            fault?.reach(.report)
+            try FileOutput.commit(temporary, to: path)
+        } catch let error as ResultStore.StoreError {
+            throw .writeFailed(path: error.path, message: error.message)
+        } catch let error as ResultsError {
+            throw .results(error)
+        } catch {
+            throw .writeFailed(path: path, message: "\(error)")
+        }
+        return Published(files: files + [ReportWriter.fileName], charts: charts.count, gnuplotMissing: gnuplotMissing)
+    }
+
+    /// The expectations of `spec` against the tables in `directory`: nil when the spec has none.
+    static func expectations(directory: String, spec: Spec) throws(CheckError) -> [ExpectationResult]? {
+        guard spec.expect != .array([]) else { return nil }
+        return try ExpectationChecker.check(resultsDirectory: directory, spec: spec.resolvedDocument, specFile: spec.file)
+    }
+
+    /// `experiments plot DIR`: checks that the tables are the ones the manifest lists, renders the
+    /// charts, writes `report.md` and a new manifest. Without gnuplot the `.gp` and `.dat` files
+    /// are still written and the message says how to install it and render later (exit 1).
+    public static func plot(resultsDirectory: String, spec: Spec?, console: ExperimentCommands.Console = .standard,
+                            fault: TestFault? = nil) -> ExitStatus {
+        let directory = resultsDirectory
+        guard let lock = ExperimentCommands.lock(directory, mode: .exclusive, command: "plot", fault: fault, console: console) else {
             return .failure
         }
-        let expectations = try? ExpectationChecker.check(resultsDirectory: resultsDirectory, spec: document, specFile: spec.file)
+        defer { withExtendedLifetime(lock) {} }
+        let previous: Manifest
+        let resolved: Spec
         do {
-            let report = try ReportWriter.write(
-                resultsDirectory: resultsDirectory, spec: document, specFile: spec.file, charts: charts,
-                expectations: spec.expect == .array([]) ? nil : expectations)
-            console.err("wrote \(charts.count) charts and \(report)\n")
+            previous = try Manifest.verify(directory, only: Set(Manifest.tableFiles))
         } catch {
-            console.err("\(error)\n")
+            console.err("experiments: \(error)\n")
+            return .failure
+        }
+        if let spec {
+            resolved = spec
+        } else {
+            do {
+                resolved = try Gather.spec(directory: directory, specPath: nil)
+            } catch {
+                console.err(error.description + "\n")
+                return .specError
+            }
+        }
+        do {
+            let published = try publish(directory: directory, spec: resolved,
+                                        expectations: try? expectations(directory: directory, spec: resolved), fault: fault)
+            let kept = previous.names.filter { Manifest.tableFiles.contains($0) }
+            try Manifest.publish(directory, names: kept + published.files, previous: previous, fault: fault)
+            console.err("wrote \(published.charts) charts and \(directory)/\(ReportWriter.fileName)\n")
+            if published.gnuplotMissing {
+                console.err(ChartError.gnuplotNotFound(directory: directory).description + "\n")
+                return .failure
+            }
+        } catch {
+            console.err("experiments: cannot write the charts or the report: \(error)\n")
             return .failure
         }
         return .success
-    }
-
-    /// Checks the spec's `expect` list against the results in `resultsDirectory`: prints a table,
-    /// rewrites `report.md` (embedding the charts already rendered there) and fails when one fails.
-    public static func check(resultsDirectory: String, spec: Spec, console: ExperimentCommands.Console = .standard) -> ExitStatus {
-        let document = spec.resolvedDocument
-        let results: [ExpectationResult]
-        do {
-            results = try ExpectationChecker.check(resultsDirectory: resultsDirectory, spec: document, specFile: spec.file)
-        } catch {
-            console.err("\(error)\n")
-            return .failure
-        }
-        console.out(ExpectationChecker.table(results))
-        do {
-            let charts = try ChartRenderer.existingOutputs(resultsDirectory: resultsDirectory, spec: document, specFile: spec.file)
-            _ = try ReportWriter.write(
-                resultsDirectory: resultsDirectory, spec: document, specFile: spec.file, charts: charts,
-                expectations: results)
-        } catch {
-            console.err("\(error)\n")
-            return .failure
-        }
-        return results.allSatisfy(\.passed) ? .success : .failure
     }
 }

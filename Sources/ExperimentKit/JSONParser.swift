@@ -31,6 +31,15 @@ public struct JSONParser {
         return value
     }
 
+    /// Parses the one value that starts at `offset` of `bytes` (text may follow it); returns it and
+    /// the offset just past it.
+    static func parseValue(bytes: [UInt8], at offset: Int) throws(SyntaxError) -> (value: JSONValue, end: Int) {
+        var parser = JSONParser(bytes)
+        parser.position = offset
+        let value = try parser.parseValue(depth: 0)
+        return (value, parser.position)
+    }
+
     private func error(_ message: String) -> SyntaxError {
         var line = 1
         var column = 1

@@ -2,7 +2,9 @@ import Foundation
 
 /// The text of a record: one line of compact JSON in a record file, key first,
 /// `{"key":..,"config":{..},"status":..[,"status_step"|"status_reason":..],"metrics":{..},"series":[[name,step,value],..]}`
-/// (NaN as null, infinities as ±1e999), and its rows of series.csv (`key,series,step,value`).
+/// (NaN as null, infinities as ±1e999), ending with `,"sha256":"<64 hex>"}`: the SHA-256 of the line's
+/// bytes before `,"sha256"` (``verify(_:)``); and its rows of series.csv (`key,series,step,value`).
+/// Lines of earlier versions have no digest; they are still read, their config checked against the key.
 enum RecordFormat {
     /// A record line that does not parse; `what` names the part.
     struct Malformed: Error {
@@ -51,7 +53,11 @@ enum RecordFormat {
         var rows: [UInt8] = []
         rows.reserveCapacity(series.count * 56)
         appendSeries(series, key: record.key, line: &line, rows: &rows, withLine: true)
-        line.append(contentsOf: "]}\n".utf8)
+        line.append(UInt8(ascii: "]"))
+        let digest = FileOutput.hex(SHA256.hash(line))
+        line.append(contentsOf: digestPrefix)
+        line.append(contentsOf: digest.utf8)
+        line.append(contentsOf: "\"}\n".utf8)
         let runs = runsRow(record, axisNames: axisNames, metricNames: record.outcome.metrics.map(\.name))
         return (line, TableRows(axisNames: axisNames, runsRow: runs, seriesRows: rows))
     }
@@ -172,6 +178,37 @@ enum RecordFormat {
         var text: [UInt8] = []
         CSVTable.appendRecord(row, to: &text)
         return text
+    }
+
+    /// `,"sha256":"`, before a line's digest.
+    static let digestPrefix = Array(#","sha256":""#.utf8)
+
+    /// Why the record line `bytes` (without its newline), which starts with the key `key`, cannot
+    /// be used, or nil when it can: its digest must match its content (lines of earlier versions
+    /// have none), and its config must be the one whose key it claims.
+    static func problem(_ bytes: [UInt8], key: RunKey) -> String? {
+        let tail = digestPrefix.count + 64 + 2
+        let quoteBrace = Array(#""}"#.utf8)
+        if bytes.count > tail + 35, bytes.suffix(2).elementsEqual(quoteBrace),
+           bytes[(bytes.count - tail)..<(bytes.count - tail + digestPrefix.count)].elementsEqual(digestPrefix) {
+            let content = Array(bytes[..<(bytes.count - tail)])
+            let stored = bytes[(bytes.count - 66)..<(bytes.count - 2)]
+            guard stored.elementsEqual(FileOutput.hex(SHA256.hash(content)).utf8) else {
+                return "its content does not match its SHA-256 digest (the line was changed after it was written)"
+            }
+        } else if !bytes.suffix(2).elementsEqual("]}".utf8) {
+            return "it does not end as a record does (cut short or edited)"
+        }
+        let configStart = Array(#"","config":"#.utf8)
+        guard bytes.count > 35, bytes[24..<35].elementsEqual(configStart),
+              let config = try? JSONParser.parseValue(bytes: bytes, at: 35).value, case .object = config else {
+            return "it has no config"
+        }
+        let actual = RunKey(canonicalJSON: config.canonicalText)
+        guard actual == key else {
+            return "its config is that of run \(actual), not of run \(key)"
+        }
+        return nil
     }
 
     /// Parses one record line (without its newline).

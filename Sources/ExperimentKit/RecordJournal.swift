@@ -68,7 +68,7 @@ public final class RecordJournal: @unchecked Sendable {
     /// Opens a new file (never one another process may be appending to). Caller holds the lock.
     private func openIfNeeded() throws(ResultStore.StoreError) -> Int32 {
         if descriptor >= 0 { return descriptor }
-        try ResultStore.createFolder(folder)
+        try FileOutput.createFolder(folder)
         let host = ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         let generation = 1 + names.map(Self.generation(ofFileNamed:)).reduce(0, max)
@@ -81,7 +81,7 @@ public final class RecordJournal: @unchecked Sendable {
                 path = candidate
                 return fd
             }
-            if errno != EEXIST { throw ResultStore.StoreError(path: candidate, message: String(cString: strerror(errno))) }
+            if errno != EEXIST { throw ResultStore.StoreError(path: candidate, message: "cannot create the record file: " + FileOutput.reason(errno)) }
         }
         throw ResultStore.StoreError(path: base + ".jsonl", message: "no free record file name")
     }
@@ -93,8 +93,8 @@ public final class RecordJournal: @unchecked Sendable {
     }
 
     private func writeAll(_ bytes: [UInt8], to fd: Int32) throws(ResultStore.StoreError) {
-        guard ResultStore.write(bytes, to: fd) else {
-            throw ResultStore.StoreError(path: path ?? folder, message: String(cString: strerror(errno)))
+        guard FileOutput.write(bytes, to: fd) else {
+            throw ResultStore.StoreError(path: path ?? folder, message: "cannot append a record: " + FileOutput.reason(errno))
         }
     }
 }

@@ -8,15 +8,25 @@ public enum ReportWriter {
     @discardableResult
     public static func write(resultsDirectory: String, spec: JSONValue?, specFile: String, charts: [ChartOutput],
                              expectations: [ExpectationResult]?) throws(ResultsError) -> String {
-        let data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
-        let text = markdown(data: data, charts: charts, expectations: expectations)
-        let path = ReportData.path(resultsDirectory, "report.md")
+        let text = try text(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, charts: charts,
+                            expectations: expectations)
+        let path = ReportData.path(resultsDirectory, fileName)
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try FileOutput.write(text, to: path)
         } catch {
-            throw ResultsError(file: path, message: "cannot write the report: \(error)")
+            throw ResultsError(file: path, message: error.message)
         }
         return path
+    }
+
+    /// `report.md`.
+    public static let fileName = "report.md"
+
+    /// The text of `report.md` (see ``write(resultsDirectory:spec:specFile:charts:expectations:)``).
+    public static func text(resultsDirectory: String, spec: JSONValue?, specFile: String, charts: [ChartOutput],
+                            expectations: [ExpectationResult]?) throws(ResultsError) -> String {
+        let data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
+        return markdown(data: data, charts: charts, expectations: expectations)
     }
 
     static func markdown(data: ReportData, charts: [ChartOutput], expectations: [ExpectationResult]?) -> String {

@@ -6,7 +6,9 @@ import Foundation
 /// - `runs.csv`: `key, study, <axes in spec order>, <metrics>, status, status_step, status_reason`, sorted by key;
 /// - `series.csv`: `key, series, step, value`, sorted by key;
 /// - `spec.resolved.json`: the spec with defaults filled in;
-/// - `shards/shard-<i>-of-<n>.json`: summaries of shard runs.
+/// - `shards/shard-<i>-of-<n>.json`: summaries of shard runs;
+/// - `manifest.json`: the digests of the files of the last complete write (see `Manifest`).
+/// Every file is written whole (`FileOutput`: a temporary, then a rename).
 /// Nothing in the tables holds timestamps or host names, so reruns and gathers write identical bytes.
 public struct ResultStore: Sendable {
     /// A file that could not be written or read.
@@ -30,8 +32,12 @@ public struct ResultStore: Sendable {
     /// The results folder.
     public let directory: String
 
-    public init(directory: String) {
+    /// The test hook that fails or pauses writes (nil: none).
+    public var fault: TestFault?
+
+    public init(directory: String, fault: TestFault? = nil) {
         self.directory = directory
+        self.fault = fault
     }
 
     /// `results/<spec name>`.
@@ -78,16 +84,23 @@ public struct ResultStore: Sendable {
         return record
     }
 
-    /// Keys of every complete record in the folder.
+    /// Keys of every usable record in the folder.
     public func recordedKeys() throws(StoreError) -> Set<RunKey> {
-        Set(try scan(keeping: []).keys)
+        Set(try scan(keeping: []).index.keys)
+    }
+
+    /// Keys of every usable record, and the lines that cannot be used (see ``RecordProblem``; a key
+    /// whose newest line is usable has no problem, whatever its older lines are).
+    public func inspectRecords() throws(StoreError) -> (keys: Set<RunKey>, problems: [RecordProblem]) {
+        let scanned = try scan(keeping: [])
+        return (Set(scanned.index.keys), scanned.problems)
     }
 
     /// The records of `keys` that exist (the newest line of a key wins: files by generation, then
     /// name, lines in file order).
     public func readRecords(_ keys: some Sequence<RunKey>) throws(StoreError) -> [RunKey: Record] {
         let wanted = Set(keys)
-        let index = try scan(keeping: wanted)
+        let index = try scan(keeping: wanted).index
         let locations = wanted.sorted().compactMap { index[$0] }
         // Parsing is most of a resume or gather: one slice of the lines per core.
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, locations.count / 64))
@@ -136,11 +149,12 @@ public struct ResultStore: Sendable {
     }
 
     /// Every complete line of every record file, by key (a later line of a key replaces an earlier
-    /// one), keeping the bytes of the lines of `wanted` keys. Files are read in 1 MiB blocks, so
-    /// memory stays bounded by what is kept.
-    private func scan(keeping wanted: Set<RunKey>) throws(StoreError) -> [RunKey: Location] {
+    /// one), keeping the bytes of the lines of `wanted` keys; lines that cannot be used (checked by
+    /// ``RecordFormat/problem(_:key:)``) are in `problems` instead. Files are read in 1 MiB blocks,
+    /// so memory stays bounded by what is kept.
+    private func scan(keeping wanted: Set<RunKey>) throws(StoreError) -> (index: [RunKey: Location], problems: [RecordProblem]) {
         let folder = recordsDirectory
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [:] }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return ([:], []) }
         if let old = names.first(where: { RunKey(hex: $0) != nil && FileManager.default.fileExists(atPath: folder + "/" + $0 + "/record.json") }) {
             throw StoreError(path: folder + "/" + old + "/record.json",
                              message: "a record in the layout of an earlier version (one folder per run); this version keeps records in runs/records-*.jsonl: delete \(folder) to recompute, or gather it with the earlier version")
@@ -151,20 +165,31 @@ public struct ResultStore: Sendable {
         let prefix = Array(#"{"key":""#.utf8)
         let newline = UInt8(ascii: "\n")
         var index: [RunKey: Location] = [:]
+        var bad: [RunKey: RecordProblem] = [:]
+        var unreadable: [RecordProblem] = []
         for file in files {
             guard let handle = fopen(file.path, "rb") else {
                 throw StoreError(path: file.path, message: String(cString: strerror(errno)))
             }
             defer { fclose(handle) }
             var line = 1
-            func take(_ text: ArraySlice<UInt8>) throws(StoreError) {
+            func take(_ text: ArraySlice<UInt8>) {
+                defer { line += 1 }
                 let keyStart = text.startIndex + prefix.count
                 guard text.starts(with: prefix), keyStart + 17 <= text.endIndex, text[keyStart + 16] == UInt8(ascii: "\""),
                       let key = RunKey(hex: String(decoding: text[keyStart..<keyStart + 16], as: UTF8.self)) else {
-                    throw StoreError(path: file.path, message: "line \(line): malformed record: expected it to start with {\"key\":\"<16 hex digits>\"")
+                    unreadable.append(RecordProblem(path: file.path, line: line, key: nil,
+                                                    reason: "it does not start with {\"key\":\"<16 hex digits>\""))
+                    return
                 }
-                index[key] = Location(path: file.path, line: line, bytes: wanted.contains(key) ? Array(text) : nil)
-                line += 1
+                let bytes = Array(text)
+                if let reason = RecordFormat.problem(bytes, key: key) {
+                    index[key] = nil
+                    bad[key] = RecordProblem(path: file.path, line: line, key: key, reason: reason)
+                } else {
+                    index[key] = Location(path: file.path, line: line, bytes: wanted.contains(key) ? bytes : nil)
+                    bad[key] = nil
+                }
             }
             var block = [UInt8](repeating: 0, count: 1 << 20)
             var pending: [UInt8] = []  // the start of a line that continues in the next block
@@ -177,10 +202,10 @@ public struct ResultStore: Sendable {
                 var start = 0
                 while let end = block[start..<count].firstIndex(of: newline) {
                     if pending.isEmpty {
-                        try take(block[start..<end])
+                        take(block[start..<end])
                     } else {
                         pending += block[start..<end]
-                        try take(pending[...])
+                        take(pending[...])
                         pending.removeAll(keepingCapacity: true)
                     }
                     start = end + 1
@@ -190,14 +215,15 @@ public struct ResultStore: Sendable {
             // What is left in `pending` is a last line without its newline: an append cut short
             // (a killed process), not a record.
         }
-        return index
+        let problems = (unreadable + bad.values).sorted { ($0.path, $0.line) < ($1.path, $1.line) }
+        return (index, problems)
     }
 
     private static func parse(_ location: Location) throws(StoreError) -> Record {
         do {
             return try RecordFormat.parse(location.bytes ?? [])
         } catch {
-            throw StoreError(path: location.path, message: "line \(location.line): malformed record: \(error.what)")
+            throw StoreError(path: location.path, message: "line \(location.line): malformed record: \(error.what); fix: delete that line, or run again with --force")
         }
     }
 
@@ -224,21 +250,24 @@ public struct ResultStore: Sendable {
         let (allRecords, allMetrics) = (records, metricNames)
         let parts = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         // series.csv is written while runs.csv is assembled and written; both are renamed into
-        // place only when both are complete, so the tables never come from different grids.
+        // place only when both are complete.
         let written = ConcurrentSlots<Result<String, StoreError>>.compute(count: 2, parts: 2) { task in
             Result { () throws(StoreError) in
                 if task == 0 {
-                    return try writeTemporary(Self.seriesChunks(allRecords, parts: parts), folder: directory,
-                                              temporaryName: ".tmp-\(getpid())-series.csv")
+                    return try FileOutput.writeTemporary(Self.seriesChunks(allRecords, parts: parts), for: seriesCSVPath,
+                                                         fault: fault, phase: .tables)
                 }
-                return try writeTemporary(Self.runsChunks(allRecords, axisNames: axisNames, metricNames: allMetrics),
-                                          folder: directory, temporaryName: ".tmp-\(getpid())-runs.csv")
+                return try FileOutput.writeTemporary(Self.runsChunks(allRecords, axisNames: axisNames, metricNames: allMetrics),
+                                                     for: runsCSVPath, fault: fault, phase: .tables)
             }
         }
         switch (written[0], written[1]) {
         case let (.success(series), .success(runs)):
-            try commit(series, to: seriesCSVPath)
-            try commit(runs, to: runsCSVPath)
+            // A process killed between the renames leaves tables of two generations, which the
+            // manifest (written last, by the caller) does not list: readers reject them.
+            try FileOutput.commit(series, to: seriesCSVPath)
+            fault?.reach(.tables)
+            try FileOutput.commit(runs, to: runsCSVPath)
         case let (.failure(error), other), let (other, .failure(error)):
             if case let .success(path) = other { try? FileManager.default.removeItem(atPath: path) }
             throw error
@@ -290,8 +319,7 @@ public struct ResultStore: Sendable {
 
     /// Writes spec.resolved.json.
     public func writeResolvedSpec(_ spec: Spec) throws(StoreError) {
-        try writeAtomically(spec.resolvedDocument.prettyText() + "\n", to: resolvedSpecPath, folder: directory,
-                            temporaryName: ".tmp-\(getpid())-spec.resolved.json")
+        try FileOutput.write(spec.resolvedDocument.prettyText() + "\n", to: resolvedSpecPath, fault: fault, phase: .tables)
     }
 
     /// Writes a shard's summary: its selection, counts, keys and the resolved spec (for `gather`).
@@ -304,91 +332,12 @@ public struct ResultStore: Sendable {
             ("keys", .array(records.map { .string($0.key.hex) }.sorted { $0.canonicalText < $1.canonicalText })),
             ("spec", spec.resolvedDocument),
         ])
-        try writeAtomically(document.prettyText() + "\n", to: shardsDirectory + "/shard-\(index)-of-\(count).json",
-                            folder: shardsDirectory, temporaryName: ".tmp-\(getpid())-shard-\(index)")
+        try FileOutput.write(document.prettyText() + "\n", to: shardsDirectory + "/shard-\(index)-of-\(count).json", fault: fault)
     }
 
     /// Paths of the shard summaries, sorted.
     public func shardSummaryPaths() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: shardsDirectory)) ?? []
         return names.filter { $0.hasPrefix("shard-") && $0.hasSuffix(".json") }.sorted().map { shardsDirectory + "/" + $0 }
-    }
-
-    private func writeAtomically(_ text: String, to path: String, folder: String, temporaryName: String) throws(StoreError) {
-        try writeAtomically([Array(text.utf8)], to: path, folder: folder, temporaryName: temporaryName)
-    }
-
-    private func writeAtomically(_ chunks: [[UInt8]], to path: String, folder: String, temporaryName: String) throws(StoreError) {
-        try commit(try writeTemporary(chunks, folder: folder, temporaryName: temporaryName), to: path)
-    }
-
-    /// Writes `chunks` to `folder/temporaryName` (creating the folder) and returns its path.
-    private func writeTemporary(_ chunks: [[UInt8]], folder: String, temporaryName: String) throws(StoreError) -> String {
-        let temporary = folder + "/" + temporaryName
-        try Self.createFolder(folder)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw StoreError(path: temporary, message: String(cString: strerror(errno))) }
-        let written = Self.writeAll(chunks, to: fd)
-        let closed = close(fd)
-        guard written, closed == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw StoreError(path: temporary, message: "could not write the file: \(reason)")
-        }
-        return temporary
-    }
-
-    /// Writes `chunks` in order, gathered into blocks of 1 MiB (a table is about a thousand chunks of
-    /// a few kilobytes: a `write` per chunk cost more than copying the data).
-    private static func writeAll(_ chunks: [[UInt8]], to fd: Int32) -> Bool {
-        let blockSize = 1 << 20
-        var block: [UInt8] = []
-        block.reserveCapacity(blockSize)
-        for chunk in chunks {
-            if block.count + chunk.count > blockSize {
-                guard write(block, to: fd) else { return false }
-                block.removeAll(keepingCapacity: true)
-            }
-            if chunk.count >= blockSize {
-                guard write(chunk, to: fd) else { return false }
-            } else {
-                block.append(contentsOf: chunk)
-            }
-        }
-        return write(block, to: fd)
-    }
-
-    /// Writes all of `bytes` to `fd` (retrying short writes and interruptions); false on an error
-    /// (in `errno`).
-    static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress?.advanced(by: offset), buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                offset += n
-            }
-            return true
-        }
-    }
-
-    /// Creates `folder` (and its parents) unless it exists.
-    static func createFolder(_ folder: String) throws(StoreError) {
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError(path: folder, message: error.localizedDescription)
-        }
-    }
-
-    /// Renames a complete temporary file into place. Plain write + rename, no fsync: a killed
-    /// process (Ctrl-C, kill -9) leaves either the whole file or the previous one.
-    private func commit(_ temporary: String, to path: String) throws(StoreError) {
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw StoreError(path: path, message: reason)
-        }
     }
 }

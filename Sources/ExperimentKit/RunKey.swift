@@ -11,15 +11,7 @@ public struct RunKey: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The key of a configuration's canonical JSON text as UTF-8 bytes.
     init(canonicalBytes: [UInt8]) {
-        let digest = SHA256.hash(canonicalBytes)
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(16)
-        for byte in digest.prefix(8) {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        hex = String(decoding: text, as: UTF8.self)
+        hex = FileOutput.hex(Array(SHA256.hash(canonicalBytes).prefix(8)))
     }
 
     /// A key read back from text (a folder name, a CSV cell); nil unless 16 lowercase hex digits.

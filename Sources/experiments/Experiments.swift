@@ -10,7 +10,7 @@ struct Experiments: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiments",
         abstract: "Run RNN gradient experiments described by JSON specs.",
-        discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs or incomplete gather, 2 spec or usage error, 130 interrupted.",
+        discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs, failed expectations, incomplete or inconsistent results, differing compared folders, a write failure or a busy results folder, 2 spec or usage error, 130 interrupted.",
         subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Compare.self, Schema.self, Slurm.self, Bench.self])
 
     /// `bench` tunes glibc malloc (keep freed large blocks, one arena) before any worker thread
@@ -27,7 +27,26 @@ struct Experiments: AsyncParsableCommand {
             Benchmark.retainFreedMemory()
             Benchmark.useSingleMallocArena()
         }
-        await main(nil)
+        await runMappingUsageErrors()
+    }
+
+    /// swift-argument-parser's own `main`, except that its usage errors (exit 64, EX_USAGE) exit 2,
+    /// the status the help and the README document for every usage error.
+    static func runMappingUsageErrors() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.specError.rawValue)
+            }
+            exit(withError: error)
+        }
     }
 }
 
@@ -53,7 +72,7 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a spec's grid (resuming: recorded runs are skipped).",
-        discussion: "Ctrl-C stops scheduling new runs and waits for runs in flight; run again to resume.")
+        discussion: "Ctrl-C stops scheduling new runs and waits for runs in flight (after the runs, it stops at once), exit 130; run again to resume. The spec's expectations are evaluated at the end (table on stderr, exit 1 when one fails). A second run on the same folder exits 1 at once, naming the process that has it.")
     @Argument(help: "The spec file.") var spec: String
     @Option(help: "Runs in flight (default: active processors).") var jobs: Int?
     @Option(help: "Results folder (default: results/<spec name>).") var out: String?
@@ -61,10 +80,12 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Run one shard: i/n (1-based) or auto (SLURM job array / Kubernetes Indexed Job).") var shard: String?
     @Option(help: "Number of shards for --shard auto with JOB_COMPLETION_INDEX.") var shardCount: Int?
     @Flag(help: "Do not render charts after the grid.") var noPlot = false
+    @Flag(help: "Do not evaluate the spec's expectations at the end.") var noCheck = false
 
     func run() async throws {
         var options = ExperimentCommands.RunOptions(
-            jobs: jobs, out: out, force: force, shard: shard, shardCount: shardCount, plot: !noPlot, handleInterrupts: true)
+            jobs: jobs, out: out, force: force, shard: shard, shardCount: shardCount, plot: !noPlot, check: !noCheck,
+            handleInterrupts: true)
         options.environment = ProcessInfo.processInfo.environment
         let executor = EngineExecutor()
         try finish(await ExperimentCommands.run(specPath: spec, options: options, executor: executor))

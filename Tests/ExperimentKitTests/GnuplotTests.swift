@@ -168,4 +168,19 @@ import Testing
             #expect(stderr.contains("nonexistent.dat"))
         }
     }
+
+    /// gnuplot exits 0 when the disk is full, leaving a 0-byte PNG or a cut SVG: such a file is a
+    /// write failure, not a chart.
+    @Test(arguments: [("c.svg", "<svg>\n<g>\n"), ("c.png", ""), ("c.png", "\u{89}PNG\r\n")])
+    func anIncompleteImageIsAWriteFailure(name: String, content: String) throws {
+        let folder = try TemporaryFolder()
+        _ = try folder.write(name, content)
+        #expect(throws: ChartError.writeFailed(
+            path: folder.path + "/" + name,
+            message: "gnuplot wrote an incomplete file (is the disk full? free some space, then run the same command again)")) {
+            try GnuplotRenderer.checkComplete(chart: "c", directory: folder.path)
+        }
+        _ = try folder.write("d.svg", "<svg>\n</svg>\n\n")
+        try GnuplotRenderer.checkComplete(chart: "d", directory: folder.path)
+    }
 }
