@@ -12,6 +12,9 @@ public enum ExitStatus: Int32, Sendable {
 
 /// One entry point per `experiments` subcommand; the executable only parses arguments and dispatches.
 public enum ExperimentCommands {
+    /// The release, as `experiments --version` prints it (the CHANGELOG's latest heading).
+    public static let version = "0.6.0-dev"
+
     /// Where commands write text.
     public struct Console: Sendable {
         public var out: @Sendable (String) -> Void
@@ -51,6 +54,9 @@ public enum ExperimentCommands {
         public var check = true
         /// Install a SIGINT handler: stop scheduling, finish runs in flight, exit 130.
         public var handleInterrupts = false
+        /// Print only problems: no progress, summary or list of files written (failed runs,
+        /// warnings, errors and a failed expectation's table still show).
+        public var quiet = false
         public var environment: [String: String] = ProcessInfo.processInfo.environment
 
         public init(jobs: Int? = nil, out: String? = nil, force: Bool = false, shard: String? = nil,
@@ -160,7 +166,9 @@ public enum ExperimentCommands {
         }
         let todo = options.force ? selected : selected.filter { !recorded.contains($0.key) }
         let reused = selected.count - todo.count
-        console.err("\(spec.name): \(selected.count) runs" + (shard == .all ? "" : " in shard \(shard.label) of \(configs.count)")
+        let quiet = options.quiet, err = console.err
+        let info: @Sendable (String) -> Void = { text in if !quiet { err(text) } }
+        info("\(spec.name): \(selected.count) runs" + (shard == .all ? "" : " in shard \(shard.label) of \(configs.count)")
             + (reused > 0 ? ", \(reused) already recorded" : "") + ", \(todo.count) to run -> \(store.directory)\n")
 
         let stop = Scheduler.StopFlag()
@@ -190,7 +198,9 @@ public enum ExperimentCommands {
             }
         }
 
-        var progress = ProgressReporter(total: todo.count, interactive: console.errIsTerminal, write: console.err)
+        var progress = ProgressReporter(
+            total: todo.count, interactive: console.errIsTerminal && !options.quiet, problemsOnly: options.quiet,
+            write: console.err)
         let gridStarted = clock.now
         let complete: Bool
         var written: [RunKey: ResultStore.Record] = [:]
@@ -242,15 +252,15 @@ public enum ExperimentCommands {
         var summary = "\(spec.name): \(records.count) runs: \(records.count - failed.count - diverged) ok, \(diverged) diverged, \(failed.count) failed"
         if diverged > 0 { summary += " (diverged runs are results, not errors)" }
         summary += "; \(Self.text(clock.now - started)) (spec \(Self.text(gridStarted - started)), runs \(Self.text(gridFinished - gridStarted)), tables \(Self.text(clock.now - gridFinished)))"
-        console.err(summary + "\n")
+        if !options.quiet || !failed.isEmpty { console.err(summary + "\n") }
         for record in failed.prefix(5) {
             if case let .failed(reason) = record.outcome.status { console.err("  failed \(record.key): \(reason)\n") }
         }
         guard shard == .all else {
-            console.err("shard \(shard.label) done; run 'experiments gather \(store.directory)' when all shards finished\n")
+            info("shard \(shard.label) done; run 'experiments gather \(store.directory)' when all shards finished\n")
             return failed.isEmpty ? .success : .failure
         }
-        console.err("wrote \(store.runsCSVPath), \(store.seriesCSVPath), \(store.resolvedSpecPath)\n")
+        info("wrote \(store.runsCSVPath), \(store.seriesCSVPath), \(store.resolvedSpecPath)\n")
         var expectations: [ExpectationResult]?
         var files = Manifest.tableFiles
         do {
@@ -259,7 +269,7 @@ public enum ExperimentCommands {
                 let published = try PostRunHooks.publish(directory: store.directory, spec: spec, expectations: expectations,
                                                          fault: fault)
                 files += published.files
-                console.err("wrote \(published.charts) charts and \(store.directory)/\(ReportWriter.fileName)\n")
+                info("wrote \(published.charts) charts and \(store.directory)/\(ReportWriter.fileName)\n")
                 if published.gnuplotMissing { console.err(ChartError.gnuplotNotFound(directory: store.directory).description + "\n") }
             }
             try Manifest.publish(store.directory, names: files, previous: previous, fault: fault)
@@ -269,8 +279,9 @@ public enum ExperimentCommands {
             return .failure
         }
         guard let expectations else { return failed.isEmpty ? .success : .failure }
-        console.err(ExpectationChecker.table(expectations))
-        return failed.isEmpty && expectations.allSatisfy(\.passed) ? .success : .failure
+        let passed = expectations.allSatisfy(\.passed)
+        if !options.quiet || !passed { console.err(ExpectationChecker.table(expectations)) }
+        return failed.isEmpty && passed ? .success : .failure
     }
 
     /// Takes the lock of `directory` for `command` (creating the folder only when `create`), after

@@ -15,11 +15,14 @@ public struct ProgressReporter {
     private let start: ContinuousClock.Instant
     private var lastDraw: ContinuousClock.Instant?
     private var completed = 0
+    private let problemsOnly: Bool
 
-    /// `total` runs to do now; `interactive` selects the updating line; `write` receives text.
-    public init(total: Int, interactive: Bool, write: @escaping (String) -> Void) {
+    /// `total` runs to do now; `interactive` selects the updating line; `problemsOnly` (off a
+    /// terminal) keeps only the lines of failed and diverged runs; `write` receives text.
+    public init(total: Int, interactive: Bool, problemsOnly: Bool = false, write: @escaping (String) -> Void) {
         self.total = total
         self.interactive = interactive
+        self.problemsOnly = problemsOnly
         self.write = write
         self.start = clock.now
     }
@@ -48,7 +51,7 @@ public struct ProgressReporter {
             if case let .diverged(step) = outcome.status { note += " at step \(step)" }
             if case let .failed(reason) = outcome.status { note += ": \(reason)" }
             let due = lastDraw.map { now - $0 >= Self.logInterval } ?? true
-            if outcome.status != .ok || due || completed == total {
+            if outcome.status != .ok || (!problemsOnly && (due || completed == total)) {
                 lastDraw = now
                 var axes = config.axes.map { "\($0.name)=\($0.value.compactText)" }
                 if !config.axes.contains(where: { $0.name == "seed" }) { axes.append("seed=\(config.seed)") }

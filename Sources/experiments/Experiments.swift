@@ -11,6 +11,7 @@ struct Experiments: AsyncParsableCommand {
         commandName: "experiments",
         abstract: "Run RNN gradient experiments described by JSON specs.",
         discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs, failed expectations, incomplete or inconsistent results, differing compared folders, a write failure or a busy results folder, 2 spec or usage error, 130 interrupted.",
+        version: ExperimentCommands.version,
         subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Compare.self, Schema.self, Slurm.self, Bench.self])
 
     /// `bench` tunes glibc malloc (keep freed large blocks, one arena) before any worker thread
@@ -57,13 +58,20 @@ func finish(_ status: ExitStatus) throws {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a spec and count its runs.")
-    @Argument(help: "The spec file.") var spec: String
-    func run() throws { try finish(ExperimentCommands.validate(specPath: spec)) }
+    @Argument(help: "The spec files ('-': standard input).", completion: .file(extensions: ["json"])) var specs: [String]
+    func validate() throws {
+        guard !specs.isEmpty else { throw ValidationError("give at least one spec file") }
+    }
+    /// Each spec in turn; the worst status wins (2 over 1 over 0).
+    func run() throws {
+        let statuses = specs.map { ExperimentCommands.validate(specPath: $0) }
+        try finish(statuses.max { $0.rawValue < $1.rawValue } ?? .success)
+    }
 }
 
 struct Expand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "expand", abstract: "List each run's key and axis values, then the count.")
-    @Argument(help: "The spec file.") var spec: String
+    @Argument(help: "The spec file.", completion: .file(extensions: ["json"])) var spec: String
     @Flag(help: "Print JSON (count, runs with key, axes and full config).") var json = false
     func run() throws { try finish(ExperimentCommands.expand(specPath: spec, json: json)) }
 }
@@ -73,7 +81,7 @@ struct Run: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a spec's grid (resuming: recorded runs are skipped).",
         discussion: "Ctrl-C stops scheduling new runs and waits for runs in flight (after the runs, it stops at once), exit 130; run again to resume. The spec's expectations are evaluated at the end (table on stderr, exit 1 when one fails). A second run on the same folder exits 1 at once, naming the process that has it.")
-    @Argument(help: "The spec file.") var spec: String
+    @Argument(help: "The spec file.", completion: .file(extensions: ["json"])) var spec: String
     @Option(help: "Runs in flight (default: active processors).") var jobs: Int?
     @Option(help: "Results folder (default: results/<spec name>).") var out: String?
     @Flag(help: "Recompute runs that already have a record.") var force = false
@@ -81,11 +89,14 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Number of shards for --shard auto with JOB_COMPLETION_INDEX.") var shardCount: Int?
     @Flag(help: "Do not render charts after the grid.") var noPlot = false
     @Flag(help: "Do not evaluate the spec's expectations at the end.") var noCheck = false
+    @Flag(name: .shortAndLong, help: "Print only problems (failed or diverged runs, warnings, errors, a failed expectation).")
+    var quiet = false
 
     func run() async throws {
         var options = ExperimentCommands.RunOptions(
             jobs: jobs, out: out, force: force, shard: shard, shardCount: shardCount, plot: !noPlot, check: !noCheck,
             handleInterrupts: true)
+        options.quiet = quiet
         options.environment = ProcessInfo.processInfo.environment
         let executor = EngineExecutor()
         try finish(await ExperimentCommands.run(specPath: spec, options: options, executor: executor))
@@ -94,20 +105,20 @@ struct Run: AsyncParsableCommand {
 
 struct Gather: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gather", abstract: "Rebuild runs.csv/series.csv from all records (after shard runs).")
-    @Argument(help: "The results folder.") var directory: String
+    @Argument(help: "The results folder.", completion: .directory) var directory: String
     @Option(help: "The spec (default: the folder's spec.resolved.json or a shard summary).") var spec: String?
     func run() throws { try finish(ExperimentCommands.gather(directory: directory, specPath: spec)) }
 }
 
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "plot", abstract: "Render the charts of a results folder.")
-    @Argument(help: "The results folder.") var directory: String
+    @Argument(help: "The results folder.", completion: .directory) var directory: String
     func run() throws { try finish(ExperimentCommands.plot(directory: directory)) }
 }
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Check a spec's expectations against its results.")
-    @Argument(help: "The spec file.") var spec: String
+    @Argument(help: "The spec file.", completion: .file(extensions: ["json"])) var spec: String
     @Option(help: "Results folder (default: results/<spec name>).") var out: String?
     func run() throws { try finish(ExperimentCommands.check(specPath: spec, out: out)) }
 }
@@ -135,7 +146,7 @@ struct Slurm: ParsableCommand {
         commandName: "slurm",
         abstract: "Write (and with --submit, submit) a Slurm job array running the grid, plus a gather job.",
         discussion: "Each array task runs one shard: '<binary> run SPEC --out DIR --shard i/n --no-plot --jobs J'. Grids with more shards than MaxArraySize are split into several array jobs. The gather job depends on all of them (afterany) and exits 1 listing missing keys when a shard did not finish: resubmit (finished runs are skipped).")
-    @Argument(help: "The spec file.") var spec: String
+    @Argument(help: "The spec file.", completion: .file(extensions: ["json"])) var spec: String
     @Option(help: "Number of array tasks (shards), at most the number of runs (default: one per run).") var arraySize: Int?
     @Option(help: "Slurm's MaxArraySize (default: from 'scontrol show config', else 1001).") var maxArraySize: Int?
     @Option(help: "Slurm partition.") var partition: String?
