@@ -129,7 +129,9 @@ public struct GridAxis: Sendable {
         }
         let exactCount = (stop - start) / step
         guard exactCount < Double(maximumPoints) else {
-            throw SpecError(path: path, expected: "at most \(maximumPoints) points", found: "about \(Int(exactCount) + 1) points")
+            // A Double, not an Int: the count may be far beyond Int.max (or infinite).
+            throw SpecError(path: path, expected: "at most \(maximumPoints) points",
+                            found: argument.excerpt + " (about \(JSONValue.format((exactCount + 1).rounded())) points)")
         }
         let count = Int((exactCount + 1e-9).rounded(.down)) + 1
         return (0..<count).map { .number(tidy(start + Double($0) * step)) }

@@ -11,17 +11,24 @@ public struct JSONParser {
 
     private let bytes: [UInt8]
     private var position = 0
+    /// Whether a number too large for a Double is an error (else it reads as an infinity, the
+    /// way records write infinities: `1e999`).
+    private let finiteNumbersOnly: Bool
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: [UInt8], finiteNumbersOnly: Bool) {
+        self.bytes = bytes
+        self.finiteNumbersOnly = finiteNumbersOnly
+    }
 
     /// Parses a complete document (one value, optional surrounding whitespace).
     public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
         try parse(bytes: Array(text.utf8))
     }
 
-    /// Parses UTF-8 bytes.
-    public static func parse(bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes)
+    /// Parses UTF-8 bytes. With `finiteNumbersOnly` (specs), a number beyond the range of a
+    /// Double, such as `1e309`, is an error quoting it as written.
+    public static func parse(bytes: [UInt8], finiteNumbersOnly: Bool = false) throws(SyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes, finiteNumbersOnly: finiteNumbersOnly)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -240,6 +247,10 @@ public struct JSONParser {
         guard let value = Double(text) else {
             position = start
             throw error("invalid number '\(text)'")
+        }
+        guard value.isFinite || !finiteNumbersOnly else {
+            position = start
+            throw error("number \(text) is out of range (the largest magnitude is about 1.8e308)")
         }
         return .number(value)
     }

@@ -1,3 +1,8 @@
+import LinearAlgebra
+import RecurrentNets
+import SequenceTasks
+import Studies
+
 /// The kind of study a spec runs; decides which options a run has.
 public enum StudyKind: String, Sendable, CaseIterable, Hashable {
     case gradientFlow = "gradient-flow"
@@ -39,12 +44,15 @@ public struct OptionSpec: Sendable {
     public let summary: String
     /// Whether a grid may vary the option (false: one value for every run of a spec).
     public let varies: Bool
+    /// When the option has an effect (nil: always, in its studies).
+    public let condition: OptionCondition?
 
     public init(
         _ name: String, _ blocks: [OptionBlock], _ type: OptionType, default defaultValue: JSONValue,
-        studies: Set<StudyKind>, _ summary: String, varies: Bool = true
+        studies: Set<StudyKind>, _ summary: String, varies: Bool = true, when condition: OptionCondition? = nil
     ) {
         self.varies = varies
+        self.condition = condition
         self.name = name
         self.blocks = blocks
         self.type = type
@@ -122,36 +130,40 @@ public enum OptionCatalog {
     private static let training: Set<StudyKind> = [.train, .states]
     private static let taskStudies: Set<StudyKind> = [.train, .states]
 
-    /// Initialiser names accepted by `init`, `init_ih`, `init_hh` (each optionally `-<positive number>`).
-    public static let initSchemes = [
-        "pytorch-default", "xavier-uniform", "xavier-normal", "kaiming-uniform", "kaiming-normal",
-        "orthogonal", "identity", "normal",
-    ]
+    /// Initialiser names accepted by `init`, `init_ih`, `init_hh`: the engine's own list
+    /// (``Initializer/names``), each optionally followed by `-<positive number>` (or `-tanh` for a gain).
+    public static var initSchemes: [String] { Initializer.names }
 
-    /// Validates an initialiser name such as `orthogonal`, `normal-0.01`, `identity-1.01`.
+    /// Validates an initialiser name such as `orthogonal`, `normal-0.01`, `identity-1.01` by asking
+    /// the engine, so that the spec accepts exactly what a run accepts. Lower case only (the engine
+    /// ignores case; one spelling keeps one run key).
     @Sendable public static func checkInit(_ text: String) -> String? {
-        for scheme in initSchemes {
-            if text == scheme { return nil }
-            let prefix = scheme + "-"
-            if text.hasPrefix(prefix) {
-                let rest = String(text.dropFirst(prefix.count))
-                let plain = !rest.isEmpty && rest.allSatisfy { $0.isASCII && ($0.isNumber || ".eE+-".contains($0)) }
-                if plain, let x = Double(rest), x.isFinite, x > 0 { return nil }
-                return "the suffix after '\(scheme)-' must be a positive number"
-            }
+        guard text == text.lowercased() else { return "write it in lower case ('\(text.lowercased())')" }
+        do {
+            _ = try Initializer(name: text)
+            return nil
+        } catch {
+            if case .unknownName = error { return "unknown initialiser" + SpecSuggestion.didYouMean(text, among: initSchemes) }
+            return error.description
         }
-        return "unknown initialiser" + SpecSuggestion.didYouMean(text, among: initSchemes)
     }
 
     @Sendable private static func checkInitOrEmpty(_ text: String) -> String? {
         text.isEmpty ? nil : checkInit(text)
     }
 
-    private static let initSummary =
-        "an initialiser: " + initSchemes.joined(separator: ", ") + ", optionally followed by -<positive number>"
+    private static var initSummary: String {
+        "an initialiser: " + initSchemes.joined(separator: ", ") + ", optionally followed by -<positive number> (or -tanh for a gain)"
+    }
 
-    private static let initPattern =
-        "^(" + initSchemes.joined(separator: "|") + ")(-[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?)?$"
+    private static var initPattern: String {
+        "^(" + initSchemes.joined(separator: "|") + ")(-([0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?|tanh))?$"
+    }
+
+    /// The raw values of an engine enum, as the choices of an option.
+    private static func choices<E: CaseIterable & RawRepresentable>(_: E.Type) -> OptionType where E.RawValue == String {
+        .choice(E.allCases.map(\.rawValue))
+    }
 
     private static func unit(_ exclusiveMax: Bool = true) -> OptionType {
         .number(min: 0, max: 1, exclusiveMin: false, exclusiveMax: exclusiveMax)
@@ -162,73 +174,79 @@ public enum OptionCatalog {
     /// The table. Order here is the order of options in `spec.resolved.json` and in a record's config.
     public static let all: [OptionSpec] = [
         // model
-        OptionSpec("cell", [.model], .choice(["rnn", "lstm", "gru", "ln-rnn"]), default: .string("rnn"),
+        OptionSpec("cell", [.model], choices(CellKind.self), default: .string("rnn"),
                    studies: allStudies, "recurrent cell"),
-        OptionSpec("nonlinearity", [.model], .choice(["tanh", "relu"]), default: .string("tanh"),
-                   studies: allStudies, "activation of the plain RNN cell"),
-        OptionSpec("input", [.model], .int(min: 1, max: nil), default: .number(1), studies: allStudies, "input width"),
-        OptionSpec("hidden", [.model], .int(min: 1, max: nil), default: .number(10), studies: allStudies, "hidden width"),
-        OptionSpec("layers", [.model], .int(min: 1, max: nil), default: .number(1), studies: allStudies, "stacked layers"),
+        OptionSpec("nonlinearity", [.model], choices(Nonlinearity.self), default: .string("tanh"),
+                   studies: allStudies, "activation of the plain RNN cell", when: OptionCondition("cell", [CellKind.rnn.rawValue])),
+        OptionSpec("input", [.model], .int(min: 1, max: 65_536), default: .number(1), studies: allStudies, "input width"),
+        OptionSpec("hidden", [.model], .int(min: 1, max: 65_536), default: .number(10), studies: allStudies, "hidden width"),
+        OptionSpec("layers", [.model], .int(min: 1, max: 64), default: .number(1), studies: allStudies, "stacked layers"),
         OptionSpec("init", [.model], .string(summary: initSummary, pattern: initPattern, validate: checkInit),
                    default: .string("pytorch-default"), studies: allStudies, "weight initialiser"),
         OptionSpec("init_ih", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
                    default: .string(""), studies: allStudies, "input-to-hidden initialiser (empty: same as init)"),
         OptionSpec("init_hh", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
                    default: .string(""), studies: allStudies, "hidden-to-hidden initialiser (empty: same as init)"),
-        OptionSpec("h0", [.model], .choice(["zeros", "random", "learnable"]), default: .string("zeros"),
+        OptionSpec("h0", [.model], choices(InitialStateMode.self), default: .string("zeros"),
                    studies: allStudies, "initial hidden state"),
-        OptionSpec("dtype", [.model], .choice(["float32", "float64"]), default: .string("float32"),
+        OptionSpec("dtype", [.model], choices(DType.self), default: .string("float32"),
                    studies: allStudies, "floating-point precision"),
-        OptionSpec("numerics", [.model], .choice(["reproducible", "openblas"]), default: .string("reproducible"),
+        OptionSpec("numerics", [.model], choices(Numerics.self), default: .string("reproducible"),
                    studies: allStudies,
                    "matrix products: reproducible (the project's fixed-order kernels, the same bits on every CPU) or openblas (opt-in, machine-dependent bits); one value per spec",
                    varies: false),
         // study_options (seq_len is shared with task)
         OptionSpec("seq_len", [.studyOptions, .task], .int(min: 1, max: 100_000), default: .number(10),
                    studies: [.gradientFlow, .train, .states], "sequence length (one value shared by study_options and task)"),
-        OptionSpec("batch", [.studyOptions], .int(min: 1, max: nil), default: .number(1),
+        OptionSpec("batch", [.studyOptions], .int(min: 1, max: 1_000_000), default: .number(1),
                    studies: [.gradientFlow], "sequences per measurement"),
-        OptionSpec("steps", [.studyOptions], .int(min: 1, max: nil), default: .number(50),
+        OptionSpec("steps", [.studyOptions], .int(min: 1, max: 1_000_000), default: .number(50),
                    studies: [.propagation], "multiplications by W_hh^T"),
-        OptionSpec("derivative", [.studyOptions], .choice(["none", "tanh"]), default: .string("none"),
+        OptionSpec("derivative", [.studyOptions], choices(PropagationStudy.Derivative.self), default: .string("none"),
                    studies: [.propagation], "tanh derivative along a forward trajectory (tanh) or none"),
-        OptionSpec("truncation", [.studyOptions], .int(min: 0, max: nil), default: .number(0),
+        OptionSpec("truncation", [.studyOptions], .int(min: 0, max: 100_000), default: .number(0),
                    studies: [.gradientFlow, .train, .states], "truncated BPTT window k (0 = full BPTT)"),
         // training
         OptionSpec("optimizer", [.training], .choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]),
                    default: .string("adam"), studies: training, "optimiser"),
         OptionSpec("lr", [.training], positive, default: .number(0.01), studies: training, "learning rate"),
-        OptionSpec("momentum", [.training], unit(), default: .number(0.9), studies: training, "momentum coefficient"),
+        OptionSpec("momentum", [.training], unit(), default: .number(0.9), studies: training, "momentum coefficient",
+                   when: OptionCondition("optimizer", ["momentum", "nesterov"])),
         OptionSpec("weight_decay", [.training], nonNegative, default: .number(0), studies: training, "weight decay"),
         OptionSpec("clip", [.training], .choice(["none", "norm", "value"]), default: .string("none"),
                    studies: training, "gradient clipping"),
-        OptionSpec("max_norm", [.training], positive, default: .number(5), studies: training, "norm clipping threshold"),
-        OptionSpec("clip_value", [.training], positive, default: .number(5), studies: training, "value clipping threshold"),
+        OptionSpec("max_norm", [.training], positive, default: .number(5), studies: training, "norm clipping threshold",
+                   when: OptionCondition("clip", ["norm"])),
+        OptionSpec("clip_value", [.training], positive, default: .number(5), studies: training, "value clipping threshold",
+                   when: OptionCondition("clip", ["value"])),
         OptionSpec("schedule", [.training], .choice(["constant", "step", "warmup", "plateau"]), default: .string("constant"),
                    studies: training, "learning-rate schedule"),
-        OptionSpec("lr_step_size", [.training], .int(min: 1, max: nil), default: .number(100), studies: training,
-                   "updates between learning-rate drops (schedule step)"),
+        OptionSpec("lr_step_size", [.training], .int(min: 1, max: 1_000_000_000), default: .number(100), studies: training,
+                   "updates between learning-rate drops (schedule step)", when: OptionCondition("schedule", ["step"])),
         OptionSpec("lr_gamma", [.training], .number(min: 0, max: 1, exclusiveMin: true, exclusiveMax: false), default: .number(0.1),
-                   studies: training, "learning-rate factor per drop (schedule step)"),
-        OptionSpec("warmup_steps", [.training], .int(min: 1, max: nil), default: .number(100), studies: training,
-                   "warm-up updates (schedule warmup: lr * H^-0.5 * min(s^-0.5, s * w^-1.5))"),
+                   studies: training, "learning-rate factor per drop (schedule step)", when: OptionCondition("schedule", ["step"])),
+        OptionSpec("warmup_steps", [.training], .int(min: 1, max: 1_000_000_000), default: .number(100), studies: training,
+                   "warm-up updates (schedule warmup: lr * H^-0.5 * min(s^-0.5, s * w^-1.5))",
+                   when: OptionCondition("schedule", ["warmup"])),
         OptionSpec("plateau_factor", [.training], .number(min: 0, max: 1, exclusiveMin: true, exclusiveMax: true), default: .number(0.5),
-                   studies: training, "learning-rate factor on a plateau (schedule plateau)"),
-        OptionSpec("plateau_patience", [.training], .int(min: 0, max: nil), default: .number(5), studies: training,
-                   "epochs without validation improvement before a drop (schedule plateau)"),
-        OptionSpec("epochs", [.training], .int(min: 1, max: nil), default: .number(20), studies: training, "training epochs"),
-        OptionSpec("batch_size", [.training], .int(min: 1, max: nil), default: .number(32), studies: training, "minibatch size"),
+                   studies: training, "learning-rate factor on a plateau (schedule plateau)",
+                   when: OptionCondition("schedule", ["plateau"])),
+        OptionSpec("plateau_patience", [.training], .int(min: 0, max: 1_000_000), default: .number(5), studies: training,
+                   "epochs without validation improvement before a drop (schedule plateau)",
+                   when: OptionCondition("schedule", ["plateau"])),
+        OptionSpec("epochs", [.training], .int(min: 1, max: 1_000_000), default: .number(20), studies: training, "training epochs"),
+        OptionSpec("batch_size", [.training], .int(min: 1, max: 1_000_000), default: .number(32), studies: training, "minibatch size"),
         OptionSpec("dropout_input", [.training], unit(), default: .number(0), studies: training, "dropout on inputs"),
         OptionSpec("dropout_output", [.training], unit(), default: .number(0), studies: training, "dropout on outputs"),
         OptionSpec("dropout_between", [.training], unit(), default: .number(0), studies: training, "dropout between layers"),
-        OptionSpec("early_stopping_patience", [.training], .int(min: 0, max: nil), default: .number(0),
+        OptionSpec("early_stopping_patience", [.training], .int(min: 0, max: 1_000_000), default: .number(0),
                    studies: training, "epochs without improvement before stopping (0 = never)"),
         // task
-        OptionSpec("task", [.task], .choice(["binary-sum", "adding", "copy", "temporal-order", "char-lm", "tagging"]),
+        OptionSpec("task", [.task], choices(TaskKind.self),
                    default: .string("binary-sum"), studies: taskStudies, "sequence task"),
-        OptionSpec("samples", [.task], .int(min: 1, max: nil), default: .number(1000), studies: taskStudies, "training samples"),
-        OptionSpec("validation_samples", [.task], .int(min: 1, max: nil), default: .number(100), studies: taskStudies, "validation samples"),
-        OptionSpec("test_samples", [.task], .int(min: 1, max: nil), default: .number(100), studies: taskStudies, "test samples"),
+        OptionSpec("samples", [.task], .int(min: 1, max: 10_000_000), default: .number(1000), studies: taskStudies, "training samples"),
+        OptionSpec("validation_samples", [.task], .int(min: 1, max: 10_000_000), default: .number(100), studies: taskStudies, "validation samples"),
+        OptionSpec("test_samples", [.task], .int(min: 1, max: 10_000_000), default: .number(100), studies: taskStudies, "test samples"),
     ]
 
     private static let byName: [String: OptionSpec] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

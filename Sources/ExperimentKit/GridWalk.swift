@@ -1,0 +1,165 @@
+/// Walks the runs of a spec's grid point by point without building them, for `validate` (a
+/// million-run grid is counted in constant memory) and for ``Spec/configurations()``.
+///
+/// At each point it resolves every option (grid axis value, else block value, else default),
+/// drops an axis value whose option does not apply (its ``OptionCondition`` fails: the run takes
+/// the base value, so its key is the one the run has without that axis), applies `where` /
+/// `exclude`, and collapses points that became the same run.
+struct GridWalk {
+    /// What a walk found.
+    struct Summary: Sendable, Equatable {
+        /// Distinct runs left.
+        var runs: Int
+        /// Points that repeated an earlier run once inapplicable axis values were dropped.
+        var collapsed: Int
+    }
+
+    /// A run's place in the grid: one point index per axis.
+    typealias Point = [Int]
+
+    let spec: Spec
+    let options: [OptionSpec]
+    let base: [JSONValue]
+    /// For each axis, for each member: the option index (nil: `seed`).
+    let targets: [[Int?]]
+    /// For each option: the axis and member it is read from, or nil (its base value).
+    let location: [(axis: Int, member: Int)?]
+    /// For each option: the index of the option deciding whether it applies, and the condition.
+    let deciders: [(option: Int, condition: OptionCondition)?]
+    /// Whether some axis member can be dropped (only then can points collapse).
+    let collapsible: Bool
+    /// `where` and `exclude` with option names resolved to indices (nil: `seed`).
+    let include: [[(option: Int?, value: JSONValue)]]
+    let exclude: [[(option: Int?, value: JSONValue)]]
+
+    init(spec: Spec) {
+        self.spec = spec
+        let options = OptionCatalog.options(for: spec.study)
+        self.options = options
+        base = options.map { spec.baseValue(of: $0) }
+        let index = Dictionary(options.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let targets = spec.grid.axes.map { axis in axis.names.map { index[$0] } }
+        self.targets = targets
+        var location: [(axis: Int, member: Int)?] = Array(repeating: nil, count: options.count)
+        for (a, members) in targets.enumerated() {
+            for (m, target) in members.enumerated() {
+                if let target { location[target] = (a, m) }
+            }
+        }
+        self.location = location
+        let deciders = options.map { option in
+            option.condition.flatMap { condition in index[condition.option].map { (option: $0, condition: condition) } }
+        }
+        self.deciders = deciders
+        collapsible = targets.joined().contains { target in target.map { deciders[$0] != nil } ?? false }
+        func compiled(_ constraints: [Grid.Constraint]) -> [[(option: Int?, value: JSONValue)]] {
+            constraints.map { constraint in constraint.assignments.map { (index[$0.name], $0.value) } }
+        }
+        include = compiled(spec.grid.include)
+        exclude = compiled(spec.grid.exclude)
+    }
+
+    /// The value of option `i` at `point` as the grid and blocks give it.
+    func rawValue(_ i: Int, at point: Point) -> JSONValue {
+        guard let (a, m) = location[i] else { return base[i] }
+        return spec.grid.axes[a].points[point[a]][m]
+    }
+
+    /// Whether option `i` has an effect at `point`.
+    func applies(_ i: Int, at point: Point) -> Bool {
+        guard let (decider, condition) = deciders[i] else { return true }
+        return condition.holds(for: rawValue(decider, at: point))
+    }
+
+    /// The value option `i` runs with at `point`: its axis value, or its base value when dropped.
+    func value(_ i: Int, at point: Point) -> JSONValue {
+        applies(i, at: point) ? rawValue(i, at: point) : base[i]
+    }
+
+    /// The seed at `point`.
+    func seed(at point: Point) -> Int {
+        for (a, members) in targets.enumerated() {
+            for (m, target) in members.enumerated() where target == nil {
+                if case let .number(n) = spec.grid.axes[a].points[point[a]][m] { return Int(n) }
+            }
+        }
+        return 0
+    }
+
+    /// Whether `point` survives `where` and `exclude`.
+    func admits(_ point: Point) -> Bool {
+        func matches(_ constraint: [(option: Int?, value: JSONValue)]) -> Bool {
+            constraint.allSatisfy { assignment in
+                guard let i = assignment.option else { return assignment.value == .number(Double(seed(at: point))) }
+                return value(i, at: point) == assignment.value
+            }
+        }
+        if !include.isEmpty, !include.contains(where: matches) { return false }
+        return !exclude.contains(where: matches)
+    }
+
+    /// Calls `body` with each distinct, admitted run's point in grid order (first axis slowest).
+    /// Checks each run's memory estimate when the grid's worst case exceeds the limit.
+    func walk(_ body: (Point) -> Void = { _ in }) throws(SpecError) -> Summary {
+        let counts = spec.grid.axes.map(\.points.count)
+        var summary = Summary(runs: 0, collapsed: 0)
+        if counts.contains(0) { return summary }
+        let checkMemory = worstCaseBytes() > RunMemoryEstimate.limitBytes
+        var seen = Set<[Int]>()
+        var point = Array(repeating: 0, count: counts.count)
+        while true {
+            if admits(point) {
+                if checkMemory { try checkMemoryEstimate(at: point) }
+                if !collapsible || seen.insert(runCode(point)).inserted {
+                    summary.runs += 1
+                    body(point)
+                } else {
+                    summary.collapsed += 1
+                }
+            }
+            if !Grid.advance(&point, counts: counts) { break }
+        }
+        return summary
+    }
+
+    /// Identifies the run at `point`: each axis member's point index, or -1 where it is dropped.
+    private func runCode(_ point: Point) -> [Int] {
+        var code: [Int] = []
+        code.reserveCapacity(targets.count * 2)
+        for (a, members) in targets.enumerated() {
+            for target in members {
+                code.append(target.map { applies($0, at: point) } ?? true ? point[a] : -1)
+            }
+        }
+        return code
+    }
+
+    /// The estimate with every option at its most demanding value in the grid.
+    private func worstCaseBytes() -> Double {
+        RunMemoryEstimate.bytes(study: spec.study) { name in
+            guard let i = options.firstIndex(where: { $0.name == name }) else { return 0 }
+            var worst = RunMemoryEstimate.weight(name, base[i])
+            if let (a, m) = location[i] {
+                for p in spec.grid.axes[a].points { worst = max(worst, RunMemoryEstimate.weight(name, p[m])) }
+            }
+            return worst
+        }
+    }
+
+    private func checkMemoryEstimate(at point: Point) throws(SpecError) {
+        let bytes = RunMemoryEstimate.bytes(study: spec.study) { name in
+            guard let i = options.firstIndex(where: { $0.name == name }) else { return 0 }
+            return RunMemoryEstimate.weight(name, value(i, at: point))
+        }
+        guard bytes > RunMemoryEstimate.limitBytes else { return }
+        let used = RunMemoryEstimate.optionNames.compactMap { name -> String? in
+            guard let i = options.firstIndex(where: { $0.name == name }) else { return nil }
+            return name + "=" + value(i, at: point).excerpt
+        }
+        let onAxis = used.contains { entry in spec.grid.axisNames.contains { entry.hasPrefix($0 + "=") } }
+        throw SpecError(
+            path: onAxis ? "grid" : "",
+            expected: "runs that fit in \(RunMemoryEstimate.describe(RunMemoryEstimate.limitBytes)) of memory",
+            found: "a run needing about \(RunMemoryEstimate.describe(bytes)) (" + used.joined(separator: " ") + ")")
+    }
+}
