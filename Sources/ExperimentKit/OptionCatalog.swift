@@ -46,11 +46,18 @@ public struct OptionSpec: Sendable {
     public let varies: Bool
     /// When the option has an effect (nil: always, in its studies).
     public let condition: OptionCondition?
+    /// The unit of a number ("steps", "sequences", ...), or "" when it has none.
+    public let unit: String
+    /// The engine setting the option binds to, e.g. `ModelSettings.hiddenSize`.
+    public let binding: String
 
     public init(
         _ name: String, _ blocks: [OptionBlock], _ type: OptionType, default defaultValue: JSONValue,
-        studies: Set<StudyKind>, _ summary: String, varies: Bool = true, when condition: OptionCondition? = nil
+        studies: Set<StudyKind>, _ summary: String, varies: Bool = true, when condition: OptionCondition? = nil,
+        unit: String = "", binds binding: String
     ) {
+        self.unit = unit
+        self.binding = binding
         self.varies = varies
         self.condition = condition
         self.name = name
@@ -175,84 +182,131 @@ public enum OptionCatalog {
     public static let all: [OptionSpec] = [
         // model
         OptionSpec("cell", [.model], choices(CellKind.self), default: .string("rnn"),
-                   studies: allStudies, "recurrent cell"),
+                   studies: allStudies, "recurrent cell",
+                   binds: "ModelSettings.cell (CellKind)"),
         OptionSpec("nonlinearity", [.model], choices(Nonlinearity.self), default: .string("tanh"),
-                   studies: allStudies, "activation of the plain RNN cell", when: OptionCondition("cell", [CellKind.rnn.rawValue])),
-        OptionSpec("input", [.model], .int(min: 1, max: 65_536), default: .number(1), studies: allStudies, "input width"),
-        OptionSpec("hidden", [.model], .int(min: 1, max: 65_536), default: .number(10), studies: allStudies, "hidden width"),
-        OptionSpec("layers", [.model], .int(min: 1, max: 64), default: .number(1), studies: allStudies, "stacked layers"),
+                   studies: allStudies, "activation of the plain RNN cell", when: OptionCondition("cell", [CellKind.rnn.rawValue]),
+                   binds: "ModelSettings.nonlinearity (Nonlinearity)"),
+        OptionSpec("input", [.model], .int(min: 1, max: 65_536), default: .number(1), studies: allStudies, "input width",
+                   unit: "features", binds: "ModelSettings.inputSize"),
+        OptionSpec("hidden", [.model], .int(min: 1, max: 65_536), default: .number(10), studies: allStudies, "hidden width",
+                   unit: "units", binds: "ModelSettings.hiddenSize"),
+        OptionSpec("layers", [.model], .int(min: 1, max: 64), default: .number(1), studies: allStudies, "stacked layers",
+                   unit: "layers", binds: "ModelSettings.layers"),
         OptionSpec("init", [.model], .string(summary: initSummary, pattern: initPattern, validate: checkInit),
-                   default: .string("pytorch-default"), studies: allStudies, "weight initialiser"),
+                   default: .string("pytorch-default"), studies: allStudies, "weight initialiser",
+                   binds: "ModelSettings.inputInit, .recurrentInit (Initializer(name:))"),
         OptionSpec("init_ih", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
-                   default: .string(""), studies: allStudies, "input-to-hidden initialiser (empty: same as init)"),
+                   default: .string(""), studies: allStudies, "input-to-hidden initialiser (empty: same as init)",
+                   binds: "ModelSettings.inputInit (Initializer(name:))"),
         OptionSpec("init_hh", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
-                   default: .string(""), studies: allStudies, "hidden-to-hidden initialiser (empty: same as init)"),
+                   default: .string(""), studies: allStudies, "hidden-to-hidden initialiser (empty: same as init)",
+                   binds: "ModelSettings.recurrentInit (Initializer(name:))"),
         OptionSpec("h0", [.model], choices(InitialStateMode.self), default: .string("zeros"),
-                   studies: allStudies, "initial hidden state"),
+                   studies: allStudies, "initial hidden state",
+                   binds: "ModelSettings.initialState (InitialStateMode)"),
         OptionSpec("dtype", [.model], choices(DType.self), default: .string("float32"),
-                   studies: allStudies, "floating-point precision"),
+                   studies: allStudies, "floating-point precision",
+                   binds: "ModelSettings.dtype (DType)"),
         OptionSpec("numerics", [.model], choices(Numerics.self), default: .string("reproducible"),
                    studies: allStudies,
                    "matrix products: reproducible (the project's fixed-order kernels, the same bits on every CPU) or openblas (opt-in, machine-dependent bits); one value per spec",
-                   varies: false),
+                   varies: false,
+                   binds: "Numerics.select (Numerics)"),
         // study_options (seq_len is shared with task)
         OptionSpec("seq_len", [.studyOptions, .task], .int(min: 1, max: 100_000), default: .number(10),
-                   studies: [.gradientFlow, .train, .states], "sequence length (one value shared by study_options and task)"),
+                   studies: [.gradientFlow, .train, .states], "sequence length (one value shared by study_options and task)",
+                   unit: "steps", binds: "GradientFlowStudy.sequenceLength, TaskConfiguration.steps"),
         OptionSpec("batch", [.studyOptions], .int(min: 1, max: 1_000_000), default: .number(1),
-                   studies: [.gradientFlow], "sequences per measurement"),
+                   studies: [.gradientFlow], "sequences per measurement",
+                   unit: "sequences", binds: "GradientFlowStudy.batchSize"),
         OptionSpec("steps", [.studyOptions], .int(min: 1, max: 1_000_000), default: .number(50),
-                   studies: [.propagation], "multiplications by W_hh^T"),
+                   studies: [.propagation], "multiplications by W_hh^T",
+                   unit: "multiplications", binds: "PropagationStudy.steps"),
         OptionSpec("derivative", [.studyOptions], choices(PropagationStudy.Derivative.self), default: .string("none"),
-                   studies: [.propagation], "tanh derivative along a forward trajectory (tanh) or none"),
+                   studies: [.propagation], "tanh derivative along a forward trajectory (tanh) or none",
+                   binds: "PropagationStudy.derivative (PropagationStudy.Derivative)"),
         OptionSpec("truncation", [.studyOptions], .int(min: 0, max: 100_000), default: .number(0),
-                   studies: [.gradientFlow, .train, .states], "truncated BPTT window k (0 = full BPTT)"),
+                   studies: [.gradientFlow, .train, .states], "truncated BPTT window k (0 = full BPTT)",
+                   unit: "steps", binds: "GradientFlowStudy.truncation, TrainingSettings.truncation"),
         // training
         OptionSpec("optimizer", [.training], .choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]),
-                   default: .string("adam"), studies: training, "optimiser"),
-        OptionSpec("lr", [.training], positive, default: .number(0.01), studies: training, "learning rate"),
+                   default: .string("adam"), studies: training, "optimiser",
+                   binds: "OptimizerConfiguration (momentum, nesterov: sgd with momentum)"),
+        OptionSpec("lr", [.training], positive, default: .number(0.01), studies: training, "learning rate",
+                   binds: "OptimizerConfiguration.learningRate"),
         OptionSpec("momentum", [.training], unit(), default: .number(0.9), studies: training, "momentum coefficient",
-                   when: OptionCondition("optimizer", ["momentum", "nesterov"])),
-        OptionSpec("weight_decay", [.training], nonNegative, default: .number(0), studies: training, "weight decay"),
+                   when: OptionCondition("optimizer", ["momentum", "nesterov"]),
+                   binds: "OptimizerConfiguration.momentum"),
+        OptionSpec("weight_decay", [.training], nonNegative, default: .number(0), studies: training, "weight decay",
+                   binds: "OptimizerConfiguration.weightDecay"),
         OptionSpec("clip", [.training], .choice(["none", "norm", "value"]), default: .string("none"),
-                   studies: training, "gradient clipping"),
+                   studies: training, "gradient clipping",
+                   binds: "TrainingSettings.clipping (GradientClipping)"),
         OptionSpec("max_norm", [.training], positive, default: .number(5), studies: training, "norm clipping threshold",
-                   when: OptionCondition("clip", ["norm"])),
+                   when: OptionCondition("clip", ["norm"]),
+                   binds: "GradientClipping.norm(maxNorm:)"),
         OptionSpec("clip_value", [.training], positive, default: .number(5), studies: training, "value clipping threshold",
-                   when: OptionCondition("clip", ["value"])),
+                   when: OptionCondition("clip", ["value"]),
+                   binds: "GradientClipping.value"),
         OptionSpec("schedule", [.training], .choice(["constant", "step", "warmup", "plateau"]), default: .string("constant"),
-                   studies: training, "learning-rate schedule"),
+                   studies: training, "learning-rate schedule",
+                   binds: "TrainingSettings.schedule (ScheduleSetting)"),
         OptionSpec("lr_step_size", [.training], .int(min: 1, max: 1_000_000_000), default: .number(100), studies: training,
-                   "updates between learning-rate drops (schedule step)", when: OptionCondition("schedule", ["step"])),
+                   "updates between learning-rate drops (schedule step)", when: OptionCondition("schedule", ["step"]),
+                   unit: "updates", binds: "LearningRateSchedule.step(stepSize:)"),
         OptionSpec("lr_gamma", [.training], .number(min: 0, max: 1, exclusiveMin: true, exclusiveMax: false), default: .number(0.1),
-                   studies: training, "learning-rate factor per drop (schedule step)", when: OptionCondition("schedule", ["step"])),
+                   studies: training, "learning-rate factor per drop (schedule step)", when: OptionCondition("schedule", ["step"]),
+                   binds: "LearningRateSchedule.step(gamma:)"),
         OptionSpec("warmup_steps", [.training], .int(min: 1, max: 1_000_000_000), default: .number(100), studies: training,
                    "warm-up updates (schedule warmup: lr * H^-0.5 * min(s^-0.5, s * w^-1.5))",
-                   when: OptionCondition("schedule", ["warmup"])),
+                   when: OptionCondition("schedule", ["warmup"]),
+                   unit: "updates", binds: "LearningRateSchedule.warmup(warmupSteps:)"),
         OptionSpec("plateau_factor", [.training], .number(min: 0, max: 1, exclusiveMin: true, exclusiveMax: true), default: .number(0.5),
                    studies: training, "learning-rate factor on a plateau (schedule plateau)",
-                   when: OptionCondition("schedule", ["plateau"])),
+                   when: OptionCondition("schedule", ["plateau"]),
+                   binds: "ScheduleSetting.plateau(factor:)"),
         OptionSpec("plateau_patience", [.training], .int(min: 0, max: 1_000_000), default: .number(5), studies: training,
                    "epochs without validation improvement before a drop (schedule plateau)",
-                   when: OptionCondition("schedule", ["plateau"])),
-        OptionSpec("epochs", [.training], .int(min: 1, max: 1_000_000), default: .number(20), studies: training, "training epochs"),
-        OptionSpec("batch_size", [.training], .int(min: 1, max: 1_000_000), default: .number(32), studies: training, "minibatch size"),
-        OptionSpec("dropout_input", [.training], unit(), default: .number(0), studies: training, "dropout on inputs"),
-        OptionSpec("dropout_output", [.training], unit(), default: .number(0), studies: training, "dropout on outputs"),
-        OptionSpec("dropout_between", [.training], unit(), default: .number(0), studies: training, "dropout between layers"),
+                   when: OptionCondition("schedule", ["plateau"]),
+                   unit: "epochs", binds: "ScheduleSetting.plateau(patience:)"),
+        OptionSpec("epochs", [.training], .int(min: 1, max: 1_000_000), default: .number(20), studies: training, "training epochs",
+                   unit: "epochs", binds: "TrainingSettings.epochs"),
+        OptionSpec("batch_size", [.training], .int(min: 1, max: 1_000_000), default: .number(32), studies: training, "minibatch size",
+                   unit: "sequences", binds: "TrainingSettings.batchSize"),
+        OptionSpec("dropout_input", [.training], unit(), default: .number(0), studies: training, "dropout on inputs",
+                   binds: "DropoutRates.input"),
+        OptionSpec("dropout_output", [.training], unit(), default: .number(0), studies: training, "dropout on outputs",
+                   binds: "DropoutRates.output"),
+        OptionSpec("dropout_between", [.training], unit(), default: .number(0), studies: training, "dropout between layers",
+                   binds: "DropoutRates.between"),
         OptionSpec("early_stopping_patience", [.training], .int(min: 0, max: 1_000_000), default: .number(0),
-                   studies: training, "epochs without improvement before stopping (0 = never)"),
+                   studies: training, "epochs without improvement before stopping (0 = never)",
+                   unit: "epochs", binds: "TrainingSettings.earlyStoppingPatience"),
         // task
         OptionSpec("task", [.task], choices(TaskKind.self),
-                   default: .string("binary-sum"), studies: taskStudies, "sequence task"),
-        OptionSpec("samples", [.task], .int(min: 1, max: 10_000_000), default: .number(1000), studies: taskStudies, "training samples"),
-        OptionSpec("validation_samples", [.task], .int(min: 1, max: 10_000_000), default: .number(100), studies: taskStudies, "validation samples"),
-        OptionSpec("test_samples", [.task], .int(min: 1, max: 10_000_000), default: .number(100), studies: taskStudies, "test samples"),
+                   default: .string("binary-sum"), studies: taskStudies, "sequence task",
+                   binds: "TaskConfiguration.name (TaskKind)"),
+        OptionSpec("samples", [.task], .int(min: 1, max: 10_000_000), default: .number(1000), studies: taskStudies, "training samples",
+                   unit: "sequences", binds: "TaskConfiguration.trainCount"),
+        OptionSpec("validation_samples", [.task], .int(min: 1, max: 10_000_000), default: .number(100), studies: taskStudies, "validation samples",
+                   unit: "sequences", binds: "TaskConfiguration.validationCount"),
+        OptionSpec("test_samples", [.task], .int(min: 1, max: 10_000_000), default: .number(100), studies: taskStudies, "test samples",
+                   unit: "sequences", binds: "TaskConfiguration.testCount"),
     ]
 
     private static let byName: [String: OptionSpec] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
     /// The option called `name`, if any.
     public static func option(named name: String) -> OptionSpec? { byName[name] }
+
+    /// The value of `name` in a run's configuration (a flat object of options), or nil when the
+    /// run has no such option or the option has no effect in it (its condition fails).
+    public static func effectiveValue(of name: String, in config: JSONValue) -> JSONValue? {
+        guard let value = config[name] else { return nil }
+        guard let condition = option(named: name)?.condition else { return value }
+        return config[condition.option].map(condition.holds) == false ? nil : value
+    }
 
     /// Options written in `block`, in table order.
     public static func options(in block: OptionBlock) -> [OptionSpec] { all.filter { $0.blocks.contains(block) } }

@@ -38,10 +38,16 @@ public struct Spec: Sendable {
     public let charts: JSONValue
     /// The `expect` array, untouched (for the expectation checker).
     public let expect: JSONValue
+    /// The charts, decoded and checked against the grid and the study's outputs (nil: the study's defaults).
+    public let chartSpecs: [ChartSpec]?
+    /// The expectations, decoded and checked against the grid and the study's outputs.
+    public let expectations: [Expectation]
 
     init(file: String, version: Int, name: String, description: String?, study: StudyKind,
          blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
-         charts: JSONValue, expect: JSONValue) {
+         charts: JSONValue, expect: JSONValue, chartSpecs: [ChartSpec]?, expectations: [Expectation]) {
+        self.chartSpecs = chartSpecs
+        self.expectations = expectations
         self.file = file
         self.version = version
         self.name = name

@@ -106,12 +106,16 @@ public enum SpecDecoder {
         guard case .array = expect else {
             throw SpecError(path: "expect", expected: "an array of expectations", found: expect.typeDescription)
         }
+        // charts and expectations: decoded once into types and checked against the grid and the study
+        let references = SpecReferences(file: file, grid: grid, study: study)
+        let chartSpecs = charts == .null ? nil : try ChartSpec.parseAll(charts, file: file)
+        for chart in chartSpecs ?? [] { try references.check(chart) }
+        let expectations = try Expectation.parseAll(expect, file: file)
+        for expectation in expectations { try references.check(expectation) }
         let spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
-                        blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect)
+                        blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect,
+                        chartSpecs: chartSpecs, expectations: expectations)
         try spec.checkConditions(blockPaths: values.mapValues(\.path))
-        let resolved = spec.resolvedDocument
-        try ChartRenderer.validate(spec: resolved, file: file)
-        try ExpectationChecker.validate(spec: resolved, file: file)
         return spec
     }
 

@@ -11,7 +11,7 @@ struct Experiments: AsyncParsableCommand {
         commandName: "experiments",
         abstract: "Run RNN gradient experiments described by JSON specs.",
         discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs or incomplete gather, 2 spec or usage error, 130 interrupted.",
-        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self, Slurm.self, Bench.self])
+        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Schema.self, Options.self, Slurm.self, Bench.self])
 
     /// `bench` tunes glibc malloc (keep freed large blocks, one arena) before any worker thread
     /// allocates: a thread that already has its own arena keeps it. `--no-retain-memory` leaves
