@@ -39,3 +39,24 @@ import Testing
         }
     }
 }
+
+/// The schema describes charts and expectations key by key, as their decoders accept them.
+@Suite struct ReportSchemaTests {
+    func properties(_ definition: String) -> [String] {
+        guard case let .object(pairs)? = SpecSchema.document["$defs"]?[definition]?["properties"] else { return [] }
+        return pairs.map(\.key)
+    }
+
+    @Test func chartsAndExpectationsAreNotBareArrays() {
+        #expect(SpecSchema.document["properties"]?["charts"]?["items"] != nil)
+        #expect(SpecSchema.document["properties"]?["expect"]?["items"] != nil)
+    }
+
+    @Test func theSchemaListsEveryKeyTheDecodersAccept() {
+        #expect(properties("chart") == ["name", "title", "kind", "source", "x", "y", "series", "facet", "where", "aggregate",
+                                        "band", "log_x", "log_y", "x_label", "y_label"])
+        #expect(properties("expectation") == ["name", "description", "metric", "series", "step", "where", "aggregate", "at_least",
+                                              "<", ">", "<=", ">=", "between", "equals", "trend", "over", "tolerance", "ratio_to",
+                                              "beats", "by", "fraction"])
+    }
+}
