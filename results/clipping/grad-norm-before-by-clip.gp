@@ -25,10 +25,10 @@ plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transpar
      datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title '5' noenhanced
 set title 'clip=none' noenhanced
 plot datafile index 3 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '5' noenhanced
+     datafile index 3 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_norm_before' noenhanced
 set title 'clip=value' noenhanced
 plot datafile index 4 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title '5' noenhanced
+     datafile index 4 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'grad_norm_before' noenhanced
 unset multiplot
 unset output
 
@@ -59,9 +59,9 @@ plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transpar
      datafile index 2 using 1:2 with linespoints lw 2 pt 9 ps 0.9 pi 2 lc rgb '#009E73' title '5' noenhanced
 set title 'clip=none' noenhanced
 plot datafile index 3 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 3 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title '5' noenhanced
+     datafile index 3 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'grad_norm_before' noenhanced
 set title 'clip=value' noenhanced
 plot datafile index 4 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
-     datafile index 4 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title '5' noenhanced
+     datafile index 4 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 2 lc rgb '#0072B2' title 'grad_norm_before' noenhanced
 unset multiplot
 unset output
