@@ -28,6 +28,10 @@ struct GridWalk {
     let deciders: [(option: Int, condition: OptionCondition)?]
     /// Whether some axis member can be dropped (only then can points collapse).
     let collapsible: Bool
+    /// The indices of the options ``TaskCheck`` reads (empty for studies without a task), and the
+    /// axes that carry any of them.
+    let taskOptions: [Int]
+    let taskAxes: [Int]
     /// `where` and `exclude` with option names resolved to indices (nil: `seed`).
     let include: [[(option: Int?, value: JSONValue)]]
     let exclude: [[(option: Int?, value: JSONValue)]]
@@ -52,6 +56,9 @@ struct GridWalk {
         }
         self.deciders = deciders
         collapsible = targets.joined().contains { target in target.map { deciders[$0] != nil } ?? false }
+        let taskOptions = TaskCheck.optionNames.compactMap { index[$0] }
+        self.taskOptions = taskOptions.count == TaskCheck.optionNames.count ? taskOptions : []
+        taskAxes = targets.indices.filter { a in targets[a].contains { $0.map(taskOptions.contains) ?? false } }
         func compiled(_ constraints: [Grid.Constraint]) -> [[(option: Int?, value: JSONValue)]] {
             constraints.map { constraint in constraint.assignments.map { (index[$0.name], $0.value) } }
         }
@@ -106,12 +113,17 @@ struct GridWalk {
         if counts.contains(0) { return summary }
         let checkMemory = worstCaseBytes() > RunMemoryEstimate.limitBytes
         var seen = Set<[Int]>()
+        var taskPoints: [[Int]: Point] = [:]  // one point per distinct task setting
         var point = Array(repeating: 0, count: counts.count)
         while true {
             if admits(point) {
                 if checkMemory { try checkMemoryEstimate(at: point) }
                 if !collapsible || seen.insert(runCode(point)).inserted {
                     summary.runs += 1
+                    if !taskOptions.isEmpty {
+                        let code = taskAxes.map { point[$0] }
+                        if taskPoints[code] == nil { taskPoints[code] = point }
+                    }
                     body(point)
                 } else {
                     summary.collapsed += 1
@@ -119,7 +131,19 @@ struct GridWalk {
             }
             if !Grid.advance(&point, counts: counts) { break }
         }
+        for taskPoint in taskPoints.values.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            try checkTask(at: taskPoint)
+        }
         return summary
+    }
+
+    /// Fails when the engine rejects the task settings of the run at `point`.
+    private func checkTask(at point: Point) throws(SpecError) {
+        let values = taskOptions.map { value($0, at: point) }
+        guard let problem = TaskCheck.problem(values) else { return }
+        let onAxis = taskOptions.contains { location[$0] != nil }
+        throw SpecError(path: onAxis ? "grid" : "task", expected: "task settings the engine accepts",
+                        found: zip(TaskCheck.optionNames, values).map { "\($0)=\($1.excerpt)" }.joined(separator: " ") + ": " + problem)
     }
 
     /// Identifies the run at `point`: each axis member's point index, or -1 where it is dropped.

@@ -2,6 +2,7 @@ import LinearAlgebra
 import RecurrentNets
 import SequenceTasks
 import Studies
+import Training
 
 /// The kind of study a spec runs; decides which options a run has.
 public enum StudyKind: String, Sendable, CaseIterable, Hashable {
@@ -172,6 +173,12 @@ public enum OptionCatalog {
         .choice(E.allCases.map(\.rawValue))
     }
 
+    /// The engine's optimisers, with `momentum` and `nesterov` as names of SGD with (Nesterov) momentum.
+    private static var optimizerChoices: OptionType {
+        let kinds = OptimizerConfiguration.Kind.allCases.map(\.rawValue)
+        return .choice(kinds.prefix { $0 == "sgd" } + ["momentum", "nesterov"] + kinds.drop { $0 == "sgd" })
+    }
+
     private static func unit(_ exclusiveMax: Bool = true) -> OptionType {
         .number(min: 0, max: 1, exclusiveMin: false, exclusiveMax: exclusiveMax)
     }
@@ -230,7 +237,7 @@ public enum OptionCatalog {
                    studies: [.gradientFlow, .train, .states], "truncated BPTT window k (0 = full BPTT)",
                    unit: "steps", binds: "GradientFlowStudy.truncation, TrainingSettings.truncation"),
         // training
-        OptionSpec("optimizer", [.training], .choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]),
+        OptionSpec("optimizer", [.training], optimizerChoices,
                    default: .string("adam"), studies: training, "optimiser",
                    binds: "OptimizerConfiguration (momentum, nesterov: sgd with momentum)"),
         OptionSpec("lr", [.training], positive, default: .number(0.01), studies: training, "learning rate",
@@ -240,7 +247,7 @@ public enum OptionCatalog {
                    binds: "OptimizerConfiguration.momentum"),
         OptionSpec("weight_decay", [.training], nonNegative, default: .number(0), studies: training, "weight decay",
                    binds: "OptimizerConfiguration.weightDecay"),
-        OptionSpec("clip", [.training], .choice(["none", "norm", "value"]), default: .string("none"),
+        OptionSpec("clip", [.training], .choice(GradientClipping.knownNames), default: .string("none"),
                    studies: training, "gradient clipping",
                    binds: "TrainingSettings.clipping (GradientClipping)"),
         OptionSpec("max_norm", [.training], positive, default: .number(5), studies: training, "norm clipping threshold",
@@ -249,7 +256,7 @@ public enum OptionCatalog {
         OptionSpec("clip_value", [.training], positive, default: .number(5), studies: training, "value clipping threshold",
                    when: OptionCondition("clip", ["value"]),
                    binds: "GradientClipping.value"),
-        OptionSpec("schedule", [.training], .choice(["constant", "step", "warmup", "plateau"]), default: .string("constant"),
+        OptionSpec("schedule", [.training], .choice(LearningRateSchedule.knownNames + ["plateau"]), default: .string("constant"),
                    studies: training, "learning-rate schedule",
                    binds: "TrainingSettings.schedule (ScheduleSetting)"),
         OptionSpec("lr_step_size", [.training], .int(min: 1, max: 1_000_000_000), default: .number(100), studies: training,
