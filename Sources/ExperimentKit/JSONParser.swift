@@ -7,6 +7,8 @@ public struct JSONParser {
         public var line: Int
         public var column: Int
         public var message: String
+        /// The JSON path of the value at fault, when known (a number out of range in a spec).
+        public var path: String? = nil
     }
 
     private let bytes: [UInt8]
@@ -14,6 +16,8 @@ public struct JSONParser {
     /// Whether a number too large for a Double is an error (else it reads as an infinity, the
     /// way records write infinities: `1e999`).
     private let finiteNumbersOnly: Bool
+    /// The JSON path to the value being parsed (kept only with `finiteNumbersOnly`, for errors).
+    private var path: [String] = []
 
     private init(_ bytes: [UInt8], finiteNumbersOnly: Bool) {
         self.bytes = bytes
@@ -106,7 +110,9 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
+            if finiteNumbersOnly { path.append(path.isEmpty ? key : "." + key) }
             pairs.append((key, try parseValue(depth: depth + 1)))
+            if finiteNumbersOnly { path.removeLast() }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -131,7 +137,9 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
+            if finiteNumbersOnly { path.append("[\(items.count)]") }
             items.append(try parseValue(depth: depth + 1))
+            if finiteNumbersOnly { path.removeLast() }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an array") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -250,7 +258,9 @@ public struct JSONParser {
         }
         guard value.isFinite || !finiteNumbersOnly else {
             position = start
-            throw error("number \(text) is out of range (the largest magnitude is about 1.8e308)")
+            var failure = error("number \(text) is out of range (the largest magnitude is about 1.8e308)")
+            failure.path = path.joined()
+            throw failure
         }
         return .number(value)
     }

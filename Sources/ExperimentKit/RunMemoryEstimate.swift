@@ -37,15 +37,15 @@ public enum RunMemoryEstimate {
         // weights, gradients, two optimiser moments, a transposed copy, the best model so far
         var total = 6 * parameters * scalar
         let perStep = layers * hidden * (gates + 2) * 3 + input  // caches, states and their gradients
-        switch study {
-        case .gradientFlow:
-            total += length * max(1, w("batch")) * perStep * scalar
-        case .propagation:
+        // Not a switch: a study added later (without an entry here) is estimated like gradient-flow.
+        if study == .propagation {
             total += (max(1, w("steps")) + 4 * hidden) * hidden * scalar
-        case .train, .states:
+        } else if study == .train || study == .states {
             total += length * max(1, w("batch_size")) * perStep * scalar
             let samples = w("samples") + w("validation_samples") + w("test_samples")
             total += samples * length * (input + hidden + 2) * scalar
+        } else {
+            total += length * max(1, w("batch")) * perStep * scalar
         }
         return total
     }

@@ -25,6 +25,10 @@ public enum SpecDecoder {
         do {
             document = try JSONParser.parse(bytes: text, finiteNumbersOnly: true)
         } catch {
+            if let path = error.path {  // valid JSON, but a number no Double holds
+                throw SpecError(file: file, path: path, expected: "a number of magnitude below about 1.8e308",
+                                found: "line \(error.line), column \(error.column): \(error.message)")
+            }
             throw SpecError(file: file, path: "", expected: "valid JSON",
                             found: "line \(error.line), column \(error.column): \(error.message)")
         }
