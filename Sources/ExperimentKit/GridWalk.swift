@@ -28,6 +28,9 @@ struct GridWalk {
     let deciders: [(option: Int, condition: OptionCondition)?]
     /// Whether some axis member can be dropped (only then can points collapse).
     let collapsible: Bool
+    /// For each axis, member and point: the first point of the axis with the same value of that
+    /// member (zip members repeat values; runs are told apart by values, not by point indices).
+    let valueIDs: [[[Int]]]
     /// The indices of the options ``TaskCheck`` reads (empty for studies without a task), and the
     /// axes that carry any of them.
     let taskOptions: [Int]
@@ -56,6 +59,17 @@ struct GridWalk {
         }
         self.deciders = deciders
         collapsible = targets.joined().contains { target in target.map { deciders[$0] != nil } ?? false }
+        valueIDs = spec.grid.axes.map { axis in
+            axis.names.indices.map { m in
+                var first: [String: Int] = [:]
+                return axis.points.indices.map { p in
+                    let text = axis.points[p][m].canonicalText
+                    if let id = first[text] { return id }
+                    first[text] = p
+                    return p
+                }
+            }
+        }
         let taskOptions = TaskCheck.optionNames.compactMap { index[$0] }
         self.taskOptions = taskOptions.count == TaskCheck.optionNames.count ? taskOptions : []
         taskAxes = targets.indices.filter { a in targets[a].contains { $0.map(taskOptions.contains) ?? false } }
@@ -113,12 +127,16 @@ struct GridWalk {
         if counts.contains(0) { return summary }
         let checkMemory = worstCaseBytes() > RunMemoryEstimate.limitBytes
         var seen = Set<[Int]>()
+        var seenPacked = Set<Int>()
+        let multipliers = packingMultipliers()
         var taskPoints: [[Int]: Point] = [:]  // one point per distinct task setting
         var point = Array(repeating: 0, count: counts.count)
         while true {
             if admits(point) {
                 if checkMemory { try checkMemoryEstimate(at: point) }
-                if !collapsible || seen.insert(runCode(point)).inserted {
+                let isNew = !collapsible
+                    || (multipliers.map { seenPacked.insert(packedRunCode(point, $0)).inserted } ?? seen.insert(runCode(point)).inserted)
+                if isNew {
                     summary.runs += 1
                     if !taskOptions.isEmpty {
                         let code = taskAxes.map { point[$0] }
@@ -146,16 +164,47 @@ struct GridWalk {
                         found: zip(TaskCheck.optionNames, values).map { "\($0)=\($1.excerpt)" }.joined(separator: " ") + ": " + problem)
     }
 
-    /// Identifies the run at `point`: each axis member's point index, or -1 where it is dropped.
+    /// Identifies the run at `point`: each axis member's value (as ``valueIDs``), or -1 where it is dropped.
     private func runCode(_ point: Point) -> [Int] {
         var code: [Int] = []
         code.reserveCapacity(targets.count * 2)
         for (a, members) in targets.enumerated() {
-            for target in members {
-                code.append(target.map { applies($0, at: point) } ?? true ? point[a] : -1)
+            for (m, target) in members.enumerated() {
+                code.append(target.map { applies($0, at: point) } ?? true ? valueIDs[a][m][point[a]] : -1)
             }
         }
         return code
+    }
+
+    /// ``runCode(_:)`` as one integer: each member's digit (index + 1, 0 when dropped) times its
+    /// multiplier from ``packingMultipliers()``.
+    private func packedRunCode(_ point: Point, _ multipliers: [[Int]]) -> Int {
+        var code = 0
+        for (a, members) in targets.enumerated() {
+            for (m, target) in members.enumerated() {
+                let digit = target.map { applies($0, at: point) } ?? true ? valueIDs[a][m][point[a]] + 1 : 0
+                code += digit * multipliers[a][m]
+            }
+        }
+        return code
+    }
+
+    /// Place values of a mixed-radix number with one digit (radix: points + 1) per axis member;
+    /// nil when the codes would not fit in an Int (then ``runCode(_:)`` arrays are used).
+    private func packingMultipliers() -> [[Int]]? {
+        var next = 1
+        var result: [[Int]] = []
+        for (a, members) in targets.enumerated() {
+            var row: [Int] = []
+            for _ in members {
+                row.append(next)
+                let (product, overflow) = next.multipliedReportingOverflow(by: spec.grid.axes[a].points.count + 1)
+                if overflow { return nil }
+                next = product
+            }
+            result.append(row)
+        }
+        return result
     }
 
     /// The estimate with every option at its most demanding value in the grid.

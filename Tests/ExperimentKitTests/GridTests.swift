@@ -62,6 +62,29 @@ func values(_ configs: [RunConfiguration], _ name: String) -> [String] {
         #expect(runs.contains { $0.key == normRun[0].key })
     }
 
+    @Test func zippedPointsThatDifferOnlyInDroppedValuesCollapse() throws {
+        let spec = try SpecDecoder.decode(text: #"{"version": 1, "name": "t", "study": "train", "grid": {"zip": {"clip": ["none", "none", "norm"], "max_norm": [1, 2, 1]}}}"#)
+        #expect(try spec.runCount() == (runs: 2, collapsed: 1))
+        #expect(try spec.configurations().map { values([$0], "clip")[0] } == ["none", "norm"])
+    }
+
+    @Test func collapsingWorksWhenRunCodesDoNotFitInAnInteger() throws {
+        // Seven zipped members of 1000 points: 1001^7 codes overflow an Int, so arrays are compared.
+        func column(_ value: (Int) -> String) -> String { "[" + (0..<1000).map(value).joined(separator: ", ") + "]" }
+        let same = { (i: Int, x: String) in i < 2 ? "1" : x }
+        let zip = [
+            "\"clip\": " + column { $0 < 2 ? "\"none\"" : "\"norm\"" },
+            "\"max_norm\": " + column { String($0 + 1) },
+            "\"epochs\": " + column { same($0, String($0 + 1)) },
+            "\"batch_size\": " + column { same($0, String($0 + 1)) },
+            "\"samples\": " + column { same($0, String($0 + 1)) },
+            "\"test_samples\": " + column { same($0, String($0 + 1)) },
+            "\"lr_step_size\": " + column { same($0, String($0 + 1)) },
+        ].joined(separator: ", ")
+        let spec = try SpecDecoder.decode(text: #"{"version": 1, "name": "t", "study": "train", "training": {"schedule": "step"}, "grid": {"zip": {\#(zip)}}}"#)
+        #expect(try spec.runCount() == (runs: 999, collapsed: 1))
+    }
+
     @Test(arguments: [
         (#""training": {"clip": "none", "max_norm": 1}"#, "training.max_norm", "only where clip is \"norm\""),
         (#""model": {"cell": "lstm", "nonlinearity": "relu"}"#, "model.nonlinearity", "only where cell is \"rnn\""),
