@@ -114,7 +114,7 @@ enum Aggregator {
         if runs.isEmpty { result.notes.append("no runs match the chart's filter") }
         if chart.source == .runs, data.table.index(of: chart.y) == nil {
             var note = "runs.csv has no column '\(chart.y)'"
-            if let hint = CheckedObject.closest(to: chart.y, in: data.metrics) { note += " (did you mean '\(hint)'?)" }
+            if let hint = SpecSuggestion.closest(to: chart.y, among: data.metrics) { note += " (did you mean '\(hint)'?)" }
             result.notes.append(note)
         }
 

@@ -1,8 +1,8 @@
 import Foundation
 
-/// A CSV table: a header and rows of text cells. Own small RFC 4180 writer and reader (no CSV
-/// package): fields containing `,`, `"`, CR or LF are quoted with doubled quotes; records end with
-/// LF when written; the reader accepts LF and CRLF.
+/// A CSV table: a header and rows of text cells. Own small RFC 4180 writer (no CSV package):
+/// fields containing `,`, `"`, CR or LF are quoted with doubled quotes; records end with LF.
+/// Reading goes through ``ResultTable``'s parser (LF and CRLF).
 public struct CSVTable: Sendable, Equatable {
     /// A malformed CSV text or unreadable file.
     public struct ParseError: Error, Sendable, CustomStringConvertible {
@@ -28,76 +28,16 @@ public struct CSVTable: Sendable, Equatable {
         try self.init(parsing: String(decoding: data, as: UTF8.self), file: path)
     }
 
-    /// Parses CSV text whose first record is the header.
+    /// Parses CSV text whose first record is the header, with the package's one CSV reader
+    /// (``ResultTable``).
     public init(parsing text: String, file: String = "<csv>") throws(ParseError) {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field = ""
-        var quoted = false
-        var afterQuote = false
-        var line = 1
-        var sawAny = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar?
-        func nextScalar() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
+        do {
+            let table = try ResultTable(csvText: text, file: file)
+            header = table.header
+            rows = table.rows
+        } catch {
+            throw ParseError(file: file, line: 0, message: error.message)
         }
-        while let c = nextScalar() {
-            sawAny = true
-            if quoted {
-                if c == "\"" {
-                    if let n = nextScalar() {
-                        if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = n }
-                    } else {
-                        quoted = false
-                        afterQuote = true
-                    }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case ",":
-                record.append(field)
-                field = ""
-                afterQuote = false
-            case "\r":
-                if let n = nextScalar(), n != "\n" { pending = n }
-                fallthrough
-            case "\n":
-                record.append(field)
-                records.append(record)
-                record = []
-                field = ""
-                afterQuote = false
-                sawAny = false
-                line += 1
-            case "\"":
-                guard field.isEmpty, !afterQuote else {
-                    throw ParseError(file: file, line: line, message: "a quote inside an unquoted field")
-                }
-                quoted = true
-            default:
-                guard !afterQuote else {
-                    throw ParseError(file: file, line: line, message: "text after a closing quote")
-                }
-                field.unicodeScalars.append(c)
-            }
-        }
-        if quoted { throw ParseError(file: file, line: line, message: "an unterminated quoted field") }
-        if sawAny {
-            record.append(field)
-            records.append(record)
-        }
-        guard let first = records.first else { throw ParseError(file: file, line: 1, message: "no header") }
-        for (i, r) in records.enumerated() where r.count != first.count {
-            throw ParseError(file: file, line: i + 1, message: "\(r.count) fields where the header has \(first.count)")
-        }
-        header = first
-        rows = Array(records.dropFirst())
     }
 
     /// The cells of the column called `name`, or nil when there is no such column.

@@ -5,7 +5,7 @@ extension ChartSpec {
     ///   `grad_norm.weight_hh_l0`, `grad_h_first`) against the first numeric axis by the first
     ///   string axis, log y; and the `grad_h_distance` series (‖∂L/∂hₜ‖ against T - t) by the
     ///   first string axis at the largest value of the first numeric axis, log y.
-    /// - propagation: the `norm` series against step by the first string axis, log y.
+    /// - propagation: the `norm_ratio` series (||v_k|| / ||v_0||) against step by the first string axis, log y.
     /// - train: `train_loss` and `val_accuracy` series against epoch by the first string axis.
     /// - states: a heatmap of the `state` series, one panel per value of the first string axis.
     /// - otherwise: every metric against the first numeric axis by the first string axis.
@@ -36,8 +36,8 @@ extension ChartSpec {
                                     x: "step", y: "grad_h_distance", series: byAxis, filter: filter, logY: true,
                                     xLabel: "T - t (steps back from the loss)", yLabel: "‖∂L/∂hₜ‖"))
         } else if kind.contains("propag") {
-            charts.append(ChartSpec(name: "norm_vs_step", title: "Signal norm vs step", source: .series, x: "step", y: "norm",
-                                    series: byAxis, logY: true, xLabel: "step", yLabel: "norm"))
+            charts.append(ChartSpec(name: "norm_vs_step", title: "Signal norm vs step", source: .series, x: "step", y: "norm_ratio",
+                                    series: byAxis, logY: true, xLabel: "step", yLabel: "||v_k|| / ||v_0||"))
         } else if kind.contains("train") {
             charts.append(ChartSpec(name: "train_loss", title: "Training loss", source: .series, x: "step", y: "train_loss",
                                     series: byAxis, logY: true, xLabel: "epoch", yLabel: "train loss"))

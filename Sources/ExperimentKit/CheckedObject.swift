@@ -29,7 +29,7 @@ struct CheckedObject {
         for (key, _) in pairs where !allowed.contains(key) {
             let known = allowed.map { "'\($0)'" }.joined(separator: ", ")
             var expected = "one of the keys " + known
-            if let hint = CheckedObject.closest(to: key, in: allowed) {
+            if let hint = SpecSuggestion.closest(to: key, among: allowed) {
                 expected = "a known key (did you mean '\(hint)'?) among " + known
             }
             throw SpecError(file: file, path: childPath(key), expected: expected, found: "unknown key '\(key)'")
@@ -73,34 +73,9 @@ struct CheckedObject {
         guard let s = try string(key) else { return nil }
         guard choices.contains(s) else {
             var expected = "one of " + choices.map { "'\($0)'" }.joined(separator: ", ")
-            if let hint = CheckedObject.closest(to: s, in: choices) { expected += " (did you mean '\(hint)'?)" }
+            if let hint = SpecSuggestion.closest(to: s, among: choices) { expected += " (did you mean '\(hint)'?)" }
             throw error(key, expected: expected, found: "\"\(s)\"")
         }
         return s
-    }
-
-    /// The closest candidate by edit distance, when it is close enough to be a likely typo.
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        let limit = max(1, min(3, word.count / 3 + 1))
-        return best.1 <= limit ? best.0 : nil
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

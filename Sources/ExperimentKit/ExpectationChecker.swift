@@ -73,7 +73,7 @@ public enum ExpectationChecker {
         }
         if case let .metric(name) = e.selector, data.table.index(of: name) == nil {
             var detail = "runs.csv has no column '\(name)'"
-            if let hint = CheckedObject.closest(to: name, in: data.metrics) { detail += " (did you mean '\(hint)'?)" }
+            if let hint = SpecSuggestion.closest(to: name, among: data.metrics) { detail += " (did you mean '\(hint)'?)" }
             return result("no column", false, detail)
         }
         let matched = data.runs.filter { e.filter.accepts($0.cells) }

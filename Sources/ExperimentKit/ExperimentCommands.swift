@@ -84,15 +84,24 @@ public enum ExperimentCommands {
 
     /// `experiments validate SPEC`: checks the spec and expands the grid.
     public static func validate(specPath: String, console: Console = .standard) -> ExitStatus {
-        guard let (spec, configs) = load(specPath, console: console) else { return .specError }
+        let spec: Spec
+        let count: (runs: Int, collapsed: Int)
+        do {  // counts the runs without building them
+            spec = try SpecDecoder.load(path: specPath)
+            count = try spec.runCount()
+        } catch {
+            console.err(error.description + "\n")
+            return .specError
+        }
         let axes = spec.grid.axisNames.isEmpty ? "no axes" : "axes " + spec.grid.axisNames.joined(separator: ", ")
-        console.out("\(specPath): ok: \(spec.study.rawValue) study '\(spec.name)', \(configs.count) runs (\(axes))\n")
+        console.out("\(specPath): ok: \(spec.study.rawValue) study '\(spec.name)', \(count.runs) runs (\(axes))"
+            + Spec.collapsedNote(count.collapsed) + "\n")
         return .success
     }
 
     /// `experiments expand SPEC [--json]`: each run's key and axis values in grid order, then the count.
     public static func expand(specPath: String, json: Bool, console: Console = .standard) -> ExitStatus {
-        guard let (_, configs) = load(specPath, console: console) else { return .specError }
+        guard let (spec, configs) = load(specPath, console: console) else { return .specError }
         if json {
             let runs = configs.map { config in
                 JSONValue.object([("key", .string(config.key.hex)),
@@ -105,7 +114,7 @@ public enum ExperimentCommands {
                 let axes = config.axes.map { "\($0.name)=\(CSVTable.format(value: $0.value))" }.joined(separator: " ")
                 console.out(axes.isEmpty ? config.key.hex + "\n" : config.key.hex + " " + axes + "\n")
             }
-            console.out("\(configs.count) runs\n")
+            console.out("\(configs.count) runs" + Spec.collapsedNote((try? spec.runCount().collapsed) ?? 0) + "\n")
         }
         return .success
     }

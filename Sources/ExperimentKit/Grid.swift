@@ -21,13 +21,6 @@ public struct Grid: Sendable {
     /// A partial assignment in `where` / `exclude`.
     public struct Constraint: Sendable {
         public let assignments: [(name: String, value: JSONValue)]
-
-        /// Whether every assignment holds for `config`.
-        public func matches(_ config: RunConfiguration) -> Bool {
-            assignments.allSatisfy {
-                (config.value($0.name) ?? OptionCatalog.option(named: $0.name)?.defaultValue) == $0.value
-            }
-        }
     }
 
     /// Most runs a grid may have (checked before expanding it).
@@ -180,31 +173,16 @@ public struct Grid: Sendable {
         self.exclude = exclude
     }
 
-    /// Calls `body` with each point's assignments (axis option names and values, spec order), first axis slowest.
-    public func forEachPoint<E: Error>(_ body: ([(name: String, value: JSONValue)]) throws(E) -> Void) throws(E) {
-        let counts = axes.map(\.points.count)
-        if counts.contains(0) { return }
-        var index = [Int](repeating: 0, count: axes.count)
-        while true {
-            var assignment: [(name: String, value: JSONValue)] = []
-            for (a, axis) in axes.enumerated() {
-                for (n, name) in axis.names.enumerated() { assignment.append((name, axis.points[index[a]][n])) }
-            }
-            try body(assignment)
-            var a = axes.count - 1
-            while a >= 0 {
-                index[a] += 1
-                if index[a] < counts[a] { break }
-                index[a] = 0
-                a -= 1
-            }
-            if a < 0 { return }
+    /// Moves `point` (one index per axis, `counts` points per axis) to the next point, the last
+    /// axis fastest; false after the last point.
+    static func advance(_ point: inout [Int], counts: [Int]) -> Bool {
+        var a = counts.count - 1
+        while a >= 0 {
+            point[a] += 1
+            if point[a] < counts[a] { return true }
+            point[a] = 0
+            a -= 1
         }
-    }
-
-    /// Whether `config` survives `where` and `exclude`.
-    public func admits(_ config: RunConfiguration) -> Bool {
-        if !include.isEmpty, !include.contains(where: { $0.matches(config) }) { return false }
-        return !exclude.contains { $0.matches(config) }
+        return false
     }
 }

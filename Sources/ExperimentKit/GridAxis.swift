@@ -14,7 +14,7 @@ public struct GridAxis: Sendable {
     /// The pseudo-option of the `seed` axis: an integer >= 0.
     static let seedOption = OptionSpec(
         "seed", [], .int(min: 0, max: nil), default: .number(0), studies: Set(StudyKind.allCases),
-        "random seed of the run")
+        "random seed of the run", binds: "the study's seed")
 
     /// Largest number of points any single axis may have before it is generated.
     static let maximumPoints = 1_000_000
@@ -129,7 +129,9 @@ public struct GridAxis: Sendable {
         }
         let exactCount = (stop - start) / step
         guard exactCount < Double(maximumPoints) else {
-            throw SpecError(path: path, expected: "at most \(maximumPoints) points", found: "about \(Int(exactCount) + 1) points")
+            // A Double, not an Int: the count may be far beyond Int.max (or infinite).
+            throw SpecError(path: path, expected: "at most \(maximumPoints) points",
+                            found: argument.excerpt + " (about \(JSONValue.format((exactCount + 1).rounded())) points)")
         }
         let count = Int((exactCount + 1e-9).rounded(.down)) + 1
         return (0..<count).map { .number(tidy(start + Double($0) * step)) }

@@ -7,21 +7,32 @@ public struct JSONParser {
         public var line: Int
         public var column: Int
         public var message: String
+        /// The JSON path of the value at fault, when known (a number out of range in a spec).
+        public var path: String? = nil
     }
 
     private let bytes: [UInt8]
     private var position = 0
+    /// Whether a number too large for a Double is an error (else it reads as an infinity, the
+    /// way records write infinities: `1e999`).
+    private let finiteNumbersOnly: Bool
+    /// The JSON path to the value being parsed (kept only with `finiteNumbersOnly`, for errors).
+    private var path: [String] = []
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: [UInt8], finiteNumbersOnly: Bool) {
+        self.bytes = bytes
+        self.finiteNumbersOnly = finiteNumbersOnly
+    }
 
     /// Parses a complete document (one value, optional surrounding whitespace).
     public static func parse(_ text: String) throws(SyntaxError) -> JSONValue {
         try parse(bytes: Array(text.utf8))
     }
 
-    /// Parses UTF-8 bytes.
-    public static func parse(bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes)
+    /// Parses UTF-8 bytes. With `finiteNumbersOnly` (specs), a number beyond the range of a
+    /// Double, such as `1e309`, is an error quoting it as written.
+    public static func parse(bytes: [UInt8], finiteNumbersOnly: Bool = false) throws(SyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes, finiteNumbersOnly: finiteNumbersOnly)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -34,7 +45,7 @@ public struct JSONParser {
     /// Parses the one value that starts at `offset` of `bytes` (text may follow it); returns it and
     /// the offset just past it.
     static func parseValue(bytes: [UInt8], at offset: Int) throws(SyntaxError) -> (value: JSONValue, end: Int) {
-        var parser = JSONParser(bytes)
+        var parser = JSONParser(bytes, finiteNumbersOnly: false)
         parser.position = offset
         let value = try parser.parseValue(depth: 0)
         return (value, parser.position)
@@ -108,7 +119,9 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
+            if finiteNumbersOnly { path.append(path.isEmpty ? key : "." + key) }
             pairs.append((key, try parseValue(depth: depth + 1)))
+            if finiteNumbersOnly { path.removeLast() }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -133,7 +146,9 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
+            if finiteNumbersOnly { path.append("[\(items.count)]") }
             items.append(try parseValue(depth: depth + 1))
+            if finiteNumbersOnly { path.removeLast() }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an array") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -249,6 +264,12 @@ public struct JSONParser {
         guard let value = Double(text) else {
             position = start
             throw error("invalid number '\(text)'")
+        }
+        guard value.isFinite || !finiteNumbersOnly else {
+            position = start
+            var failure = error("number \(text) is out of range (the largest magnitude is about 1.8e308)")
+            failure.path = path.joined()
+            throw failure
         }
         return .number(value)
     }

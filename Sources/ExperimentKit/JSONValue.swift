@@ -45,6 +45,12 @@ public enum JSONValue: Sendable, Equatable {
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
     }
 
+    /// Whether this is a string of more than `limit` characters.
+    func isLongString(_ limit: Int) -> Bool {
+        if case let .string(s) = self { return s.unicodeScalars.count > limit }
+        return false
+    }
+
     /// Canonical JSON text: objects with keys sorted, no spaces, numbers in shortest form
     /// (integers without a fraction). Equal values always give equal text.
     public var canonicalText: String { text(sortingKeys: true) }

@@ -1,3 +1,9 @@
+import LinearAlgebra
+import RecurrentNets
+import SequenceTasks
+import Studies
+import Training
+
 /// The kind of study a spec runs; decides which options a run has.
 public enum StudyKind: String, Sendable, CaseIterable, Hashable {
     case gradientFlow = "gradient-flow"
@@ -43,13 +49,23 @@ public struct OptionSpec: Sendable {
     /// Whether a run at the default value leaves the option out of its configuration, key and
     /// `spec.resolved.json` (an opt-in added to a study without changing the keys of its runs).
     public let omittedAtDefault: Bool
+    /// When the option has an effect (nil: always, in its studies).
+    public let condition: OptionCondition?
+    /// The unit of a number ("steps", "sequences", ...), or "" when it has none.
+    public let unit: String
+    /// The engine setting the option binds to, e.g. `ModelSettings.hiddenSize`.
+    public let binding: String
 
     public init(
         _ name: String, _ blocks: [OptionBlock], _ type: OptionType, default defaultValue: JSONValue,
-        studies: Set<StudyKind>, _ summary: String, varies: Bool = true, omittedAtDefault: Bool = false
+        studies: Set<StudyKind>, _ summary: String, varies: Bool = true, omittedAtDefault: Bool = false,
+        when condition: OptionCondition? = nil, unit: String = "", binds binding: String
     ) {
+        self.unit = unit
+        self.binding = binding
         self.varies = varies
         self.omittedAtDefault = omittedAtDefault
+        self.condition = condition
         self.name = name
         self.blocks = blocks
         self.type = type
@@ -127,36 +143,46 @@ public enum OptionCatalog {
     private static let training: Set<StudyKind> = [.train, .states, .lyapunov]
     private static let taskStudies: Set<StudyKind> = [.train, .states, .lyapunov]
 
-    /// Initialiser names accepted by `init`, `init_ih`, `init_hh` (each optionally `-<positive number>`).
-    public static let initSchemes = [
-        "pytorch-default", "xavier-uniform", "xavier-normal", "kaiming-uniform", "kaiming-normal",
-        "orthogonal", "identity", "normal",
-    ]
+    /// Initialiser names accepted by `init`, `init_ih`, `init_hh`: the engine's own list
+    /// (``Initializer/names``), each optionally followed by `-<positive number>` (or `-tanh` for a gain).
+    public static var initSchemes: [String] { Initializer.names }
 
-    /// Validates an initialiser name such as `orthogonal`, `normal-0.01`, `identity-1.01`.
+    /// Validates an initialiser name such as `orthogonal`, `normal-0.01`, `identity-1.01` by asking
+    /// the engine, so that the spec accepts exactly what a run accepts. Lower case only (the engine
+    /// ignores case; one spelling keeps one run key).
     @Sendable public static func checkInit(_ text: String) -> String? {
-        for scheme in initSchemes {
-            if text == scheme { return nil }
-            let prefix = scheme + "-"
-            if text.hasPrefix(prefix) {
-                let rest = String(text.dropFirst(prefix.count))
-                let plain = !rest.isEmpty && rest.allSatisfy { $0.isASCII && ($0.isNumber || ".eE+-".contains($0)) }
-                if plain, let x = Double(rest), x.isFinite, x > 0 { return nil }
-                return "the suffix after '\(scheme)-' must be a positive number"
-            }
+        guard text == text.lowercased() else { return "write it in lower case ('\(text.lowercased())')" }
+        do {
+            _ = try Initializer(name: text)
+            return nil
+        } catch {
+            if case .unknownName = error { return "unknown initialiser" + SpecSuggestion.didYouMean(text, among: initSchemes) }
+            return error.description
         }
-        return "unknown initialiser" + SpecSuggestion.didYouMean(text, among: initSchemes)
     }
 
     @Sendable private static func checkInitOrEmpty(_ text: String) -> String? {
         text.isEmpty ? nil : checkInit(text)
     }
 
-    private static let initSummary =
-        "an initialiser: " + initSchemes.joined(separator: ", ") + ", optionally followed by -<positive number>"
+    private static var initSummary: String {
+        "an initialiser: " + initSchemes.joined(separator: ", ") + ", optionally followed by -<positive number> (or -tanh for a gain)"
+    }
 
-    private static let initPattern =
-        "^(" + initSchemes.joined(separator: "|") + ")(-[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?)?$"
+    private static var initPattern: String {
+        "^(" + initSchemes.joined(separator: "|") + ")(-([0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?|tanh))?$"
+    }
+
+    /// The raw values of an engine enum, as the choices of an option.
+    private static func choices<E: CaseIterable & RawRepresentable>(_: E.Type) -> OptionType where E.RawValue == String {
+        .choice(E.allCases.map(\.rawValue))
+    }
+
+    /// The engine's optimisers, with `momentum` and `nesterov` as names of SGD with (Nesterov) momentum.
+    private static var optimizerChoices: OptionType {
+        let kinds = OptimizerConfiguration.Kind.allCases.map(\.rawValue)
+        return .choice(kinds.prefix { $0 == "sgd" } + ["momentum", "nesterov"] + kinds.drop { $0 == "sgd" })
+    }
 
     private static func unit(_ exclusiveMax: Bool = true) -> OptionType {
         .number(min: 0, max: 1, exclusiveMin: false, exclusiveMax: exclusiveMax)
@@ -167,99 +193,159 @@ public enum OptionCatalog {
     /// The table. Order here is the order of options in `spec.resolved.json` and in a record's config.
     public static let all: [OptionSpec] = [
         // model
-        OptionSpec("cell", [.model], .choice(["rnn", "lstm", "gru", "ln-rnn"]), default: .string("rnn"),
-                   studies: allStudies, "recurrent cell"),
-        OptionSpec("nonlinearity", [.model], .choice(["tanh", "relu"]), default: .string("tanh"),
-                   studies: allStudies, "activation of the plain RNN cell"),
-        OptionSpec("input", [.model], .int(min: 1, max: nil), default: .number(1), studies: allStudies, "input width"),
-        OptionSpec("hidden", [.model], .int(min: 1, max: nil), default: .number(10), studies: allStudies, "hidden width"),
-        OptionSpec("layers", [.model], .int(min: 1, max: nil), default: .number(1), studies: allStudies, "stacked layers"),
+        OptionSpec("cell", [.model], choices(CellKind.self), default: .string("rnn"),
+                   studies: allStudies, "recurrent cell",
+                   binds: "ModelSettings.cell (CellKind)"),
+        OptionSpec("nonlinearity", [.model], choices(Nonlinearity.self), default: .string("tanh"),
+                   studies: allStudies, "activation of the plain RNN cell", when: OptionCondition("cell", [CellKind.rnn.rawValue]),
+                   binds: "ModelSettings.nonlinearity (Nonlinearity)"),
+        OptionSpec("input", [.model], .int(min: 1, max: 65_536), default: .number(1), studies: allStudies, "input width",
+                   unit: "features", binds: "ModelSettings.inputSize"),
+        OptionSpec("hidden", [.model], .int(min: 1, max: 65_536), default: .number(10), studies: allStudies, "hidden width",
+                   unit: "units", binds: "ModelSettings.hiddenSize"),
+        OptionSpec("layers", [.model], .int(min: 1, max: 64), default: .number(1), studies: allStudies, "stacked layers",
+                   unit: "layers", binds: "ModelSettings.layers"),
         OptionSpec("init", [.model], .string(summary: initSummary, pattern: initPattern, validate: checkInit),
-                   default: .string("pytorch-default"), studies: allStudies, "weight initialiser"),
+                   default: .string("pytorch-default"), studies: allStudies, "weight initialiser",
+                   binds: "ModelSettings.inputInit, .recurrentInit (Initializer(name:))"),
         OptionSpec("init_ih", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
-                   default: .string(""), studies: allStudies, "input-to-hidden initialiser (empty: same as init)"),
+                   default: .string(""), studies: allStudies, "input-to-hidden initialiser (empty: same as init)",
+                   binds: "ModelSettings.inputInit (Initializer(name:))"),
         OptionSpec("init_hh", [.model], .string(summary: "\"\" (same as init) or " + initSummary, pattern: "^$|" + initPattern, validate: checkInitOrEmpty),
-                   default: .string(""), studies: allStudies, "hidden-to-hidden initialiser (empty: same as init)"),
-        OptionSpec("h0", [.model], .choice(["zeros", "random", "learnable"]), default: .string("zeros"),
-                   studies: allStudies, "initial hidden state"),
-        OptionSpec("dtype", [.model], .choice(["float32", "float64"]), default: .string("float32"),
-                   studies: allStudies, "floating-point precision"),
-        OptionSpec("numerics", [.model], .choice(["reproducible", "openblas"]), default: .string("reproducible"),
+                   default: .string(""), studies: allStudies, "hidden-to-hidden initialiser (empty: same as init)",
+                   binds: "ModelSettings.recurrentInit (Initializer(name:))"),
+        OptionSpec("h0", [.model], choices(InitialStateMode.self), default: .string("zeros"),
+                   studies: allStudies, "initial hidden state",
+                   binds: "ModelSettings.initialState (InitialStateMode)"),
+        OptionSpec("dtype", [.model], choices(DType.self), default: .string("float32"),
+                   studies: allStudies, "floating-point precision",
+                   binds: "ModelSettings.dtype (DType)"),
+        OptionSpec("numerics", [.model], choices(Numerics.self), default: .string("reproducible"),
                    studies: allStudies,
                    "matrix products: reproducible (the project's fixed-order kernels, the same bits on every CPU) or openblas (opt-in, machine-dependent bits); one value per spec",
-                   varies: false),
+                   varies: false,
+                   binds: "Numerics.select (Numerics)"),
         // study_options (seq_len is shared with task)
         OptionSpec("seq_len", [.studyOptions, .task], .int(min: 1, max: 100_000), default: .number(10),
                    studies: [.gradientFlow, .train, .states, .lyapunov],
-                   "sequence length (one value shared by study_options and task; lyapunov: of the task's sequences)"),
-        OptionSpec("batch", [.studyOptions], .int(min: 1, max: nil), default: .number(1),
-                   studies: [.gradientFlow], "sequences per measurement"),
-        OptionSpec("steps", [.studyOptions], .int(min: 1, max: nil), default: .number(50),
-                   studies: [.propagation], "multiplications by W_hh^T"),
-        OptionSpec("derivative", [.studyOptions], .choice(["none", "tanh"]), default: .string("none"),
-                   studies: [.propagation], "tanh derivative along a forward trajectory (tanh) or none"),
-        OptionSpec("truncation", [.studyOptions], .int(min: 0, max: nil), default: .number(0),
-                   studies: [.gradientFlow, .train, .states, .lyapunov], "truncated BPTT window k (0 = full BPTT)"),
+                   "sequence length (one value shared by study_options and task; lyapunov: of the task's sequences)",
+                   unit: "steps", binds: "GradientFlowStudy.sequenceLength, TaskConfiguration.steps"),
+        OptionSpec("batch", [.studyOptions], .int(min: 1, max: 1_000_000), default: .number(1),
+                   studies: [.gradientFlow], "sequences per measurement",
+                   unit: "sequences", binds: "GradientFlowStudy.batchSize"),
+        OptionSpec("steps", [.studyOptions], .int(min: 1, max: 1_000_000), default: .number(50),
+                   studies: [.propagation], "multiplications by W_hh^T",
+                   unit: "multiplications", binds: "PropagationStudy.steps"),
+        OptionSpec("derivative", [.studyOptions], choices(PropagationStudy.Derivative.self), default: .string("none"),
+                   studies: [.propagation], "tanh derivative along a forward trajectory (tanh) or none",
+                   binds: "PropagationStudy.derivative (PropagationStudy.Derivative)"),
+        OptionSpec("truncation", [.studyOptions], .int(min: 0, max: 100_000), default: .number(0),
+                   studies: [.gradientFlow, .train, .states, .lyapunov], "truncated BPTT window k (0 = full BPTT)",
+                   unit: "steps", binds: "GradientFlowStudy.truncation, TrainingSettings.truncation"),
         OptionSpec("lyapunov_steps", [.studyOptions], .int(min: 2, max: 1_000_000), default: .number(1000),
-                   studies: [.lyapunov], "trajectory length T: the spectrum averages the step Jacobians J_2...J_T after the transient"),
-        OptionSpec("transient", [.studyOptions], .int(min: 0, max: nil), default: .number(100),
-                   studies: [.lyapunov], "step Jacobians discarded before averaging (fewer than lyapunov_steps - 1)"),
-        OptionSpec("exponents", [.studyOptions], .int(min: 0, max: nil), default: .number(0),
-                   studies: [.lyapunov], "Lyapunov exponents k (0 = all: the state dimension, L*H or 2*L*H for the LSTM)"),
-        OptionSpec("reorthonormalize", [.studyOptions], .int(min: 1, max: nil), default: .number(1),
-                   studies: [.lyapunov], "steps between QR re-orthonormalisations of the tangent vectors"),
-        OptionSpec("drive", [.studyOptions], .choice(["normal", "none", "task"]), default: .string("normal"),
+                   studies: [.lyapunov], "trajectory length T: the spectrum averages the step Jacobians J_2...J_T after the transient",
+                   unit: "steps", binds: "LyapunovStudy.steps"),
+        OptionSpec("transient", [.studyOptions], .int(min: 0, max: 1_000_000), default: .number(100),
+                   studies: [.lyapunov], "step Jacobians discarded before averaging (fewer than lyapunov_steps - 1)",
+                   unit: "steps", binds: "LyapunovStudy.options.transient (LyapunovSpectrum.Options)"),
+        OptionSpec("exponents", [.studyOptions], .int(min: 0, max: 1_000_000), default: .number(0),
+                   studies: [.lyapunov], "Lyapunov exponents k (0 = all: the state dimension, L*H or 2*L*H for the LSTM)",
+                   unit: "exponents", binds: "LyapunovStudy.options.exponents (nil for 0)"),
+        OptionSpec("reorthonormalize", [.studyOptions], .int(min: 1, max: 1_000_000), default: .number(1),
+                   studies: [.lyapunov], "steps between QR re-orthonormalisations of the tangent vectors",
+                   unit: "steps", binds: "LyapunovStudy.options.interval"),
+        OptionSpec("drive", [.studyOptions], choices(LyapunovStudy.Drive.self), default: .string("normal"),
                    studies: [.lyapunov],
-                   "inputs x_t: normal (N(0,1), the gradient-flow study's), none (autonomous) or task (the task's test sequences end to end)"),
+                   "inputs x_t: normal (N(0,1), the gradient-flow study's), none (autonomous) or task (the task's test sequences end to end)",
+                   binds: "LyapunovStudy.drive (LyapunovStudy.Drive)"),
         OptionSpec("gain", [.studyOptions], positive, default: .number(1), studies: [.lyapunov],
-                   "factor g on every weight_hh after initialisation (init_hh xavier-normal: W ~ N(0, g^2/N))"),
+                   "factor g on every weight_hh after initialisation (init_hh xavier-normal: W ~ N(0, g^2/N))",
+                   binds: "LyapunovStudy.gain"),
         OptionSpec("measure_training", [.studyOptions], .bool, default: .bool(false), studies: [.lyapunov],
-                   "train on the task (training block) first, measuring lambda_max after every epoch"),
+                   "train on the task (training block) first, measuring lambda_max after every epoch",
+                   binds: "LyapunovStudy.training (TrainingSettings, when true)"),
         OptionSpec("lyapunov_per_epoch", [.studyOptions], .int(min: 0, max: 1_000_000), default: .number(0),
                    studies: [.train, .states],
                    "0: off; T >= 2: after every epoch, the Lyapunov spectrum on the task's test sequences played end to end for T steps (transient T/5, all exponents, QR every 5 steps); left out of run keys when 0",
-                   omittedAtDefault: true),
+                   omittedAtDefault: true, unit: "steps", binds: "TrainStudy.lyapunovSteps"),
         // training
-        OptionSpec("optimizer", [.training], .choice(["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]),
-                   default: .string("adam"), studies: training, "optimiser"),
-        OptionSpec("lr", [.training], positive, default: .number(0.01), studies: training, "learning rate"),
-        OptionSpec("momentum", [.training], unit(), default: .number(0.9), studies: training, "momentum coefficient"),
-        OptionSpec("weight_decay", [.training], nonNegative, default: .number(0), studies: training, "weight decay"),
-        OptionSpec("clip", [.training], .choice(["none", "norm", "value"]), default: .string("none"),
-                   studies: training, "gradient clipping"),
-        OptionSpec("max_norm", [.training], positive, default: .number(5), studies: training, "norm clipping threshold"),
-        OptionSpec("clip_value", [.training], positive, default: .number(5), studies: training, "value clipping threshold"),
-        OptionSpec("schedule", [.training], .choice(["constant", "step", "warmup", "plateau"]), default: .string("constant"),
-                   studies: training, "learning-rate schedule"),
-        OptionSpec("lr_step_size", [.training], .int(min: 1, max: nil), default: .number(100), studies: training,
-                   "updates between learning-rate drops (schedule step)"),
+        OptionSpec("optimizer", [.training], optimizerChoices,
+                   default: .string("adam"), studies: training, "optimiser",
+                   binds: "OptimizerConfiguration (momentum, nesterov: sgd with momentum)"),
+        OptionSpec("lr", [.training], positive, default: .number(0.01), studies: training, "learning rate",
+                   binds: "OptimizerConfiguration.learningRate"),
+        OptionSpec("momentum", [.training], unit(), default: .number(0.9), studies: training, "momentum coefficient",
+                   when: OptionCondition("optimizer", ["momentum", "nesterov"]),
+                   binds: "OptimizerConfiguration.momentum"),
+        OptionSpec("weight_decay", [.training], nonNegative, default: .number(0), studies: training, "weight decay",
+                   binds: "OptimizerConfiguration.weightDecay"),
+        OptionSpec("clip", [.training], .choice(GradientClipping.knownNames), default: .string("none"),
+                   studies: training, "gradient clipping",
+                   binds: "TrainingSettings.clipping (GradientClipping)"),
+        OptionSpec("max_norm", [.training], positive, default: .number(5), studies: training, "norm clipping threshold",
+                   when: OptionCondition("clip", ["norm"]),
+                   binds: "GradientClipping.norm(maxNorm:)"),
+        OptionSpec("clip_value", [.training], positive, default: .number(5), studies: training, "value clipping threshold",
+                   when: OptionCondition("clip", ["value"]),
+                   binds: "GradientClipping.value"),
+        OptionSpec("schedule", [.training], .choice(LearningRateSchedule.knownNames + ["plateau"]), default: .string("constant"),
+                   studies: training, "learning-rate schedule",
+                   binds: "TrainingSettings.schedule (ScheduleSetting)"),
+        OptionSpec("lr_step_size", [.training], .int(min: 1, max: 1_000_000_000), default: .number(100), studies: training,
+                   "updates between learning-rate drops (schedule step)", when: OptionCondition("schedule", ["step"]),
+                   unit: "updates", binds: "LearningRateSchedule.step(stepSize:)"),
         OptionSpec("lr_gamma", [.training], .number(min: 0, max: 1, exclusiveMin: true, exclusiveMax: false), default: .number(0.1),
-                   studies: training, "learning-rate factor per drop (schedule step)"),
-        OptionSpec("warmup_steps", [.training], .int(min: 1, max: nil), default: .number(100), studies: training,
-                   "warm-up updates (schedule warmup: lr * H^-0.5 * min(s^-0.5, s * w^-1.5))"),
+                   studies: training, "learning-rate factor per drop (schedule step)", when: OptionCondition("schedule", ["step"]),
+                   binds: "LearningRateSchedule.step(gamma:)"),
+        OptionSpec("warmup_steps", [.training], .int(min: 1, max: 1_000_000_000), default: .number(100), studies: training,
+                   "warm-up updates (schedule warmup: lr * H^-0.5 * min(s^-0.5, s * w^-1.5))",
+                   when: OptionCondition("schedule", ["warmup"]),
+                   unit: "updates", binds: "LearningRateSchedule.warmup(warmupSteps:)"),
         OptionSpec("plateau_factor", [.training], .number(min: 0, max: 1, exclusiveMin: true, exclusiveMax: true), default: .number(0.5),
-                   studies: training, "learning-rate factor on a plateau (schedule plateau)"),
-        OptionSpec("plateau_patience", [.training], .int(min: 0, max: nil), default: .number(5), studies: training,
-                   "epochs without validation improvement before a drop (schedule plateau)"),
-        OptionSpec("epochs", [.training], .int(min: 1, max: nil), default: .number(20), studies: training, "training epochs"),
-        OptionSpec("batch_size", [.training], .int(min: 1, max: nil), default: .number(32), studies: training, "minibatch size"),
-        OptionSpec("dropout_input", [.training], unit(), default: .number(0), studies: training, "dropout on inputs"),
-        OptionSpec("dropout_output", [.training], unit(), default: .number(0), studies: training, "dropout on outputs"),
-        OptionSpec("dropout_between", [.training], unit(), default: .number(0), studies: training, "dropout between layers"),
-        OptionSpec("early_stopping_patience", [.training], .int(min: 0, max: nil), default: .number(0),
-                   studies: training, "epochs without improvement before stopping (0 = never)"),
+                   studies: training, "learning-rate factor on a plateau (schedule plateau)",
+                   when: OptionCondition("schedule", ["plateau"]),
+                   binds: "ScheduleSetting.plateau(factor:)"),
+        OptionSpec("plateau_patience", [.training], .int(min: 0, max: 1_000_000), default: .number(5), studies: training,
+                   "epochs without validation improvement before a drop (schedule plateau)",
+                   when: OptionCondition("schedule", ["plateau"]),
+                   unit: "epochs", binds: "ScheduleSetting.plateau(patience:)"),
+        OptionSpec("epochs", [.training], .int(min: 1, max: 1_000_000), default: .number(20), studies: training, "training epochs",
+                   unit: "epochs", binds: "TrainingSettings.epochs"),
+        OptionSpec("batch_size", [.training], .int(min: 1, max: 1_000_000), default: .number(32), studies: training, "minibatch size",
+                   unit: "sequences", binds: "TrainingSettings.batchSize"),
+        OptionSpec("dropout_input", [.training], unit(), default: .number(0), studies: training, "dropout on inputs",
+                   binds: "DropoutRates.input"),
+        OptionSpec("dropout_output", [.training], unit(), default: .number(0), studies: training, "dropout on outputs",
+                   binds: "DropoutRates.output"),
+        OptionSpec("dropout_between", [.training], unit(), default: .number(0), studies: training, "dropout between layers",
+                   binds: "DropoutRates.between"),
+        OptionSpec("early_stopping_patience", [.training], .int(min: 0, max: 1_000_000), default: .number(0),
+                   studies: training, "epochs without improvement before stopping (0 = never)",
+                   unit: "epochs", binds: "TrainingSettings.earlyStoppingPatience"),
         // task
-        OptionSpec("task", [.task], .choice(["binary-sum", "adding", "copy", "temporal-order", "char-lm", "tagging"]),
-                   default: .string("binary-sum"), studies: taskStudies, "sequence task"),
-        OptionSpec("samples", [.task], .int(min: 1, max: nil), default: .number(1000), studies: taskStudies, "training samples"),
-        OptionSpec("validation_samples", [.task], .int(min: 1, max: nil), default: .number(100), studies: taskStudies, "validation samples"),
-        OptionSpec("test_samples", [.task], .int(min: 1, max: nil), default: .number(100), studies: taskStudies, "test samples"),
+        OptionSpec("task", [.task], choices(TaskKind.self),
+                   default: .string("binary-sum"), studies: taskStudies, "sequence task",
+                   binds: "TaskConfiguration.name (TaskKind)"),
+        OptionSpec("samples", [.task], .int(min: 1, max: 10_000_000), default: .number(1000), studies: taskStudies, "training samples",
+                   unit: "sequences", binds: "TaskConfiguration.trainCount"),
+        OptionSpec("validation_samples", [.task], .int(min: 1, max: 10_000_000), default: .number(100), studies: taskStudies, "validation samples",
+                   unit: "sequences", binds: "TaskConfiguration.validationCount"),
+        OptionSpec("test_samples", [.task], .int(min: 1, max: 10_000_000), default: .number(100), studies: taskStudies, "test samples",
+                   unit: "sequences", binds: "TaskConfiguration.testCount"),
     ]
 
     private static let byName: [String: OptionSpec] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
 
     /// The option called `name`, if any.
     public static func option(named name: String) -> OptionSpec? { byName[name] }
+
+    /// The value of `name` in a run's configuration (a flat object of options), or nil when the
+    /// run has no such option or the option has no effect in it (its condition fails).
+    public static func effectiveValue(of name: String, in config: JSONValue) -> JSONValue? {
+        guard let value = config[name] else { return nil }
+        guard let condition = option(named: name)?.condition else { return value }
+        return config[condition.option].map(condition.holds) == false ? nil : value
+    }
 
     /// Options written in `block`, in table order.
     public static func options(in block: OptionBlock) -> [OptionSpec] { all.filter { $0.blocks.contains(block) } }

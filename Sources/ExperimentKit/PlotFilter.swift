@@ -74,7 +74,7 @@ public struct PlotFilter: Sendable, Equatable {
     /// The error for an axis name that the grid does not have.
     static func unknownAxis(_ name: String, path: String, axes: [String], file: String) -> SpecError {
         var expected = "an axis of the grid (" + axes.joined(separator: ", ") + ")"
-        if let hint = CheckedObject.closest(to: name, in: axes) { expected += "; did you mean '\(hint)'?" }
+        if let hint = SpecSuggestion.closest(to: name, among: axes) { expected += "; did you mean '\(hint)'?" }
         return SpecError(file: file, path: path, expected: expected, found: "'\(name)'")
     }
 

@@ -163,7 +163,8 @@ enum RecordFormat {
     static func runsRow(_ record: ResultStore.Record, axisNames: [String], metricNames: [String]) -> [UInt8] {
         var row = [record.key.hex, record.config["study"].map(CSVTable.format(value:)) ?? ""]
         row.reserveCapacity(2 + axisNames.count + metricNames.count + 3)
-        for name in axisNames { row.append(record.config[name].map(CSVTable.format(value:)) ?? "") }
+        // An axis option that does not apply to the run (max_norm without norm clipping) stays empty.
+        for name in axisNames { row.append(OptionCatalog.effectiveValue(of: name, in: record.config).map(CSVTable.format(value:)) ?? "") }
         let metrics = record.outcome.metrics
         for (i, name) in metricNames.enumerated() {
             // Usually every record has the same metrics in the same order.

@@ -46,7 +46,7 @@ public enum ReportWriter {
         text += "| **total** | **\(data.runs.count)** |\n\n"
         if !data.axes.isEmpty {
             text += "Axes: " + data.axes.map { axis in
-                let values = data.axis(axis.name).map { a in a.ordered(data.runs.compactMap { $0.cells[a.name] }) } ?? []
+                let values = data.axis(axis.name).map { a in a.ordered(data.runs.compactMap { $0.cells[a.name] }.filter { !$0.isEmpty }) } ?? []
                 return "`\(axis.name)` (" + values.map(inline).joined(separator: ", ") + ")"
             }.joined(separator: "; ") + "\n\n"
         }

@@ -20,36 +20,45 @@ extension Spec {
             return
         }
         guard study == .lyapunov else { return }
-        let names = ["lyapunov_steps", "transient", "exponents", "layers", "hidden", "cell"]
-        var base: [String: JSONValue] = [:]
-        for name in names {
-            if let option = OptionCatalog.option(named: name) { base[name] = baseValue(of: option) }
-        }
-        func number(_ v: JSONValue?) -> Int {
-            if case let .number(n)? = v { return Int(n) }
+        let walk = GridWalk(spec: self)
+        func index(_ name: String) -> Int? { walk.options.firstIndex { $0.name == name } }
+        guard let iSteps = index("lyapunov_steps"), let iTransient = index("transient"), let iExponents = index("exponents"),
+              let iLayers = index("layers"), let iHidden = index("hidden"), let iCell = index("cell")
+        else { return }
+        func number(_ v: JSONValue) -> Int {
+            if case let .number(n) = v { return Int(n) }
             return 0
         }
-        try grid.forEachPoint { (assignment: [(name: String, value: JSONValue)]) throws(SpecError) in
-            var values = base
-            for (name, value) in assignment where values[name] != nil { values[name] = value }
-            let steps = number(values["lyapunov_steps"])
-            let transient = number(values["transient"])
-            let point = assignment.isEmpty ? "" : " (grid point " + assignment.map { "\($0.name)=\($0.value.excerpt)" }.joined(separator: ", ") + ")"
+        var problem: SpecError?
+        do throws(SpecError) {
+        _ = try walk.walk { point in
+            guard problem == nil else { return }
+            let steps = number(walk.value(iSteps, at: point))
+            let transient = number(walk.value(iTransient, at: point))
+            let axes = self.grid.axes.enumerated().flatMap { a, axis in
+                axis.names.enumerated().map { m, name in "\(name)=\(axis.points[point[a]][m].excerpt)" }
+            }
+            let where_ = axes.isEmpty ? "" : " (grid point " + axes.joined(separator: ", ") + ")"
             guard transient < steps - 1 else {
-                throw SpecError(
+                problem = SpecError(
                     path: "study_options.transient",
                     expected: "transient < lyapunov_steps - 1 (at least one step Jacobian left to average)",
-                    found: "transient \(transient) with lyapunov_steps \(steps)" + point)
+                    found: "transient \(transient) with lyapunov_steps \(steps)" + where_)
+                return
             }
-            let lstm = values["cell"] == .string("lstm")
-            let dimension = number(values["layers"]) * number(values["hidden"]) * (lstm ? 2 : 1)
-            let k = number(values["exponents"])
-            guard k <= dimension else {
-                throw SpecError(
+            let lstm = walk.value(iCell, at: point) == .string("lstm")
+            let dimension = number(walk.value(iLayers, at: point)) * number(walk.value(iHidden, at: point)) * (lstm ? 2 : 1)
+            let k = number(walk.value(iExponents, at: point))
+            if k > dimension {
+                problem = SpecError(
                     path: "study_options.exponents",
                     expected: "at most the state dimension layers * hidden\(lstm ? " * 2 (LSTM: h and c)" : "") = \(dimension)",
-                    found: "\(k)" + point)
+                    found: "\(k)" + where_)
             }
         }
+        } catch {
+            throw error.inFile(file)
+        }
+        if let problem { throw problem.inFile(file) }
     }
 }

@@ -3,6 +3,25 @@ public struct Spec: Sendable {
     /// The highest spec format version this program reads.
     public static let supportedVersion = 1
 
+    /// Longest `name` (it becomes a folder name and a part of file names).
+    public static let maximumNameLength = 100
+
+    /// What a valid `name` looks like, for error messages.
+    static let nameRule = "a name of 1 to \(maximumNameLength) letters, digits, '.', '_' or '-', not starting with '.' or '-'"
+
+    /// Whether `name` can name a results folder: ASCII letters, digits, `.`, `_`, `-`, at most
+    /// ``maximumNameLength`` characters, not starting with `.` or `-`.
+    public static func isValidName(_ name: String) -> Bool {
+        let scalars = name.unicodeScalars
+        guard let first = scalars.first, first != ".", first != "-", scalars.count <= maximumNameLength else { return false }
+        return scalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": true
+            default: false
+            }
+        }
+    }
+
     /// The file it was read from (or "<spec>").
     public let file: String
     public let version: Int
@@ -19,10 +38,16 @@ public struct Spec: Sendable {
     public let charts: JSONValue
     /// The `expect` array, untouched (for the expectation checker).
     public let expect: JSONValue
+    /// The charts, decoded and checked against the grid and the study's outputs (nil: the study's defaults).
+    public let chartSpecs: [ChartSpec]?
+    /// The expectations, decoded and checked against the grid and the study's outputs.
+    public let expectations: [Expectation]
 
     init(file: String, version: Int, name: String, description: String?, study: StudyKind,
          blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
-         charts: JSONValue, expect: JSONValue) {
+         charts: JSONValue, expect: JSONValue, chartSpecs: [ChartSpec]?, expectations: [Expectation]) {
+        self.chartSpecs = chartSpecs
+        self.expectations = expectations
         self.file = file
         self.version = version
         self.name = name
@@ -40,49 +65,61 @@ public struct Spec: Sendable {
         blockValues.first { $0.name == option.name }?.value ?? option.defaultValue
     }
 
-    /// Every run of the grid in grid order (first axis slowest), after `where` / `exclude`.
-    /// Throws when two points resolve to the same configuration or no run is left.
+    /// Counts the runs of the grid without building them (after `where` / `exclude`, with points
+    /// that differ only in options that do not apply collapsed). Throws when no run is left or a
+    /// run would not fit in memory.
+    public func runCount() throws(SpecError) -> (runs: Int, collapsed: Int) {
+        let summary = try walk(GridWalk(spec: self))
+        return (summary.runs, summary.collapsed)
+    }
+
+    /// Walks the grid, attributing errors to this spec's file; no run left is an error.
+    private func walk(_ walk: GridWalk, _ body: (GridWalk.Point) -> Void = { _ in }) throws(SpecError) -> GridWalk.Summary {
+        let summary: GridWalk.Summary
+        do throws(SpecError) {
+            summary = try walk.walk(body)
+        } catch {
+            throw error.inFile(file)
+        }
+        if summary.runs == 0 {
+            throw SpecError(file: file, path: "grid", expected: "at least one run", found: "'where'/'exclude' leave no runs")
+        }
+        return summary
+    }
+
+    /// Every run of the grid in grid order (first axis slowest), after `where` / `exclude`; a grid
+    /// axis value of an option that does not apply to a run is dropped from it (the run keeps the
+    /// base value and does not list the axis), and runs that became equal are listed once.
     public func configurations() throws(SpecError) -> [RunConfiguration] {
-        let options = OptionCatalog.options(for: study)
-        let base = options.map { (name: $0.name, value: baseValue(of: $0)) }
-        let canonicalOrder = RunConfiguration.canonicalOrder(of: base.map(\.name))
-        let optional = options.indices.filter { options[$0].omittedAtDefault }
+        let walk = GridWalk(spec: self)
+        let canonicalOrder = RunConfiguration.canonicalOrder(of: walk.options.map(\.name))
+        // Opt-in options (``OptionSpec/omittedAtDefault``) at their default are left out of a run, so
+        // its key is the one it had before the option existed.
+        let optional = walk.options.indices.filter { walk.options[$0].omittedAtDefault }
         var result: [RunConfiguration] = []
-        var seen = Set<RunKey>()
-        var duplicate: RunConfiguration?
-        // Where each axis of a point goes among the options (nil: the seed, or not an option).
-        var targets: [Int?] = []
-        grid.forEachPoint { (assignment: [(name: String, value: JSONValue)]) in
-            if targets.isEmpty {
-                targets = assignment.map { axis in axis.name == "seed" ? nil : base.firstIndex { $0.name == axis.name } }
-            }
-            var values = base
-            var seed = 0
-            for ((name, value), target) in zip(assignment, targets) {
-                if let target {
-                    values[target].value = value
-                } else if name == "seed", case let .number(n) = value {
-                    seed = Int(n)
+        _ = try self.walk(walk) { point in
+            var values = zip(walk.options, walk.base).map { (name: $0.name, value: $1) }
+            var axes: [(name: String, value: JSONValue)] = []
+            for (a, axis) in grid.axes.enumerated() {
+                for (m, name) in axis.names.enumerated() {
+                    guard let target = walk.targets[a][m] else {
+                        axes.append((name, axis.points[point[a]][m]))
+                        continue
+                    }
+                    guard walk.applies(target, at: point) else { continue }
+                    values[target].value = axis.points[point[a]][m]
+                    axes.append((name, axis.points[point[a]][m]))
                 }
             }
-            // Opt-in options at their default are left out (their runs keep the keys they had before
-            // the option existed).
-            let omitted = optional.filter { values[$0].value == options[$0].defaultValue }
-            let config = omitted.isEmpty
-                ? RunConfiguration(study: study, seed: seed, options: values, axes: assignment, canonicalOrder: canonicalOrder)
-                : RunConfiguration(study: study, seed: seed,
-                                   options: values.indices.filter { !omitted.contains($0) }.map { values[$0] }, axes: assignment)
-            guard grid.admits(config) else { return }
-            if !seen.insert(config.key).inserted, duplicate == nil { duplicate = config }
-            result.append(config)
-        }
-        if let duplicate {
-            throw SpecError(file: file, path: "grid", expected: "distinct runs",
-                            found: "the same run twice (" + duplicate.axes.map { "\($0.name)=\($0.value.excerpt)" }
-                                .joined(separator: " ") + ")")
-        }
-        if result.isEmpty {
-            throw SpecError(file: file, path: "grid", expected: "at least one run", found: "'where'/'exclude' leave no runs")
+            let omitted = optional.filter { values[$0].value == walk.options[$0].defaultValue }
+            if omitted.isEmpty {
+                result.append(RunConfiguration(study: study, seed: walk.seed(at: point), options: values, axes: axes,
+                                               canonicalOrder: canonicalOrder))
+            } else {
+                result.append(RunConfiguration(study: study, seed: walk.seed(at: point),
+                                               options: values.indices.filter { !omitted.contains($0) }.map { values[$0] },
+                                               axes: axes))
+            }
         }
         return result
     }

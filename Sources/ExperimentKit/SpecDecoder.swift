@@ -7,19 +7,10 @@ public enum SpecDecoder {
         "version", "name", "description", "study", "model", "training", "task", "study_options", "grid", "charts", "expect",
     ]
 
-    /// Reads the spec at `path`. A missing, unreadable or non-JSON file is a `SpecError` too.
+    /// Reads the spec at `path` (`-`: standard input). A missing, unreadable or non-JSON file,
+    /// or text that is not UTF-8, is a `SpecError` too.
     public static func load(path: String) throws(SpecError) -> Spec {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw SpecError(file: path, path: "", expected: "a spec file", found: "no such file")
-        }
-        guard !isDirectory.boolValue else {
-            throw SpecError(file: path, path: "", expected: "a spec file", found: "a directory")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecError(file: path, path: "", expected: "a readable spec file", found: "a file that cannot be read")
-        }
-        return try decode(bytes: Array(data), file: path)
+        try decode(bytes: SpecSource.read(path: path), file: SpecSource.displayName(of: path))
     }
 
     /// Decodes spec text.
@@ -27,12 +18,17 @@ public enum SpecDecoder {
         try decode(bytes: Array(text.utf8), file: file)
     }
 
-    /// Decodes spec bytes (UTF-8 JSON).
+    /// Decodes spec bytes (UTF-8 JSON; a byte-order mark is skipped).
     public static func decode(bytes: [UInt8], file: String = "<spec>") throws(SpecError) -> Spec {
         let document: JSONValue
+        let text = try SpecSource.utf8Text(bytes, file: file)
         do {
-            document = try JSONParser.parse(bytes: bytes)
+            document = try JSONParser.parse(bytes: text, finiteNumbersOnly: true)
         } catch {
+            if let path = error.path {  // valid JSON, but a number no Double holds
+                throw SpecError(file: file, path: path, expected: "a number of magnitude below about 1.8e308",
+                                found: "line \(error.line), column \(error.column): \(error.message)")
+            }
             throw SpecError(file: file, path: "", expected: "valid JSON",
                             found: "line \(error.line), column \(error.column): \(error.message)")
         }
@@ -69,14 +65,11 @@ public enum SpecDecoder {
         }
         // name
         guard let nameValue = document["name"] else {
-            throw SpecError(path: "name", expected: "a name of letters, digits, '.', '_' or '-'", found: "no name")
+            throw SpecError(path: "name", expected: Spec.nameRule, found: "no name")
         }
-        guard case let .string(name) = nameValue, !name.isEmpty,
-              name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }),
-              name != ".", name != ".."
-        else {
-            throw SpecError(path: "name", expected: "a name of letters, digits, '.', '_' or '-' (it names the results folder)",
-                            found: nameValue.excerpt)
+        guard case let .string(name) = nameValue, Spec.isValidName(name) else {
+            throw SpecError(path: "name", expected: Spec.nameRule + " (it names the results folder)",
+                            found: nameValue.excerpt + (nameValue.isLongString(Spec.maximumNameLength) ? " (too long)" : ""))
         }
         // description
         var description: String?
@@ -117,12 +110,17 @@ public enum SpecDecoder {
         guard case .array = expect else {
             throw SpecError(path: "expect", expected: "an array of expectations", found: expect.typeDescription)
         }
+        // charts and expectations: decoded once into types and checked against the grid and the study
+        let references = SpecReferences(file: file, grid: grid, study: study)
+        let chartSpecs = charts == .null ? nil : try ChartSpec.parseAll(charts, file: file)
+        for chart in chartSpecs ?? [] { try references.check(chart) }
+        let expectations = try Expectation.parseAll(expect, file: file)
+        for expectation in expectations { try references.check(expectation) }
         let spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
-                        blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect)
+                        blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect,
+                        chartSpecs: chartSpecs, expectations: expectations)
+        try spec.checkConditions(blockPaths: values.mapValues(\.path))
         try spec.checkLyapunovOptions()
-        let resolved = spec.resolvedDocument
-        try ChartRenderer.validate(spec: resolved, file: file)
-        try ExpectationChecker.validate(spec: resolved, file: file)
         return spec
     }
 

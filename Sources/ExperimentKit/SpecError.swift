@@ -17,10 +17,26 @@ public struct SpecError: Error, Sendable, Equatable, CustomStringConvertible {
         self.found = found
     }
 
-    /// `file: field 'path': expected ..., found ...`
+    /// `file: field 'path': expected ..., found ...`, with control and format characters (terminal
+    /// escapes, bidirectional overrides) shown as `\u{1B}` so that echoed text cannot act on a terminal.
     public var description: String {
         let field = path.isEmpty ? "document" : "field '\(path)'"
-        return "\(file): \(field): expected \(expected), found \(found)"
+        return SpecError.printable("\(file): \(field): expected \(expected), found \(found)")
+    }
+
+    /// `text` with every control or format character replaced by its `\u{...}` escape.
+    public static func printable(_ text: String) -> String {
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse:
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     /// The same error attributed to another file.

@@ -38,7 +38,8 @@ public enum SpecSchema {
             ("version", .object([("description", .string("Spec format version.")), ("type", .string("integer")), ("minimum", .number(1)),
                                  ("maximum", .number(Double(Spec.supportedVersion)))])),
             ("name", .object([("description", .string("Names the results folder.")), ("type", .string("string")),
-                              ("pattern", .string("^[A-Za-z0-9._-]+$"))])),
+                              ("pattern", .string("^[A-Za-z0-9_][A-Za-z0-9._-]*$")),
+                              ("maxLength", .number(Double(Spec.maximumNameLength)))])),
             ("description", .object([("type", .string("string"))])),
             ("study", .object([("enum", .array(StudyKind.allCases.map { .string($0.rawValue) }))])),
         ]
@@ -49,8 +50,11 @@ public enum SpecSchema {
             ])))
         }
         properties.append(("grid", ref("grid")))
-        properties.append(("charts", .object([("description", .string("Charts (read by the charts module).")), ("type", .string("array"))])))
-        properties.append(("expect", .object([("description", .string("Expectations (read by the checker).")), ("type", .string("array"))])))
+        properties.append(("charts", .object([("description", .string("Charts (absent: the study's defaults; []: none).")),
+                                               ("type", .string("array")), ("items", ref("chart"))])))
+        properties.append(("expect", .object([("description", .string("Expectations checked by `experiments check`.")),
+                                               ("type", .string("array")), ("items", ref("expectation"))])))
+        defs += reportDefinitions
         return .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("title", .string("experiments spec")),
@@ -62,7 +66,7 @@ public enum SpecSchema {
         ])
     }
 
-    private static func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/$defs/" + name))]) }
+    static func ref(_ name: String) -> JSONValue { .object([("$ref", .string("#/$defs/" + name))]) }
 
     private static func valueSchema(_ option: OptionSpec) -> JSONValue {
         var pairs: [(key: String, value: JSONValue)] = [

@@ -1,4 +1,5 @@
-/// "Did you mean" suggestions for misspelt keys and values.
+/// "Did you mean" suggestions for misspelt keys and values: the one helper every message uses
+/// (spec keys and values, chart and expectation fields, axes, metric names).
 public enum SpecSuggestion {
     /// ` (did you mean 'x'?)` when a candidate is within a small edit distance of `word`, else "".
     public static func didYouMean(_ word: String, among candidates: [String]) -> String {
@@ -6,9 +7,10 @@ public enum SpecSuggestion {
         return " (did you mean '\(best)'?)"
     }
 
-    /// The closest candidate within an edit distance of max(1, min(3, word.count / 3)), if any.
+    /// The closest candidate within an edit distance of max(1, min(3, word.count / 3 + 1)), if any
+    /// (case-insensitive; the first of equally close candidates).
     public static func closest(to word: String, among candidates: [String]) -> String? {
-        let limit = max(1, min(3, word.count / 3))
+        let limit = max(1, min(3, word.count / 3 + 1))
         var best: (String, Int)?
         for candidate in candidates {
             let d = distance(word.lowercased(), candidate.lowercased())

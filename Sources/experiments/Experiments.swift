@@ -12,7 +12,7 @@ struct Experiments: AsyncParsableCommand {
         abstract: "Run RNN gradient experiments described by JSON specs.",
         discussion: "Exit status: 0 success (diverged runs are results), 1 failed runs, failed expectations, incomplete or inconsistent results, differing compared folders, a write failure or a busy results folder, 2 spec or usage error, 130 interrupted.",
         version: ExperimentCommands.version,
-        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Compare.self, Schema.self, Slurm.self, Bench.self])
+        subcommands: [Validate.self, Expand.self, Run.self, Gather.self, Plot.self, Check.self, Compare.self, Schema.self, Options.self, Slurm.self, Bench.self])
 
     /// `bench` tunes glibc malloc (keep freed large blocks, one arena) before any worker thread
     /// allocates: a thread that already has its own arena keeps it. `--no-retain-memory` leaves

@@ -44,7 +44,65 @@ func values(_ configs: [RunConfiguration], _ name: String) -> [String] {
     @Test func floatRangesAreFreeOfRoundingNoise() throws {
         let runs = try expand(#"{"lr": {"range": [0.1, 0.5, 0.1]}}"#)
         #expect(values(runs, "lr") == ["0.1", "0.2", "0.3", "0.4", "0.5"])
-        #expect(values(try expand(#"{"momentum": {"range": [0, 0.95, 0.3]}}"#), "momentum") == ["0", "0.3", "0.6", "0.9"])
+        #expect(values(try expand(#"{"dropout_input": {"range": [0, 0.95, 0.3]}}"#), "dropout_input") == ["0", "0.3", "0.6", "0.9"])
+    }
+
+    @Test func axisValuesOfOptionsThatDoNotApplyCollapse() throws {
+        let grid = #"{"clip": ["none", "norm"], "max_norm": [0.1, 1, 10], "seed": {"count": 10}}"#
+        let runs = try expand(grid)
+        #expect(runs.count == 40)
+        let spec = try SpecDecoder.decode(text: #"{"version": 1, "name": "t", "study": "train", "grid": \#(grid)}"#)
+        #expect(try spec.runCount() == (runs: 40, collapsed: 20))
+        // clip=none runs keep the base max_norm, so their keys are those of a spec without the axis
+        let none = try expand(#"{"seed": {"count": 10}}"#)
+        #expect(runs.prefix(10).map(\.key) == none.map(\.key))
+        #expect(runs[0].axes.map(\.name) == ["clip", "seed"])
+        // clip=norm runs: every option applies, keys as if each were written on its own
+        let normRun = try expand(#"{"seed": [3]}"#, extra: #""training": {"clip": "norm", "max_norm": 1},"#)
+        #expect(runs.contains { $0.key == normRun[0].key })
+    }
+
+    @Test func zippedPointsThatDifferOnlyInDroppedValuesCollapse() throws {
+        let spec = try SpecDecoder.decode(text: #"{"version": 1, "name": "t", "study": "train", "grid": {"zip": {"clip": ["none", "none", "norm"], "max_norm": [1, 2, 1]}}}"#)
+        #expect(try spec.runCount() == (runs: 2, collapsed: 1))
+        #expect(try spec.configurations().map { values([$0], "clip")[0] } == ["none", "norm"])
+    }
+
+    @Test func collapsingWorksWhenRunCodesDoNotFitInAnInteger() throws {
+        // Seven zipped members of 1000 points: 1001^7 codes overflow an Int, so arrays are compared.
+        func column(_ value: (Int) -> String) -> String { "[" + (0..<1000).map(value).joined(separator: ", ") + "]" }
+        let same = { (i: Int, x: String) in i < 2 ? "1" : x }
+        let zip = [
+            "\"clip\": " + column { $0 < 2 ? "\"none\"" : "\"norm\"" },
+            "\"max_norm\": " + column { String($0 + 1) },
+            "\"epochs\": " + column { same($0, String($0 + 1)) },
+            "\"batch_size\": " + column { same($0, String($0 + 1)) },
+            "\"samples\": " + column { same($0, String($0 + 1)) },
+            "\"test_samples\": " + column { same($0, String($0 + 1)) },
+            "\"lr_step_size\": " + column { same($0, String($0 + 1)) },
+        ].joined(separator: ", ")
+        let spec = try SpecDecoder.decode(text: #"{"version": 1, "name": "t", "study": "train", "training": {"schedule": "step"}, "grid": {"zip": {\#(zip)}}}"#)
+        #expect(try spec.runCount() == (runs: 999, collapsed: 1))
+    }
+
+    @Test(arguments: [
+        (#""training": {"clip": "none", "max_norm": 1}"#, "training.max_norm", "only where clip is \"norm\""),
+        (#""model": {"cell": "lstm", "nonlinearity": "relu"}"#, "model.nonlinearity", "only where cell is \"rnn\""),
+        (#""training": {"optimizer": "adam", "momentum": 0.5}"#, "training.momentum", "optimizer is \"momentum\" or \"nesterov\""),
+        (#""model": {"cell": "gru"}, "grid": {"nonlinearity": ["tanh", "relu"]}"#, "grid.nonlinearity", "set while cell is \"gru\""),
+    ])
+    func optionsWithNoEffectOnAnyRunAreErrors(members: String, path: String, gist: String) {
+        let error = specError(#"{"version": 1, "name": "t", "study": "train", \#(members)}"#)
+        #expect(error?.path == path)
+        #expect(error?.description.contains(gist) == true, "\(error?.description ?? "no error")")
+    }
+
+    @Test func aRunTooLargeForMemoryIsAnError() {
+        let error = specError(#"{"version": 1, "name": "t", "study": "train", "model": {"hidden": 65536, "layers": 64}}"#)
+        #expect(error?.description.contains("runs that fit in 16 GiB of memory") == true, "\(error?.description ?? "no error")")
+        let inGrid = specError(#"{"version": 1, "name": "t", "study": "gradient-flow", "grid": {"hidden": [10, 60000], "seed": {"count": 3}}}"#)
+        #expect(inGrid?.path == "grid")
+        #expect(inGrid?.description.contains("hidden=60000") == true)
     }
 
     @Test func logRangesAreGeometricWithBothEnds() throws {

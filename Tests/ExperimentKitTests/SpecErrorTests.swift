@@ -7,6 +7,7 @@ import Testing
 struct MalformedSpec: Sendable, CustomTestStringConvertible {
     enum Source: Sendable {
         case text(String)
+        case bytes([UInt8])
         case missingFile
         case directory
     }
@@ -44,8 +45,8 @@ struct MalformedSpec: Sendable, CustomTestStringConvertible {
              "study_options.exponents", "layers * hidden * 2 (LSTM: h and c) = 8, found 9"),
         with("option in the wrong block", #""model": {"lr": 0.1}"#, "model.lr", "belongs in block 'training'"),
         with("option unused by the study", study: "gradient-flow", #""training": {"lr": 0.1}"#, "training.lr", "used by: lyapunov, states, train"),
-        with("wrong type", #""model": {"hidden": "20"}"#, "model.hidden", "an integer >= 1, found a string"),
-        with("fractional integer", #""model": {"layers": 1.5}"#, "model.layers", "an integer >= 1"),
+        with("wrong type", #""model": {"hidden": "20"}"#, "model.hidden", "an integer from 1 to 65536, found a string"),
+        with("fractional integer", #""model": {"layers": 1.5}"#, "model.layers", "an integer from 1 to 64"),
         with("negative length", #""study_options": {"seq_len": -5}"#, "study_options.seq_len", "from 1 to 100000"),
         with("bad enum value", #""model": {"cell": "transformer"}"#, "model.cell", "one of \"rnn\""),
         with("probability out of range", #""training": {"dropout_input": 1}"#, "training.dropout_input", "< 1"),
@@ -61,6 +62,17 @@ struct MalformedSpec: Sendable, CustomTestStringConvertible {
         with("repeated axis value", #""grid": {"hidden": [10, 20, 10]}"#, "grid.hidden[2]", "distinct values"),
         with("unknown key in exclude", #""grid": {"seed": {"count": 2}, "exclude": [{"sede": 1}]}"#, "grid.exclude[0].sede", "did you mean 'seed'"),
         with("charts not an array", #""charts": {"x": 1}"#, "charts", "an array of charts"),
+        with("hidden beyond its upper bound", #""model": {"hidden": 1e9}"#, "model.hidden", "from 1 to 65536, found 1000000000"),
+        with("range of more than 2^63 points", #""grid": {"hidden": {"range": [1, 1e19, 1]}}"#, "grid.hidden.range", "about 1e+19 points"),
+        with("range of infinitely many points", #""grid": {"lr": {"range": [-1e308, 1e308, 1e-300]}}"#, "grid.lr.range", "at most 1000000 points"),
+        with("number beyond a Double", #""model": {"hidden": 1e309}"#, "model.hidden", "number 1e309 is out of range"),
+        with("number beyond a Double in a list", #""grid": {"lr": [0.1, -2e400]}"#, "grid.lr[1]", "number -2e400 is out of range"),
+        spec("name too long", #"{"version": 1, "name": "\#(String(repeating: "a", count: 300))", "study": "train"}"#, "name", "(too long)"),
+        spec("name starting with a dot", #"{"version": 1, "name": ".hidden", "study": "train"}"#, "name", "not starting with '.'"),
+        with("terminal escape in an unknown key", #""model": {"\u001b[31mred": 1}"#, "model.\u{1B}[31mred", "unknown key '\\u{1B}[31mred'"),
+        with("initialiser the engine rejects", #""model": {"init": "pytorch-default-2"}"#, "model.init", "without a parameter"),
+        MalformedSpec(title: "UTF-16 text", source: .bytes([0xFF, 0xFE] + Array(#"{"version": 1}"#.utf8).flatMap { [$0, 0] }),
+                      path: "", gist: "expected UTF-8 text (JSON is UTF-8), found UTF-16LE text"),
     ]
 }
 
@@ -71,6 +83,9 @@ struct MalformedSpec: Sendable, CustomTestStringConvertible {
         case let .text(text):
             path = folder + "/spec.json"
             _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        case let .bytes(bytes):
+            path = folder + "/spec.json"
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         case .missingFile:
             path = folder + "/missing.json"
         case .directory:
@@ -106,6 +121,22 @@ struct MalformedSpec: Sendable, CustomTestStringConvertible {
             let message = error.description.replacingOccurrences(of: folder.path, with: "<dir>")
             print("| \(row.title) | `\(row.path.isEmpty ? "(document)" : row.path)` | \(message) |")
         }
+    }
+
+    @Test(arguments: ["uniform-0.1", "xavier-uniform-tanh", "orthogonal-2", "normal"])
+    func initialisersTheEngineAcceptsAreValid(name: String) throws {
+        let spec = try SpecDecoder.decode(text: #"{"version": 1, "name": "t", "study": "propagation", "model": {"init": "\#(name)"}}"#)
+        #expect(spec.blockValues.first { $0.name == "init" }?.value == .string(name))
+    }
+
+    @Test func aUTF8ByteOrderMarkIsSkipped() throws {
+        let spec = try SpecDecoder.decode(bytes: [0xEF, 0xBB, 0xBF] + Array(#"{"version": 1, "name": "t", "study": "states"}"#.utf8))
+        #expect(spec.name == "t")
+    }
+
+    @Test func controlCharactersInMessagesAreEscaped() {
+        let error = SpecError(path: "model.\u{1B}[2J", expected: "x", found: "'\u{202E}abc\u{7}'")
+        #expect(error.description == #"<spec>: field 'model.\u{1B}[2J': expected x, found '\u{202E}abc\u{7}'"#)
     }
 
     @Test func validSpecsDecode() throws {

@@ -1,0 +1,81 @@
+/// The JSON Schema of `charts` and `expect` entries: every key the chart and expectation decoders
+/// accept, with its type and choices (names of metrics, series and axes are checked by `validate`).
+extension SpecSchema {
+    static func object(_ description: String, _ properties: [(key: String, value: JSONValue)],
+                       required: [String] = [], extra: [(key: String, value: JSONValue)] = []) -> JSONValue {
+        var pairs: [(key: String, value: JSONValue)] = [
+            ("description", .string(description)), ("type", .string("object")), ("additionalProperties", .bool(false)),
+        ]
+        if !required.isEmpty { pairs.append(("required", .array(required.map { .string($0) }))) }
+        pairs.append(("properties", .object(properties)))
+        return .object(pairs + extra)
+    }
+
+    static func typed(_ type: String, _ description: String) -> JSONValue {
+        .object([("description", .string(description)), ("type", .string(type))])
+    }
+
+    static func choices(_ values: [String], _ description: String) -> JSONValue {
+        .object([("description", .string(description)), ("enum", .array(values.map { .string($0) }))])
+    }
+
+    /// `$defs` entries: `filter`, `chart`, `expectation`.
+    static var reportDefinitions: [(key: String, value: JSONValue)] {
+        let scalar = JSONValue.object([("type", .array([.string("string"), .string("number"), .string("boolean")]))])
+        let filter = JSONValue.object([
+            ("description", .string("Axis -> accepted value or non-empty list of values (each must be a value of the axis).")),
+            ("type", .string("object")),
+            ("additionalProperties", .object([("oneOf", .array([
+                scalar, .object([("type", .string("array")), ("minItems", .number(1)), ("items", scalar)]),
+            ]))])),
+        ])
+        let text = { (d: String) in typed("string", d) }
+        let chart = object("A chart of the results.", [
+            ("name", .object([("description", .string("File stem of the chart (default from y, x, series, facet).")),
+                              ("type", .string("string")), ("pattern", .string("^[A-Za-z0-9_-][A-Za-z0-9._-]*$"))])),
+            ("title", text("Title shown on the chart.")),
+            ("kind", choices(["line", "heatmap"], "Line chart (default) or heatmap of a family of series.")),
+            ("source", choices(["runs", "series"], "runs.csv metrics (default) or series.csv series.")),
+            ("x", text("A grid axis, or \"step\" for series.")),
+            ("y", text("A metric (source runs), a series (source series) or a family such as \"state\" (heatmap).")),
+            ("series", text("A grid axis: one line per value.")),
+            ("facet", text("A grid axis: one panel per value.")),
+            ("where", ref("filter")),
+            ("aggregate", choices(["median", "mean", "none"], "Centre over seeds (default median).")),
+            ("band", .object([("description", .string("Spread over seeds: min-max (default), quantile, quantile-<low>-<high>, none.")),
+                              ("type", .string("string")), ("pattern", .string("^(min-max|minmax|none|quantile(-[0-9.]+-[0-9.]+)?)$"))])),
+            ("log_x", typed("boolean", "Logarithmic x axis.")),
+            ("log_y", typed("boolean", "Logarithmic y axis.")),
+            ("x_label", text("Label of the x axis.")),
+            ("y_label", text("Label of the y axis.")),
+        ], required: ["y"])
+        let comparison = { (d: String) in typed("number", d) }
+        let expectation = object("An expectation checked against the results by `experiments check`.", [
+            ("name", text("Name shown in the table.")),
+            ("description", text("What the expectation stands for.")),
+            ("metric", text("A metric column of runs.csv, or \"status\".")),
+            ("series", text("A series of series.csv (with \"step\").")),
+            ("step", .object([("description", .string("The series' step: a number, \"first\" or \"last\".")),
+                              ("oneOf", .array([.object([("type", .string("number"))]), .object([("enum", .array([.string("first"), .string("last")]))])]))])),
+            ("where", ref("filter")),
+            ("aggregate", choices(["median", "mean", "min", "max", "all", "fraction"], "How the matched runs are summarised (default median).")),
+            ("at_least", .object([("description", .string("Required fraction for aggregate \"fraction\".")), ("type", .string("number")),
+                                  ("minimum", .number(0)), ("maximum", .number(1))])),
+            ("<", comparison("Less than.")), (">", comparison("Greater than.")),
+            ("<=", comparison("At most.")), (">=", comparison("At least.")),
+            ("between", .object([("description", .string("[low, high], inclusive.")), ("type", .string("array")),
+                                 ("prefixItems", .array([.object([("type", .string("number"))]), .object([("type", .string("number"))])])),
+                                 ("minItems", .number(2)), ("maxItems", .number(2))])),
+            ("equals", .object([("description", .string("Equal to (for status: ok, diverged, failed).")), ("type", .array([.string("string"), .string("number"), .string("boolean")]))])),
+            ("trend", choices(["increasing", "decreasing"], "Monotone along \"over\".")),
+            ("over", text("The grid axis of a trend.")),
+            ("tolerance", .object([("description", .string("Relative tolerance of a trend.")), ("type", .string("number")), ("minimum", .number(0))])),
+            ("ratio_to", ref("filter")),
+            ("beats", ref("filter")),
+            ("by", choices(["lower", "higher"], "Which value is better, with beats.")),
+            ("fraction", .object([("description", .string("Fraction of seeds that must win, with beats.")), ("type", .string("number")),
+                                  ("minimum", .number(0)), ("maximum", .number(1))])),
+        ], extra: [("oneOf", .array([.object([("required", .array([.string("metric")]))]), .object([("required", .array([.string("series"), .string("step")]))])]))])
+        return [("filter", filter), ("chart", chart), ("expectation", expectation)]
+    }
+}

@@ -1,0 +1,63 @@
+/// The metric and series names a study emits: exact names and families such as `grad_norm.<param>`
+/// (written as the prefix `grad_norm.`). Charts and expectations are checked against them when a
+/// spec is validated, so a misspelt `y` or `metric` fails before anything runs.
+public struct StudyOutputs: Sendable {
+    public let metrics: [String]
+    public let metricPrefixes: [String]
+    public let series: [String]
+    public let seriesPrefixes: [String]
+
+    /// What `study` emits, or nil for a study this table does not describe (then nothing is checked).
+    public static func of(_ study: StudyKind) -> StudyOutputs? { table[study] }
+
+    private static let training = (
+        metrics: ["final_train_loss", "final_train_accuracy", "final_val_loss", "final_val_accuracy", "test_loss",
+                  "test_accuracy", "epochs_run", "updates", "diverged_at_step", "max_grad_norm", "mean_clip_rate"],
+        series: ["train_loss", "train_accuracy", "val_loss", "val_accuracy", "grad_norm_before", "grad_norm_after",
+                 "clip_rate", "lr", "grad_h_first"])
+
+    /// The spectrum's metrics (also `train`/`states` with `lyapunov_per_epoch`).
+    private static let lyapunov = (
+        metrics: ["lyapunov_max", "lyapunov_sum", "kaplan_yorke_dimension", "jacobian_sv_max", "jacobian_sv_min"],
+        series: ["lyapunov", "lyapunov_max_epoch"])
+
+    private static let table: [StudyKind: StudyOutputs] = [
+        .gradientFlow: StudyOutputs(
+            metrics: ["loss", "grad_h_first", "grad_h_last", "grad_x_first", "grad_decay_per_step", "saturated_fraction",
+                      "mean_tanh_derivative"],
+            metricPrefixes: ["grad_norm.", "grad_max.", "grad_min.", "spectral_radius.", "sigma_max."],
+            series: ["grad_h", "grad_h_distance", "grad_x"], seriesPrefixes: ["grad_h.l"]),
+        .propagation: StudyOutputs(
+            metrics: ["norm_ratio", "spectral_radius", "sigma_max", "theory"], metricPrefixes: [],
+            series: ["norm_ratio", "theory"], seriesPrefixes: []),
+        .train: StudyOutputs(
+            metrics: training.metrics + lyapunov.metrics, metricPrefixes: [], series: training.series + lyapunov.series,
+            seriesPrefixes: []),
+        .states: StudyOutputs(
+            metrics: training.metrics + ["sample_target"] + lyapunov.metrics, metricPrefixes: [],
+            series: training.series + lyapunov.series, seriesPrefixes: ["input.f", "state.h", "output.o"]),
+        .lyapunov: StudyOutputs(
+            metrics: lyapunov.metrics + ["grad_decay_per_step", "lyapunov_vs_decay_ratio", "final_train_loss", "test_loss"],
+            metricPrefixes: [], series: lyapunov.series + ["lyapunov_convergence", "jacobian_sv", "train_loss"],
+            seriesPrefixes: []),
+    ]
+
+    /// Whether the study emits metric `name` (`status` counts: every run has one).
+    public func hasMetric(_ name: String) -> Bool {
+        name == "status" || metrics.contains(name) || metricPrefixes.contains { name.hasPrefix($0) && name.count > $0.count }
+    }
+
+    /// Whether the study emits series `name`.
+    public func hasSeries(_ name: String) -> Bool {
+        series.contains(name) || seriesPrefixes.contains { name.hasPrefix($0) && name.count > $0.count }
+    }
+
+    /// Whether `prefix` names a family of series drawn as a heatmap (`state` for `state.h<j>`).
+    public func hasSeriesFamily(_ prefix: String) -> Bool {
+        seriesPrefixes.contains { $0.hasPrefix(prefix + ".") }
+    }
+
+    /// Names to suggest from for `name` (families written with `<...>` left out).
+    var metricCandidates: [String] { metrics + ["status"] + metricPrefixes.map { $0 + "weight_hh_l0" } }
+    var seriesCandidates: [String] { series + seriesPrefixes.map { $0 + "0" } }
+}

@@ -1,0 +1,24 @@
+import SequenceTasks
+
+/// Asks the engine whether it accepts a run's task settings (`copy` needs `seq_len` >= 11,
+/// `temporal-order` >= 10, `char-lm` at most a tenth of its corpus), so that such a spec fails
+/// at `validate` rather than at run time.
+enum TaskCheck {
+    /// The options the engine's `TaskConfiguration` reads.
+    static let optionNames = ["task", "seq_len", "samples", "validation_samples", "test_samples"]
+
+    /// The engine's objection to these values (in ``optionNames`` order), or nil when it accepts them.
+    static func problem(_ values: [JSONValue]) -> String? {
+        func int(_ i: Int) -> Int {
+            if case let .number(n) = values[i] { return Int(n) }
+            return 0
+        }
+        guard case let .string(name) = values[0] else { return "task is not a name" }
+        do {
+            _ = try TaskConfiguration(name: name, steps: int(1), trainCount: int(2), validationCount: int(3), testCount: int(4))
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+}
