@@ -136,7 +136,10 @@ public enum ExperimentCommands {
             console.err("experiments: \(error)\n")
             return .failure
         }
-        let todo = options.force ? selected : selected.filter { !recorded.contains($0.key) }
+        var todo = options.force ? selected : selected.filter { !recorded.contains($0.key) }
+        for i in todo.indices where todo[i].value("save_weights") == .bool(true) {
+            todo[i].weightsDirectory = store.directory + "/weights"
+        }
         let reused = selected.count - todo.count
         console.err("\(spec.name): \(selected.count) runs" + (shard == .all ? "" : " in shard \(shard.label) of \(configs.count)")
             + (reused > 0 ? ", \(reused) already recorded" : "") + ", \(todo.count) to run -> \(store.directory)\n")

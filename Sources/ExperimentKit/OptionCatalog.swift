@@ -183,6 +183,13 @@ public enum OptionCatalog {
                    studies: allStudies,
                    "matrix products: reproducible (the project's fixed-order kernels, the same bits on every CPU) or openblas (opt-in, machine-dependent bits); one value per spec",
                    varies: false),
+        // weights in and out (safetensors; SpecWeights: keyed only when set)
+        OptionSpec("weights", [.model], .string(summary: "a safetensors file (relative to the spec) or \"\" (an initialiser)", pattern: nil, validate: { _ in nil }),
+                   default: .string(""), studies: allStudies, "start every run from these weights instead of an initialiser"),
+        OptionSpec("weights_prefix", [.model], .string(summary: "a tensor-name prefix such as \"rnn.\" or \"\"", pattern: nil, validate: { _ in nil }),
+                   default: .string("rnn."), studies: allStudies, "prefix of the nn.RNN/nn.LSTM/nn.GRU tensors in the weights file", varies: false),
+        OptionSpec("weights_head_prefix", [.model], .string(summary: "a tensor-name prefix such as \"fc.\"", pattern: nil, validate: { _ in nil }),
+                   default: .string("head."), studies: allStudies, "prefix of the nn.Linear head's weight and bias in the weights file", varies: false),
         // study_options (seq_len is shared with task)
         OptionSpec("seq_len", [.studyOptions, .task], .int(min: 1, max: 100_000), default: .number(10),
                    studies: [.gradientFlow, .train, .states], "sequence length (one value shared by study_options and task)"),
@@ -221,6 +228,8 @@ public enum OptionCatalog {
         OptionSpec("dropout_input", [.training], unit(), default: .number(0), studies: training, "dropout on inputs"),
         OptionSpec("dropout_output", [.training], unit(), default: .number(0), studies: training, "dropout on outputs"),
         OptionSpec("dropout_between", [.training], unit(), default: .number(0), studies: training, "dropout between layers"),
+        OptionSpec("save_weights", [.training], .bool, default: .bool(false), studies: [.train],
+                   "write each run's final parameters to weights/<key>.safetensors (PyTorch names)", varies: false),
         OptionSpec("early_stopping_patience", [.training], .int(min: 0, max: nil), default: .number(0),
                    studies: training, "epochs without improvement before stopping (0 = never)"),
         // task

@@ -19,10 +19,13 @@ public struct Spec: Sendable {
     public let charts: JSONValue
     /// The `expect` array, untouched (for the expectation checker).
     public let expect: JSONValue
+    /// The weights files the spec names (`model.weights`, as a block value or on a grid axis), by path as written.
+    public let weights: [String: SpecWeights]
 
     init(file: String, version: Int, name: String, description: String?, study: StudyKind,
          blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
-         charts: JSONValue, expect: JSONValue) {
+         charts: JSONValue, expect: JSONValue, weights: [String: SpecWeights] = [:]) {
+        self.weights = weights
         self.file = file
         self.version = version
         self.name = name
@@ -40,10 +43,19 @@ public struct Spec: Sendable {
         blockValues.first { $0.name == option.name }?.value ?? option.defaultValue
     }
 
+    /// The options of this spec's runs: the study's options, without those of ``SpecWeights``
+    /// that the spec leaves at their default (so specs without them keep their keys).
+    public var runOptions: [OptionSpec] {
+        OptionCatalog.options(for: study).filter { option in
+            !SpecWeights.optionNames.contains(option.name) || baseValue(of: option) != option.defaultValue
+                || grid.axisNames.contains(option.name)
+        }
+    }
+
     /// Every run of the grid in grid order (first axis slowest), after `where` / `exclude`.
     /// Throws when two points resolve to the same configuration or no run is left.
     public func configurations() throws(SpecError) -> [RunConfiguration] {
-        let options = OptionCatalog.options(for: study)
+        let options = runOptions
         let base = options.map { (name: $0.name, value: baseValue(of: $0)) }
         let canonicalOrder = RunConfiguration.canonicalOrder(of: base.map(\.name))
         var result: [RunConfiguration] = []
@@ -64,8 +76,14 @@ public struct Spec: Sendable {
                     seed = Int(n)
                 }
             }
-            let config = RunConfiguration(study: study, seed: seed, options: values, axes: assignment,
+            var config = RunConfiguration(study: study, seed: seed, options: values, axes: assignment,
                                           canonicalOrder: canonicalOrder)
+            if case let .string(path)? = config.value("weights"), let loaded = weights[path] {
+                // The file's digest is part of the key: a changed file is a new run.
+                config = RunConfiguration(study: study, seed: seed, options: values + [("weights_sha256", .string(loaded.digest))],
+                                          axes: assignment)
+                config.initialWeights = loaded
+            }
             guard grid.admits(config) else { return }
             if !seen.insert(config.key).inserted, duplicate == nil { duplicate = config }
             result.append(config)
@@ -78,6 +96,13 @@ public struct Spec: Sendable {
         if result.isEmpty {
             throw SpecError(file: file, path: "grid", expected: "at least one run", found: "'where'/'exclude' leave no runs")
         }
+        var checked = Set<String>()
+        for config in result {
+            guard let loaded = config.initialWeights else { continue }
+            let shape = ["cell", "input", "hidden", "layers", "h0"].map { config.value($0)?.excerpt ?? "" }.joined(separator: " ")
+            guard checked.insert(loaded.path + " " + shape).inserted else { continue }
+            do { try loaded.check(config) } catch { throw error.inFile(file) }
+        }
         return result
     }
 
@@ -88,7 +113,7 @@ public struct Spec: Sendable {
         if let description { pairs.append(("description", .string(description))) }
         pairs.append(("study", .string(study.rawValue)))
         for block in OptionBlock.allCases {
-            let members = OptionCatalog.options(for: study).filter { $0.blocks.first == block }
+            let members = runOptions.filter { $0.blocks.first == block }
             if members.isEmpty { continue }
             pairs.append((block.rawValue, .object(members.map { ($0.name, baseValue(of: $0)) })))
         }

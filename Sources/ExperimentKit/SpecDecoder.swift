@@ -1,4 +1,5 @@
 import Foundation
+import Interchange
 
 /// Reads and validates specs. Every problem is a `SpecError` naming the file and the JSON path.
 public enum SpecDecoder {
@@ -117,12 +118,37 @@ public enum SpecDecoder {
         guard case .array = expect else {
             throw SpecError(path: "expect", expected: "an array of expectations", found: expect.typeDescription)
         }
+        let weights = try loadWeights(blockValues: blockValues, grid: grid, gridDocument: gridDocument, file: file)
         let spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
-                        blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect)
+                        blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect,
+                        weights: weights)
         let resolved = spec.resolvedDocument
         try ChartRenderer.validate(spec: resolved, file: file)
         try ExpectationChecker.validate(spec: resolved, file: file)
         return spec
+    }
+
+    /// Reads every weights file the spec names (`model.weights` and the values of a `weights` axis).
+    private static func loadWeights(blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
+                                    file: String) throws(SpecError) -> [String: SpecWeights] {
+        func text(_ name: String, _ fallback: String) -> String {
+            if case let .string(s)? = blockValues.first(where: { $0.name == name })?.value { return s }
+            return fallback
+        }
+        var paths: [(String, String)] = []
+        if case let .string(p)? = blockValues.first(where: { $0.name == "weights" })?.value, !p.isEmpty { paths.append((p, "model.weights")) }
+        for axis in grid.axes {
+            guard let column = axis.names.firstIndex(of: "weights") else { continue }
+            for point in axis.points {
+                if case let .string(p) = point[column], !p.isEmpty { paths.append((p, axis.path)) }
+            }
+        }
+        let binding = WeightsBinding(prefix: text("weights_prefix", "rnn."), headPrefix: text("weights_head_prefix", "head."))
+        var loaded: [String: SpecWeights] = [:]
+        for (path, at) in paths where loaded[path] == nil {
+            loaded[path] = try SpecWeights.load(path: path, specFile: file, binding: binding, at: at)
+        }
+        return loaded
     }
 
     private static func decodeBlock(_ value: JSONValue, block: OptionBlock, study: StudyKind,

@@ -17,8 +17,11 @@ public struct TrainStudy: Study {
     public var task: TaskConfiguration
     public var training: TrainingSettings
     public var seed: Int
+    /// Whether the output carries the trained parameters (``StudyOutput/finalParameters``).
+    public var keepsParameters: Bool
 
-    public init(model: ModelSettings, task: TaskConfiguration, training: TrainingSettings, seed: Int) {
+    public init(model: ModelSettings, task: TaskConfiguration, training: TrainingSettings, seed: Int, keepsParameters: Bool = false) {
+        self.keepsParameters = keepsParameters
         self.model = model
         self.task = task
         self.training = training
@@ -81,6 +84,15 @@ public struct TrainStudy: Study {
             out.point("clip_rate", e.epoch, e.clipRate)
             out.point("lr", e.epoch, e.learningRate)
             out.point("grad_h_first", e.epoch, e.gradHFirst)
+        }
+        if keepsParameters {
+            var kept = ParameterSet<Double>()
+            for (i, name) in net.parameters.names.enumerated() {
+                let m = net.parameters.values[i]
+                kept.append(name, Matrix(rows: m.rows, columns: m.columns, elements: m.storage.map { Double($0) }),
+                            isVector: net.parameters.shapes[i].count == 1)
+            }
+            out.finalParameters = kept
         }
         return (out, net, splits.test)
     }
