@@ -228,7 +228,7 @@ public enum OptionCatalog {
         OptionSpec("dropout_input", [.training], unit(), default: .number(0), studies: training, "dropout on inputs"),
         OptionSpec("dropout_output", [.training], unit(), default: .number(0), studies: training, "dropout on outputs"),
         OptionSpec("dropout_between", [.training], unit(), default: .number(0), studies: training, "dropout between layers"),
-        OptionSpec("save_weights", [.training], .bool, default: .bool(false), studies: [.train],
+        OptionSpec("save_weights", [.training], .bool, default: .bool(false), studies: [.train, .states],
                    "write each run's final parameters to weights/<key>.safetensors (PyTorch names)", varies: false),
         OptionSpec("early_stopping_patience", [.training], .int(min: 0, max: nil), default: .number(0),
                    studies: training, "epochs without improvement before stopping (0 = never)"),
