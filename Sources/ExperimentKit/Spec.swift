@@ -99,7 +99,7 @@ public struct Spec: Sendable {
         var checked = Set<String>()
         for config in result {
             guard let loaded = config.initialWeights else { continue }
-            let shape = ["cell", "input", "hidden", "layers", "h0"].map { config.value($0)?.excerpt ?? "" }.joined(separator: " ")
+            let shape = ["cell", "input", "hidden", "layers", "h0", "task", "seq_len"].map { config.value($0)?.excerpt ?? "" }.joined(separator: " ")
             guard checked.insert(loaded.path + " " + shape).inserted else { continue }
             do { try loaded.check(config) } catch { throw error.inFile(file) }
         }

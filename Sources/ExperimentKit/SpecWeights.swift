@@ -1,4 +1,6 @@
 import Foundation
+import SequenceTasks
+import Training
 public import Interchange
 public import LinearAlgebra
 public import RecurrentNets
@@ -43,8 +45,8 @@ public struct SpecWeights: Sendable {
     }
 
     /// Checks the tensors against the model of `config` (exit 2 before any run): every
-    /// parameter present with its shape and nothing left over. For task studies the input width
-    /// and the head's outputs come from the task and are checked when the run builds its model.
+    /// parameter present with its shape and nothing left over. For `train` and `states` the input
+    /// width and the head's outputs are the task's (read from a one-sequence sample of it).
     func check(_ config: RunConfiguration) throws(SpecError) {
         func int(_ name: String, _ fallback: Int) -> Int {
             if case let .number(n)? = config.value(name) { return Int(n) }
@@ -55,18 +57,26 @@ public struct SpecWeights: Sendable {
             return ""
         }
         let taskStudy = config.study == .train || config.study == .states
+        var input = int("input", 1)
+        var head: Int?
+        if taskStudy {
+            guard let task = try? TaskConfiguration(name: string("task"), steps: int("seq_len", 10), trainCount: 1, validationCount: 0, testCount: 0)
+            else { return }  // the run reports the task's own error
+            let sample = task.makeSplits(seed: 0).train
+            input = sample.inputFeatures
+            head = Trainer<Double>.objective(for: sample).outputs
+        }
         let model: ModelConfiguration
         do {
             model = try ModelConfiguration(
-                cell: CellKind(rawValue: string("cell")) ?? .rnn, inputSize: int("input", 1), hiddenSize: int("hidden", 10),
-                layers: int("layers", 1), headOutputs: taskStudy ? 1 : nil,
+                cell: CellKind(rawValue: string("cell")) ?? .rnn, inputSize: input, hiddenSize: int("hidden", 10),
+                layers: int("layers", 1), headOutputs: head,
                 initialState: InitialStateMode(rawValue: string("h0")) ?? .zeros)
         } catch {
             return  // the run reports the configuration's own error
         }
         do {
-            try binding.check(taskStudy ? withHead : withoutHead, against: model, path: path,
-                              checkInputWidth: !taskStudy, checkHeadRows: !taskStudy)
+            try binding.check(taskStudy ? withHead : withoutHead, against: model, path: path)
         } catch {
             throw SpecError(path: "model.weights", expected: error.expected, found: error.found + Self.where(error))
         }

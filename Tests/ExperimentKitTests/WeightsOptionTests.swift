@@ -72,6 +72,29 @@ import Testing
         }
     }
 
+    @Test func trainChecksTheTaskShapesBeforeAnyRun() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func train(_ task: String) -> String {
+            """
+            {"version": 1, "name": "t", "study": "train", "model": {"cell": "gru", "hidden": 8, "weights": "w.safetensors"},
+             "training": {"epochs": 1}, "task": {"task": "\(task)", "seq_len": 6, "samples": 16}}
+            """
+        }
+        // The fixture was trained on the adding problem (2 inputs, 1 output): it starts a train run there.
+        let configs = try SpecDecoder.load(path: try spec(dir, train("adding"))).configurations()
+        let outcome = try EngineExecutor().run(try #require(configs.first))
+        #expect(outcome.status == .ok)
+        // binary-sum has 1 input and 10 classes.
+        do {
+            _ = try SpecDecoder.load(path: try spec(dir, train("binary-sum"))).configurations()
+            Issue.record("no error")
+        } catch {
+            #expect("\(error)".contains("expected shape [24, 1] (gru, hidden 8), found shape [24, 2] (file w.safetensors, tensor 'rnn.weight_ih_l0')"),
+                    "\(error)")
+        }
+    }
+
     @Test func trainSavesWeightsThatLoadBack() throws {
         guard let binary = experimentsBinary() else { return }
         let dir = try folder()
