@@ -21,11 +21,14 @@ public struct Spec: Sendable {
     public let expect: JSONValue
     /// The weights files the spec names (`model.weights`, as a block value or on a grid axis), by path as written.
     public let weights: [String: SpecWeights]
+    /// False for a results folder's `spec.resolved.json` decoded for its charts (weights not read).
+    public let weightsRead: Bool
 
     init(file: String, version: Int, name: String, description: String?, study: StudyKind,
          blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
-         charts: JSONValue, expect: JSONValue, weights: [String: SpecWeights] = [:]) {
+         charts: JSONValue, expect: JSONValue, weights: [String: SpecWeights] = [:], weightsRead: Bool = true) {
         self.weights = weights
+        self.weightsRead = weightsRead
         self.file = file
         self.version = version
         self.name = name
@@ -55,6 +58,10 @@ public struct Spec: Sendable {
     /// Every run of the grid in grid order (first axis slowest), after `where` / `exclude`.
     /// Throws when two points resolve to the same configuration or no run is left.
     public func configurations() throws(SpecError) -> [RunConfiguration] {
+        if !weightsRead, runOptions.contains(where: { $0.name == "weights" }) {
+            throw SpecError(file: file, path: "model.weights", expected: "the spec itself (pass --spec SPEC): its weights files are relative to it",
+                            found: "a results folder's spec.resolved.json")
+        }
         let options = runOptions
         let base = options.map { (name: $0.name, value: baseValue(of: $0)) }
         let canonicalOrder = RunConfiguration.canonicalOrder(of: base.map(\.name))

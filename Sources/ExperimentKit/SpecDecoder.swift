@@ -28,6 +28,23 @@ public enum SpecDecoder {
         try decode(bytes: Array(text.utf8), file: file)
     }
 
+    /// Decodes the `spec.resolved.json` of a results folder without reading the weights files it
+    /// names (their paths are relative to the original spec): enough for charts; its
+    /// ``Spec/configurations()`` then ask for the spec itself.
+    static func decodeResults(text: String, file: String) throws(SpecError) -> Spec {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes: Array(text.utf8))
+        } catch {
+            throw SpecError(file: file, path: "", expected: "valid JSON", found: "line \(error.line), column \(error.column): \(error.message)")
+        }
+        do throws(SpecError) {
+            return try decodeDocument(document, file: file, readsWeights: false)
+        } catch {
+            throw error.inFile(file)
+        }
+    }
+
     /// Decodes spec bytes (UTF-8 JSON).
     public static func decode(bytes: [UInt8], file: String = "<spec>") throws(SpecError) -> Spec {
         let document: JSONValue
@@ -49,7 +66,7 @@ public enum SpecDecoder {
         }
     }
 
-    private static func decodeDocument(_ document: JSONValue, file: String) throws(SpecError) -> Spec {
+    private static func decodeDocument(_ document: JSONValue, file: String, readsWeights: Bool = true) throws(SpecError) -> Spec {
         guard case let .object(pairs) = document else {
             throw SpecError(path: "", expected: "a JSON object", found: document.typeDescription)
         }
@@ -118,10 +135,10 @@ public enum SpecDecoder {
         guard case .array = expect else {
             throw SpecError(path: "expect", expected: "an array of expectations", found: expect.typeDescription)
         }
-        let weights = try loadWeights(blockValues: blockValues, grid: grid, gridDocument: gridDocument, file: file)
+        let weights = readsWeights ? try loadWeights(blockValues: blockValues, grid: grid, gridDocument: gridDocument, file: file) : [:]
         let spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
                         blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect,
-                        weights: weights)
+                        weights: weights, weightsRead: readsWeights)
         let resolved = spec.resolvedDocument
         try ChartRenderer.validate(spec: resolved, file: file)
         try ExpectationChecker.validate(spec: resolved, file: file)

@@ -72,6 +72,17 @@ import Testing
         }
     }
 
+    @Test func aResultsFolderSpecIsReadForChartsWithoutItsWeights() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = try SpecDecoder.load(path: try spec(dir, Self.gradientFlow))
+        let resolved = spec.resolvedDocument.prettyText()
+        #expect(resolved.contains("\"weights\": \"w.safetensors\""))
+        let fromResults = try SpecDecoder.decodeResults(text: resolved, file: "/elsewhere/spec.resolved.json")
+        #expect(fromResults.charts == spec.charts)
+        #expect(throws: SpecError.self) { try fromResults.configurations() }
+    }
+
     @Test func trainChecksTheTaskShapesBeforeAnyRun() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
