@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "experiments", targets: ["experiments"]),
         .library(name: "RecurrentNets", targets: ["RecurrentNets"]),
         .library(name: "ExperimentKit", targets: ["ExperimentKit"]),
+        .library(name: "Interchange", targets: ["Interchange"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,11 +54,16 @@ let package = Package(
             name: "Studies",
             dependencies: ["RecurrentNets", "Training", "SequenceTasks", "LinearAlgebra"],
             swiftSettings: strictSettings),
+        // safetensors: a validating reader and a writer, and PyTorch's names for the engine's parameters.
+        .target(
+            name: "Interchange",
+            dependencies: ["RecurrentNets", "LinearAlgebra"],
+            swiftSettings: strictSettings),
         // Spec -> grid -> runs -> results -> charts/checks.
         .target(
             name: "ExperimentKit",
             dependencies: [
-                "Studies", "LinearAlgebra",
+                "Studies", "LinearAlgebra", "Interchange",
             ],
             swiftSettings: strictSettings),
         // The command line: parsing and dispatch only.
@@ -74,6 +80,9 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(name: "SequenceTasksTests", dependencies: ["SequenceTasks"], swiftSettings: strictSettings),
         .testTarget(name: "StudiesTests", dependencies: ["Studies"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "InterchangeTests", dependencies: ["Interchange", "RecurrentNets", "LinearAlgebra"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "ExperimentKitTests", dependencies: ["ExperimentKit", "LinearAlgebra"], swiftSettings: strictSettings),
     ],

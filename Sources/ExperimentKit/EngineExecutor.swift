@@ -3,6 +3,8 @@ import RecurrentNets
 import SequenceTasks
 import Studies
 import Training
+import Interchange
+import Foundation
 
 /// Runs each configuration as a study on the engine (the executor `experiments run` uses).
 public struct EngineExecutor: StudyExecutor {
@@ -28,6 +30,9 @@ public struct EngineExecutor: StudyExecutor {
         // A configuration the engine rejects throws; the scheduler records the run as failed
         // with the error's text, which names the option and the reason.
         let output = try study(config)
+        if let parameters = output.finalParameters, let directory = config.weightsDirectory {
+            try WeightsExport.write(parameters, of: config, to: directory)
+        }
         let status: RunStatus
         switch output.status {
         case .ok: status = .ok
@@ -70,7 +75,8 @@ public struct EngineExecutor: StudyExecutor {
             inputInit: try Initializer(name: ih.isEmpty ? initName : ih),
             recurrentInit: try Initializer(name: hh.isEmpty ? initName : hh),
             initialState: InitialStateMode(rawValue: try c.string("h0")) ?? .zeros,
-            dtype: DType(rawValue: try c.string("dtype")) ?? .float32)
+            dtype: DType(rawValue: try c.string("dtype")) ?? .float32,
+            initialParameters: c.study == .train || c.study == .states ? c.initialWeights?.withHead : c.initialWeights?.withoutHead)
     }
 
     private func lyapunovStudy(_ c: RunConfiguration, _ model: ModelSettings) throws -> LyapunovStudy {
@@ -129,6 +135,8 @@ public struct EngineExecutor: StudyExecutor {
         // An opt-in left out of the configuration at its default (0: off).
         var lyapunovSteps: Int?
         if case let .number(n)? = c.value("lyapunov_per_epoch"), n >= 2 { lyapunovSteps = Int(n) }
-        return TrainStudy(model: model, task: task, training: settings, seed: c.seed, lyapunovSteps: lyapunovSteps)
+        let save = c.value("save_weights") == .bool(true)
+        return TrainStudy(model: model, task: task, training: settings, seed: c.seed, lyapunovSteps: lyapunovSteps,
+                          keepsParameters: save)
     }
 }

@@ -173,7 +173,10 @@ public enum ExperimentCommands {
             console.err("experiments: \(error)\n")
             return .failure
         }
-        let todo = options.force ? selected : selected.filter { !recorded.contains($0.key) }
+        var todo = options.force ? selected : selected.filter { !recorded.contains($0.key) }
+        for i in todo.indices where todo[i].value("save_weights") == .bool(true) {
+            todo[i].weightsDirectory = store.directory + "/weights"
+        }
         let reused = selected.count - todo.count
         let quiet = options.quiet, err = console.err
         let info: @Sendable (String) -> Void = { text in if !quiet { err(text) } }

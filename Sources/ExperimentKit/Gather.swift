@@ -23,7 +23,7 @@ public enum Gather {
         if let specPath { return try SpecDecoder.load(path: specPath) }
         let store = ResultStore(directory: directory)
         if let data = try? String(contentsOfFile: store.resolvedSpecPath, encoding: .utf8) {
-            return try SpecDecoder.decode(text: data, file: store.resolvedSpecPath)
+            return try SpecDecoder.decodeResults(text: data, file: store.resolvedSpecPath)
         }
         for path in store.shardSummaryPaths() {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8),

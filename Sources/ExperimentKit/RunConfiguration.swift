@@ -17,6 +17,10 @@ public struct RunConfiguration: Sendable {
     public let axes: [(name: String, value: JSONValue)]
     /// The identity of the run.
     public let key: RunKey
+    /// The weights the run starts from (`model.weights`; their digest is the option `weights_sha256`).
+    public internal(set) var initialWeights: SpecWeights?
+    /// Where a `train` run with `save_weights` writes `<key>.safetensors` (set by `experiments run`).
+    public internal(set) var weightsDirectory: String?
 
     public init(study: StudyKind, seed: Int, options: [(name: String, value: JSONValue)],
                 axes: [(name: String, value: JSONValue)] = []) {

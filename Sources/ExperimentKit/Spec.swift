@@ -42,12 +42,19 @@ public struct Spec: Sendable {
     public let chartSpecs: [ChartSpec]?
     /// The expectations, decoded and checked against the grid and the study's outputs.
     public let expectations: [Expectation]
+    /// The weights files the spec names (`model.weights`, as a block value or on a grid axis), by path as written.
+    public let weights: [String: SpecWeights]
+    /// False for a results folder's `spec.resolved.json` decoded for its charts (weights not read).
+    public let weightsRead: Bool
 
     init(file: String, version: Int, name: String, description: String?, study: StudyKind,
          blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
-         charts: JSONValue, expect: JSONValue, chartSpecs: [ChartSpec]?, expectations: [Expectation]) {
+         charts: JSONValue, expect: JSONValue, chartSpecs: [ChartSpec]?, expectations: [Expectation],
+         weights: [String: SpecWeights] = [:], weightsRead: Bool = true) {
         self.chartSpecs = chartSpecs
         self.expectations = expectations
+        self.weights = weights
+        self.weightsRead = weightsRead
         self.file = file
         self.version = version
         self.name = name
@@ -63,6 +70,12 @@ public struct Spec: Sendable {
     /// The value of option `name` before grid axes apply: the block value, else the default.
     public func baseValue(of option: OptionSpec) -> JSONValue {
         blockValues.first { $0.name == option.name }?.value ?? option.defaultValue
+    }
+
+    /// Whether a run of the grid starts from a weights file (`model.weights` set, or on an axis).
+    public var usesWeights: Bool {
+        guard let option = OptionCatalog.option(named: "weights") else { return false }
+        return baseValue(of: option) != option.defaultValue || grid.axisNames.contains(option.name)
     }
 
     /// Counts the runs of the grid without building them (after `where` / `exclude`, with points
@@ -91,6 +104,10 @@ public struct Spec: Sendable {
     /// axis value of an option that does not apply to a run is dropped from it (the run keeps the
     /// base value and does not list the axis), and runs that became equal are listed once.
     public func configurations() throws(SpecError) -> [RunConfiguration] {
+        if !weightsRead, usesWeights {
+            throw SpecError(file: file, path: "model.weights", expected: "the spec itself (pass --spec SPEC): its weights files are relative to it",
+                            found: "a results folder's spec.resolved.json")
+        }
         let walk = GridWalk(spec: self)
         let canonicalOrder = RunConfiguration.canonicalOrder(of: walk.options.map(\.name))
         // Opt-in options (``OptionSpec/omittedAtDefault``) at their default are left out of a run, so
@@ -112,14 +129,25 @@ public struct Spec: Sendable {
                 }
             }
             let omitted = optional.filter { values[$0].value == walk.options[$0].defaultValue }
-            if omitted.isEmpty {
-                result.append(RunConfiguration(study: study, seed: walk.seed(at: point), options: values, axes: axes,
-                                               canonicalOrder: canonicalOrder))
-            } else {
-                result.append(RunConfiguration(study: study, seed: walk.seed(at: point),
-                                               options: values.indices.filter { !omitted.contains($0) }.map { values[$0] },
-                                               axes: axes))
+            let kept = omitted.isEmpty ? values : values.indices.filter { !omitted.contains($0) }.map { values[$0] }
+            let seed = walk.seed(at: point)
+            var config = omitted.isEmpty
+                ? RunConfiguration(study: study, seed: seed, options: kept, axes: axes, canonicalOrder: canonicalOrder)
+                : RunConfiguration(study: study, seed: seed, options: kept, axes: axes)
+            if case let .string(path)? = config.value("weights"), let loaded = weights[path] {
+                // The file's digest is part of the key: a changed file is a new run.
+                config = RunConfiguration(study: study, seed: seed, options: kept + [("weights_sha256", .string(loaded.digest))],
+                                          axes: axes)
+                config.initialWeights = loaded
             }
+            result.append(config)
+        }
+        var checked = Set<String>()
+        for config in result {
+            guard let loaded = config.initialWeights else { continue }
+            let shape = ["cell", "input", "hidden", "layers", "h0", "task", "seq_len"].map { config.value($0)?.excerpt ?? "" }.joined(separator: " ")
+            guard checked.insert(loaded.path + " " + shape).inserted else { continue }
+            do { try loaded.check(config) } catch { throw error.inFile(file) }
         }
         return result
     }

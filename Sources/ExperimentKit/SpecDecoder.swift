@@ -1,4 +1,5 @@
 import Foundation
+import Interchange
 
 /// Reads and validates specs. Every problem is a `SpecError` naming the file and the JSON path.
 public enum SpecDecoder {
@@ -16,6 +17,23 @@ public enum SpecDecoder {
     /// Decodes spec text.
     public static func decode(text: String, file: String = "<spec>") throws(SpecError) -> Spec {
         try decode(bytes: Array(text.utf8), file: file)
+    }
+
+    /// Decodes the `spec.resolved.json` of a results folder without reading the weights files it
+    /// names (their paths are relative to the original spec): enough for charts; its
+    /// ``Spec/configurations()`` then ask for the spec itself.
+    static func decodeResults(text: String, file: String) throws(SpecError) -> Spec {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes: Array(text.utf8))
+        } catch {
+            throw SpecError(file: file, path: "", expected: "valid JSON", found: "line \(error.line), column \(error.column): \(error.message)")
+        }
+        do throws(SpecError) {
+            return try decodeDocument(document, file: file, readsWeights: false)
+        } catch {
+            throw error.inFile(file)
+        }
     }
 
     /// Decodes spec bytes (UTF-8 JSON; a byte-order mark is skipped).
@@ -44,7 +62,7 @@ public enum SpecDecoder {
         }
     }
 
-    private static func decodeDocument(_ document: JSONValue, file: String) throws(SpecError) -> Spec {
+    private static func decodeDocument(_ document: JSONValue, file: String, readsWeights: Bool = true) throws(SpecError) -> Spec {
         guard case let .object(pairs) = document else {
             throw SpecError(path: "", expected: "a JSON object", found: document.typeDescription)
         }
@@ -116,12 +134,36 @@ public enum SpecDecoder {
         for chart in chartSpecs ?? [] { try references.check(chart) }
         let expectations = try Expectation.parseAll(expect, file: file)
         for expectation in expectations { try references.check(expectation) }
+        let weights = readsWeights ? try loadWeights(blockValues: blockValues, grid: grid, gridDocument: gridDocument, file: file) : [:]
         let spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
                         blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect,
-                        chartSpecs: chartSpecs, expectations: expectations)
+                        chartSpecs: chartSpecs, expectations: expectations, weights: weights, weightsRead: readsWeights)
         try spec.checkConditions(blockPaths: values.mapValues(\.path))
         try spec.checkLyapunovOptions()
         return spec
+    }
+
+    /// Reads every weights file the spec names (`model.weights` and the values of a `weights` axis).
+    private static func loadWeights(blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
+                                    file: String) throws(SpecError) -> [String: SpecWeights] {
+        func text(_ name: String, _ fallback: String) -> String {
+            if case let .string(s)? = blockValues.first(where: { $0.name == name })?.value { return s }
+            return fallback
+        }
+        var paths: [(String, String)] = []
+        if case let .string(p)? = blockValues.first(where: { $0.name == "weights" })?.value, !p.isEmpty { paths.append((p, "model.weights")) }
+        for axis in grid.axes {
+            guard let column = axis.names.firstIndex(of: "weights") else { continue }
+            for point in axis.points {
+                if case let .string(p) = point[column], !p.isEmpty { paths.append((p, axis.path)) }
+            }
+        }
+        let binding = WeightsBinding(prefix: text("weights_prefix", "rnn."), headPrefix: text("weights_head_prefix", "head."))
+        var loaded: [String: SpecWeights] = [:]
+        for (path, at) in paths where loaded[path] == nil {
+            loaded[path] = try SpecWeights.load(path: path, specFile: file, binding: binding, at: at)
+        }
+        return loaded
     }
 
     private static func decodeBlock(_ value: JSONValue, block: OptionBlock, study: StudyKind,

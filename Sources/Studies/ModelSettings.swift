@@ -19,12 +19,17 @@ public struct ModelSettings: Sendable, Equatable {
     public var recurrentInit: Initializer
     public var initialState: InitialStateMode
     public var dtype: DType
+    /// Weights to start from instead of the initialisers (engine names, in float64: float32,
+    /// float16 and bfloat16 values are exact in it), e.g. read from a safetensors file.
+    /// Tensors the model does not have (a head, for a study without one) are not used.
+    public var initialParameters: ParameterSet<Double>?
 
     public init(
         cell: CellKind = .rnn, nonlinearity: Nonlinearity = .tanh, inputSize: Int = 1, hiddenSize: Int = 10,
         layers: Int = 1, inputInit: Initializer = .pytorchDefault, recurrentInit: Initializer = .pytorchDefault,
-        initialState: InitialStateMode = .zeros, dtype: DType = .float32
+        initialState: InitialStateMode = .zeros, dtype: DType = .float32, initialParameters: ParameterSet<Double>? = nil
     ) {
+        self.initialParameters = initialParameters
         self.cell = cell
         self.nonlinearity = nonlinearity
         self.inputSize = inputSize
@@ -40,10 +45,23 @@ public struct ModelSettings: Sendable, Equatable {
     public func makeModel<S: NetScalar>(
         headOutputs: Int?, placement: HeadPlacement, seed: Int, as _: S.Type = S.self
     ) throws(EngineError) -> RecurrentModel<S> {
+        let config = try configuration(headOutputs: headOutputs, placement: placement)
+        if let initialParameters { return try Self.model(config, from: initialParameters) }
         var stream = RunStreams(seed: seed).weights
         return RecurrentModel<S>(
-            configuration: try configuration(headOutputs: headOutputs, placement: placement),
-            inputWeights: inputInit, recurrentWeights: recurrentInit, generator: &stream)
+            configuration: config, inputWeights: inputInit, recurrentWeights: recurrentInit, generator: &stream)
+    }
+
+    /// A model over given weights: every parameter of the layout must be there with its shape
+    /// (converted to `S` by rounding once); a head's tensors are left out when the model has none.
+    static func model<S: NetScalar>(_ config: ModelConfiguration, from weights: ParameterSet<Double>) throws(EngineError) -> RecurrentModel<S> {
+        var set = ParameterSet<S>()
+        for (i, name) in weights.names.enumerated() where config.headOutputs != nil || !name.hasPrefix("head.") {
+            let m = weights.values[i]
+            set.append(name, Matrix(rows: m.rows, columns: m.columns, elements: m.storage.map { S($0) }),
+                       isVector: weights.shapes[i].count == 1)
+        }
+        return try RecurrentModel(configuration: config, parameters: set)
     }
 
     /// The engine configuration with the given head.

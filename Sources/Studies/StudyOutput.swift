@@ -1,3 +1,6 @@
+public import LinearAlgebra
+public import RecurrentNets
+
 /// How a run ended.
 public enum StudyStatus: Sendable, Equatable {
     /// Completed with finite values.
@@ -27,6 +30,8 @@ public struct StudyOutput: Sendable {
     public var series: [StudyPoint] = []
     /// ok or diverged.
     public var status: StudyStatus = .ok
+    /// The final parameters (engine names, as float64), when the study was asked to keep them.
+    public var finalParameters: ParameterSet<Double>?
 
     public init() {}
 

@@ -25,10 +25,14 @@ public struct TrainStudy: Study {
     public var seed: Int
     /// Trajectory length of the per-epoch Lyapunov spectrum (nil: not measured).
     public var lyapunovSteps: Int?
+    /// Whether the output carries the trained parameters (``StudyOutput/finalParameters``).
+    public var keepsParameters: Bool
 
     public init(
-        model: ModelSettings, task: TaskConfiguration, training: TrainingSettings, seed: Int, lyapunovSteps: Int? = nil
+        model: ModelSettings, task: TaskConfiguration, training: TrainingSettings, seed: Int, lyapunovSteps: Int? = nil,
+        keepsParameters: Bool = false
     ) {
+        self.keepsParameters = keepsParameters
         self.model = model
         self.task = task
         self.training = training
@@ -116,6 +120,15 @@ public struct TrainStudy: Study {
             out.metric("jacobian_sv_min", final?.logSingularValues.last ?? .nan)
             for (epoch, v) in perEpoch { out.point("lyapunov_max_epoch", epoch, v) }
             for (i, e) in (final?.exponents ?? []).enumerated() { out.point("lyapunov", i + 1, e) }
+        }
+        if keepsParameters {
+            var kept = ParameterSet<Double>()
+            for (i, name) in net.parameters.names.enumerated() {
+                let m = net.parameters.values[i]
+                kept.append(name, Matrix(rows: m.rows, columns: m.columns, elements: m.storage.map { Double($0) }),
+                            isVector: net.parameters.shapes[i].count == 1)
+            }
+            out.finalParameters = kept
         }
         return (out, net, splits.test)
     }
