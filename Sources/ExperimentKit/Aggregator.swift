@@ -211,7 +211,9 @@ enum Aggregator {
                     }
                     if points.contains(where: { $0.summary.count > 1 }) && band != .none { result.hasBand = true }
                     // The key's title names the series axis, so a line is labelled by its value.
-                    var label = [seriesValue, replicate].compactMap { $0 }.joined(separator: " ")
+                    // An empty cell: the series option has no effect on these runs (max_norm without clip norm).
+                    let shown = seriesValue == "" ? "n/a" : seriesValue
+                    var label = [shown, replicate].compactMap { $0 }.joined(separator: " ")
                     if label.isEmpty { label = chart.y }
                     result.lines.append(Line(facet: facet, label: label, points: points))
                 }

@@ -14,11 +14,11 @@ set ylabel 'decay factor per step' noenhanced
 set xtics (10, 25, 50, 100, 200)
 set xrange [4.3:205.7]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'weights' noenhanced
-set title 'Fitted per-step factor of ||dL/dh_t|| (1 = no decay)' noenhanced font ',15'
+set title 'Fitted per-step factor of ‖∂L/∂hₜ‖ (1 = no decay)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'weights/gru-adding-init.safetensors' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title 'weights/gru-adding-trained.safetensors' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'weights/gru-adding-init.safetensors' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title 'weights/gru-adding-trained.safetensors' noenhanced
 unset output
 
 reset
@@ -37,9 +37,9 @@ set ylabel 'decay factor per step' noenhanced
 set xtics (10, 25, 50, 100, 200)
 set xrange [4.3:205.7]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'weights' noenhanced
-set title 'Fitted per-step factor of ||dL/dh_t|| (1 = no decay)' noenhanced font ',15'
+set title 'Fitted per-step factor of ‖∂L/∂hₜ‖ (1 = no decay)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 1 lc rgb '#0072B2' title 'weights/gru-adding-init.safetensors' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 1 lc rgb '#D55E00' title 'weights/gru-adding-trained.safetensors' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'weights/gru-adding-init.safetensors' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 1 title 'weights/gru-adding-trained.safetensors' noenhanced
 unset output

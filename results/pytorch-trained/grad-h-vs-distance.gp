@@ -10,16 +10,16 @@ set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'distance T - t' noenhanced
-set ylabel '||dL/dh_t|| (log)' noenhanced
+set ylabel '‖∂L/∂hₜ‖ (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [-5.97:204.97]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'weights' noenhanced
-set title '||dL/dh_t|| at T = 200 (median, min-max)' noenhanced font ',15'
+set title '‖∂L/∂hₜ‖ at T = 200 (median, min-max)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 17 lc rgb '#0072B2' title 'weights/gru-adding-init.safetensors' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 17 lc rgb '#D55E00' title 'weights/gru-adding-trained.safetensors' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 17 title 'weights/gru-adding-init.safetensors' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 17 title 'weights/gru-adding-trained.safetensors' noenhanced
 unset output
 
 reset
@@ -34,14 +34,14 @@ set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
 set border 3 lc rgb '#444444'
 set tics nomirror out
 set xlabel 'distance T - t' noenhanced
-set ylabel '||dL/dh_t|| (log)' noenhanced
+set ylabel '‖∂L/∂hₜ‖ (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
 set xrange [-5.97:204.97]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'weights' noenhanced
-set title '||dL/dh_t|| at T = 200 (median, min-max)' noenhanced font ',15'
+set title '‖∂L/∂hₜ‖ at T = 200 (median, min-max)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
-     datafile index 0 using 1:2 with linespoints lw 2 pt 7 ps 0.9 pi 17 lc rgb '#0072B2' title 'weights/gru-adding-init.safetensors' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 pt 5 ps 0.9 pi 17 lc rgb '#D55E00' title 'weights/gru-adding-trained.safetensors' noenhanced
+     datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 17 title 'weights/gru-adding-init.safetensors' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 17 title 'weights/gru-adding-trained.safetensors' noenhanced
 unset output
