@@ -15,7 +15,7 @@ let package = Package(
     products: [
         .executable(name: "experiments", targets: ["experiments"]),
         .library(name: "RecurrentNets", targets: ["RecurrentNets"]),
-        .library(name: "ExperimentKit", targets: ["ExperimentKit"]),
+        .library(name: "ExperimentKit", targets: ["ExperimentKit", "ExperimentSpec", "ExperimentRunner", "ExperimentReports", "EngineBinding"]),
         .library(name: "Interchange", targets: ["Interchange"]),
     ],
     dependencies: [
@@ -59,17 +59,36 @@ let package = Package(
             name: "Interchange",
             dependencies: ["RecurrentNets", "LinearAlgebra"],
             swiftSettings: strictSettings),
-        // Spec -> grid -> runs -> results -> charts/checks.
+        // Spec -> grid -> runs -> results -> charts/checks, in four layers:
+        // the spec format: JSON, options, grid, run keys, typed charts and expectations, CSV tables.
+        .target(
+            name: "ExperimentSpec",
+            dependencies: ["Studies", "RecurrentNets", "Training", "SequenceTasks", "LinearAlgebra", "Interchange"],
+            swiftSettings: strictSettings),
+        // running a grid: scheduler, records, the results folder (atomic files, manifest, lock), shards.
+        .target(name: "ExperimentRunner", dependencies: ["ExperimentSpec", "Studies"], swiftSettings: strictSettings),
+        // charts (gnuplot), expectations, report.md, comparisons of results folders.
+        .target(
+            name: "ExperimentReports", dependencies: ["ExperimentSpec", "ExperimentRunner"], swiftSettings: strictSettings),
+        // the binding of runs to the engine's studies (StudyExecutor for the real engine).
+        .target(
+            name: "EngineBinding",
+            dependencies: ["ExperimentSpec", "ExperimentRunner", "Studies", "RecurrentNets", "Training", "SequenceTasks",
+                           "LinearAlgebra", "Interchange"],
+            swiftSettings: strictSettings),
+        // one entry point per `experiments` subcommand.
         .target(
             name: "ExperimentKit",
-            dependencies: [
-                "Studies", "LinearAlgebra", "Interchange",
-            ],
+            dependencies: ["ExperimentSpec", "ExperimentRunner", "ExperimentReports", "Studies", "LinearAlgebra"],
             swiftSettings: strictSettings),
+        // test-only executors (no engine), for the runner's tests.
+        .target(
+            name: "ExperimentTestSupport", dependencies: ["ExperimentSpec", "ExperimentRunner"], swiftSettings: strictSettings),
         // The command line: parsing and dispatch only.
         .executableTarget(
             name: "experiments",
-            dependencies: ["ExperimentKit", "Studies", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ExperimentKit", "ExperimentSpec", "ExperimentRunner", "ExperimentReports", "EngineBinding",
+                           "Studies", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: strictSettings),
         .testTarget(
@@ -84,7 +103,10 @@ let package = Package(
             name: "InterchangeTests", dependencies: ["Interchange", "RecurrentNets", "LinearAlgebra"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
-            name: "ExperimentKitTests", dependencies: ["ExperimentKit", "LinearAlgebra"], swiftSettings: strictSettings),
+            name: "ExperimentKitTests",
+            dependencies: ["ExperimentKit", "ExperimentSpec", "ExperimentRunner", "ExperimentReports", "EngineBinding",
+                           "ExperimentTestSupport", "Studies", "LinearAlgebra"],
+            swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

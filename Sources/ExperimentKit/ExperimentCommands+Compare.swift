@@ -1,3 +1,6 @@
+import ExperimentSpec
+import ExperimentRunner
+import ExperimentReports
 extension ExperimentCommands {
     /// `experiments compare A B`: prints per-cell medians of two results folders side by side;
     /// exit 1 when they differ beyond the tolerance or a cell is missing on one side, 2 when a

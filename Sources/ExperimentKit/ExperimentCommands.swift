@@ -1,4 +1,7 @@
 import Foundation
+import ExperimentSpec
+public import ExperimentRunner
+import ExperimentReports
 
 /// Process exit status of a command: 0 success (diverged runs included), 1 failed runs, failed
 /// expectations, incomplete or inconsistent results, a write failure or a busy folder, 2 spec or

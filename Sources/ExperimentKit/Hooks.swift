@@ -1,4 +1,7 @@
 import Foundation
+public import ExperimentSpec
+public import ExperimentRunner
+import ExperimentReports
 
 /// What happens after a grid: charts, expectations and the report, written as part of one
 /// generation of the results folder (see `Manifest`).

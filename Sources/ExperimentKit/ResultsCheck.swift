@@ -1,4 +1,7 @@
 import Foundation
+import ExperimentSpec
+import ExperimentRunner
+import ExperimentReports
 
 /// `experiments check SPEC`: the results folder must be one complete generation (its manifest),
 /// cover exactly the spec's grid (every key, no other), and have no corrupt record of the grid;

@@ -1,4 +1,7 @@
 import Foundation
+import ExperimentSpec
+public import ExperimentRunner
+import ExperimentReports
 
 /// Runs `scontrol` and `sbatch` for `experiments slurm`.
 public struct SlurmSubmitter: Sendable {

@@ -82,7 +82,7 @@ public struct LogScaledTriangularProduct: Sendable {
     /// ever applied; at most 60 sweeps. The result is `s_i + log ||u_i||`, sorted.
     public func logSingularValues() -> [Double] {
         let k = dimension
-        var s = logScales
+        let s = logScales
         var u = unitRows
         let eps = Double.ulpOfOne
         let threshold = Double(k) * eps

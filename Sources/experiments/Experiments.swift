@@ -3,6 +3,10 @@ import ExperimentKit
 import Foundation
 import LinearAlgebra
 import Studies
+import ExperimentSpec
+import ExperimentRunner
+import ExperimentReports
+import EngineBinding
 
 /// `experiments`: parsing and dispatch only; the work is in `ExperimentCommands`.
 @main

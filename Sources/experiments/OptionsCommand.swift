@@ -1,6 +1,10 @@
 import ArgumentParser
 import ExperimentKit
 import Foundation
+import ExperimentSpec
+import ExperimentRunner
+import ExperimentReports
+import EngineBinding
 
 /// `experiments options [--markdown]`: the options a spec can set, from the one catalogue.
 struct Options: ParsableCommand {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 
 @Suite struct AggregatorTests {
     @Test func medianOfOddAndEvenCounts() {

@@ -1,5 +1,10 @@
 import Testing
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 
 @Suite struct ChartSpecTests {
     private func parse(_ text: String) throws(SpecError) -> [ChartSpec] {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 
 /// Paper-ready defaults of the generated gnuplot scripts: series stay distinguishable, panels
 /// compare, legends sit outside the data, categories are not joined, titles fit.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 
 /// `experiments compare A B`: two results folders joined on their axis values.
 @Suite struct CompareTests {

@@ -1,4 +1,9 @@
 import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 import Testing
 
 /// The spec accepts exactly what the engine runs: every choice of every option, set on a grid axis

@@ -1,5 +1,10 @@
 import Testing
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 
 @Suite struct ExpectationTests {
     /// Checks one expectation (JSON object text) against the small hand-written folder.

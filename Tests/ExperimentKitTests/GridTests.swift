@@ -1,4 +1,9 @@
 import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 import Testing
 
 /// Decodes `grid` inside a minimal spec of `study` and expands it.

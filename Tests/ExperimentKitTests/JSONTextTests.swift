@@ -1,4 +1,9 @@
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 import Testing
 
 /// The JSON text the records, the run keys and the resolved spec are written in.

@@ -1,4 +1,9 @@
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 import Testing
 
 /// A record's line and table rows, rendered where the run ran, against the plain formatting rules.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 
 /// Every kind of corrupted record line: reported by file and line, never used; `run` runs it again,
 /// `gather` and `check` reject the folder until then.

@@ -1,5 +1,10 @@
 import Foundation
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 
 /// Temporary results folders for the chart, expectation and report tests.
 struct ResultsFolder {

@@ -1,6 +1,11 @@
 import Testing
 
 @testable import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 
 /// FIPS 180-4's examples and Python `hashlib.sha256` digests (padding edge cases: 55, 56 and 64
 /// bytes, and a multi-block message).

@@ -1,4 +1,9 @@
 import ExperimentKit
+@testable import ExperimentSpec
+@testable import ExperimentRunner
+@testable import ExperimentReports
+@testable import EngineBinding
+@testable import ExperimentTestSupport
 import Testing
 
 /// Charts and expectations are checked against the grid (axes and their values) and the study's

@@ -1,0 +1,169 @@
+import Foundation
+public import ExperimentSpec
+package import ExperimentRunner
+
+/// Produces the charts of a results folder: `<name>.dat`, `<name>.gp`, `<name>.svg`, `<name>.png`.
+public enum ChartRenderer {
+    /// Renders every chart of the spec (or the study's default charts when it has no `charts`
+    /// block) into `resultsDirectory`. `spec` nil reads `spec.resolved.json` from the folder.
+    ///
+    /// When gnuplot is not installed the `.dat` and `.gp` files are still written and
+    /// `ChartError.gnuplotNotFound` is thrown afterwards.
+    public static func renderAll(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError) -> [ChartOutput] {
+        try render(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, gnuplot: GnuplotRenderer.locate())
+    }
+
+    /// Checks the `charts` block of a spec without results: strict parsing, and axes when given
+    /// (by default the axes of the spec's `grid`).
+    public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
+        let charts = try ChartSpec.parseAll(spec["charts"], path: "charts", file: file)
+        let names = axes ?? PlotAxis.axes(ofSpec: spec).map(\.name)
+        for chart in charts { try chart.validate(axes: names, file: file) }
+    }
+
+    /// The charts a spec asks for, validated against its axes; the defaults when it has none.
+    static func charts(for data: ReportData) throws(ChartError) -> [ChartSpec] {
+        let parsed: [ChartSpec]
+        do {
+            parsed = try ChartSpec.parseAll(data.spec["charts"], path: "charts", file: data.specFile)
+            for chart in parsed { try chart.validate(axes: data.axisNames, file: data.specFile) }
+        } catch {
+            throw .spec(error)
+        }
+        if data.spec["charts"] != nil { return parsed }
+        return ChartSpec.defaults(study: data.studyKind, axes: data.axes, metrics: data.metrics)
+    }
+
+    /// The charts a results folder holds for its spec (no rendering): names and titles from the
+    /// spec (or the defaults), with the `.svg`/`.png` files that exist.
+    public static func existingOutputs(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError) -> [ChartOutput] {
+        let prepared = try prepare(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile)
+        let files = FileManager.default
+        return prepared.charts.map { chart in
+            let svg = chart.name + ".svg"
+            let png = chart.name + ".png"
+            // The same notes as when the chart was rendered (so that check and run write the same report).
+            var script = makeScript(chart: chart, data: prepared.data, series: prepared.series)
+            if chart.source == .series, let note = prepared.seriesNote { script.addNote(note) }
+            return ChartOutput(
+                name: chart.name, title: chart.displayTitle, dataFile: chart.name + ".dat", scriptFile: chart.name + ".gp",
+                svgFile: files.fileExists(atPath: ReportData.path(resultsDirectory, svg)) ? svg : nil,
+                pngFile: files.fileExists(atPath: ReportData.path(resultsDirectory, png)) ? png : nil,
+                notes: script.notes)
+        }
+    }
+
+    /// A results folder's data, the charts of its spec and, when a chart needs it, series.csv
+    /// (or a note that it is missing).
+    private static func prepare(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError)
+        -> (data: ReportData, charts: [ChartSpec], series: SeriesIndex?, seriesNote: String?) {
+        let data: ReportData
+        do {
+            data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
+        } catch {
+            throw .results(error)
+        }
+        let charts = try charts(for: data)
+        var series: SeriesIndex?
+        var seriesNote: String?
+        if charts.contains(where: { $0.source == .series }) {
+            if FileManager.default.fileExists(atPath: ReportData.path(resultsDirectory, ReportData.seriesFile)) {
+                do {
+                    series = try data.loadSeries()
+                } catch {
+                    throw .results(error)
+                }
+            } else {
+                // Charts of runs.csv are still drawn; charts of series say why they are empty.
+                series = SeriesIndex()
+                seriesNote = "series.csv not found in the results folder"
+            }
+        }
+        return (data, charts, series, seriesNote)
+    }
+
+    /// Writes the files of every chart; runs `gnuplot` when given (one process per chart, as many
+    /// at once as there are cores), else throws `gnuplotNotFound` at the end. A chart gnuplot fails
+    /// on throws (the first such chart in spec order), after the other charts were rendered.
+    static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
+        let rendered = try render(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, into: resultsDirectory,
+                                  gnuplot: gnuplot)
+        if rendered.gnuplotMissing { throw .gnuplotNotFound(directory: resultsDirectory) }
+        return rendered.outputs
+    }
+
+    /// ``render(resultsDirectory:spec:specFile:gnuplot:)`` writing every file into `folder` (e.g. a
+    /// staging folder, from which they are moved into the results folder): it does not throw when
+    /// gnuplot is missing but says so in `gnuplotMissing`. `fault` (a test hook) may fail the writes.
+    package static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, into folder: String, gnuplot: String?,
+                       fault: TestFault? = nil) throws(ChartError) -> (outputs: [ChartOutput], gnuplotMissing: Bool) {
+        let (data, charts, series, seriesNote) = try prepare(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile)
+        var scripts: [GnuplotScript] = []
+        for chart in charts {
+            var script = makeScript(chart: chart, data: data, series: series)
+            if chart.source == .series, let seriesNote { script.addNote(seriesNote) }
+            try write(script.data, to: ReportData.path(folder, script.dataFile), fault: fault)
+            try write(script.script, to: ReportData.path(folder, script.scriptFile), fault: fault)
+            scripts.append(script)
+        }
+        // gnuplot's start-up (fonts, cairo) is most of a chart's time and each process uses one core.
+        let rendered: [Result<String, ChartError>]? = gnuplot.map { gnuplot in
+            let work = zip(charts, scripts).map { (script: $1.scriptFile, chart: $0.name) }
+            return ConcurrentSlots<Result<String, ChartError>>.compute(
+                count: work.count, parts: min(work.count, ProcessInfo.processInfo.activeProcessorCount)
+            ) { i in
+                Result { () throws(ChartError) in
+                    try GnuplotRenderer.run(gnuplot: gnuplot, script: work[i].script, chart: work[i].chart, directory: folder)
+                }
+            }
+        }
+        var outputs: [ChartOutput] = []
+        for (i, (chart, script)) in zip(charts, scripts).enumerated() {
+            var output = ChartOutput(name: chart.name, title: chart.displayTitle, dataFile: script.dataFile,
+                                     scriptFile: script.scriptFile, notes: script.notes)
+            if let rendered {
+                let warnings = try rendered[i].get()
+                output.notes += warnings.split(separator: "\n").map { "gnuplot: " + $0 }
+                let files = FileManager.default
+                if files.fileExists(atPath: ReportData.path(folder, script.svgFile)) { output.svgFile = script.svgFile }
+                if files.fileExists(atPath: ReportData.path(folder, script.pngFile)) { output.pngFile = script.pngFile }
+            }
+            outputs.append(output)
+        }
+        return (outputs, gnuplot == nil && !charts.isEmpty)
+    }
+
+    static func makeScript(chart: ChartSpec, data: ReportData, series: SeriesIndex?) -> GnuplotScript {
+        let pooled = data.axes.map(\.name).filter { ![chart.x, chart.series, chart.facet].contains($0) }
+        var context = "source: \(chart.source.rawValue), x: \(chart.x), y: \(chart.y)"
+        if let s = chart.series { context += ", series: \(s)" }
+        if let f = chart.facet { context += ", facet: \(f)" }
+        if !chart.filter.conditions.isEmpty { context += "\nwhere: " + chart.filter.summary }
+        context += "\naggregate: \(chart.aggregate.rawValue) over " + (pooled.isEmpty ? "nothing" : pooled.joined(separator: ", "))
+        switch chart.kind {
+        case .line:
+            let line = Aggregator.lineData(chart: chart, data: data, series: series)
+            context += ", band: " + (line.hasBand ? bandText(chart.band ?? .minMax) : "none")
+            return GnuplotScript(lineChart: chart, data: line, context: context)
+        case .heatmap:
+            let heat = Aggregator.heatmapData(chart: chart, data: data, series: series ?? SeriesIndex())
+            return GnuplotScript(heatmap: chart, data: heat, context: context)
+        }
+    }
+
+    static func bandText(_ band: ChartSpec.Band) -> String {
+        switch band {
+        case .minMax: return "min-max"
+        case let .quantile(low, high): return "quantile \(low)-\(high) (linear interpolation)"
+        case .none: return "none"
+        }
+    }
+
+    static func write(_ text: String, to path: String, fault: TestFault? = nil) throws(ChartError) {
+        do {
+            try FileOutput.write(text, to: path, fault: fault, phase: .charts)
+        } catch {
+            throw .writeFailed(path: path, message: error.message)
+        }
+    }
+}

@@ -1,0 +1,253 @@
+public import ExperimentSpec
+import ExperimentRunner
+/// Evaluates a spec's `expect` block against a results folder.
+///
+/// Rules: failed runs are left out of numeric checks (they count for `metric: "status"`);
+/// for median/mean/min/max, NaN and missing values are excluded and counted in the detail; for
+/// `all` and `fraction` a NaN or missing value does not satisfy the comparison. An expectation
+/// whose `where` matches no run fails with "no runs match".
+public enum ExpectationChecker {
+    /// Checks every expectation of `spec` against the results in `resultsDirectory`.
+    public static func check(resultsDirectory: String, spec: JSONValue, specFile: String) throws(CheckError) -> [ExpectationResult] {
+        let data: ReportData
+        do {
+            data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
+        } catch {
+            throw .results(error)
+        }
+        let expectations: [Expectation]
+        do {
+            expectations = try Expectation.parseAll(spec["expect"], path: "expect", file: specFile)
+            for expectation in expectations { try expectation.validate(axes: data.axisNames, file: specFile) }
+        } catch {
+            throw .spec(error)
+        }
+        var series: SeriesIndex?
+        if expectations.contains(where: { if case .series = $0.selector { return true } else { return false } }) {
+            do {
+                series = try data.loadSeries()
+            } catch {
+                throw .results(error)
+            }
+        }
+        return expectations.map { evaluate($0, data: data, series: series) }
+    }
+
+    /// Checks the `expect` block of a spec without results: strict parsing, and axes when given.
+    public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
+        let expectations = try Expectation.parseAll(spec["expect"], path: "expect", file: file)
+        let names = axes ?? PlotAxis.axes(ofSpec: spec).map(\.name)
+        for expectation in expectations { try expectation.validate(axes: names, file: file) }
+    }
+
+    /// An aligned table: name | observed | expected | PASS/FAIL, details of failures below, and a total.
+    public static func table(_ results: [ExpectationResult]) -> String {
+        let header = ["expectation", "observed", "expected", "result"]
+        let rows = results.map { [$0.name, $0.observed, $0.expected, $0.passed ? "PASS" : "FAIL"] }
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            }.joined(separator: " | ")
+        }
+        var text = line(header) + "\n" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-") + "\n"
+        for row in rows { text += line(row) + "\n" }
+        for result in results where !result.passed && !result.detail.isEmpty {
+            text += "FAIL \(result.name): \(result.detail)\n"
+        }
+        let passed = results.filter(\.passed).count
+        text += "\(passed) of \(results.count) expectations passed\n"
+        return text
+    }
+
+    // MARK: Evaluation
+
+    private struct Cell {
+        var runs: [ReportData.Run]
+        var failed: Int
+    }
+
+    static func evaluate(_ e: Expectation, data: ReportData, series: SeriesIndex?) -> ExpectationResult {
+        func result(_ observed: String, _ passed: Bool, _ detail: String = "") -> ExpectationResult {
+            ExpectationResult(name: e.name, description: e.description, observed: observed, expected: e.expectedText,
+                              passed: passed, detail: detail)
+        }
+        if case let .metric(name) = e.selector, data.table.index(of: name) == nil {
+            var detail = "runs.csv has no column '\(name)'"
+            if let hint = SpecSuggestion.closest(to: name, among: data.metrics) { detail += " (did you mean '\(hint)'?)" }
+            return result("no column", false, detail)
+        }
+        let matched = data.runs.filter { e.filter.accepts($0.cells) }
+        guard !matched.isEmpty else {
+            let scope = e.filter.conditions.isEmpty ? "" : " where " + e.filter.summary
+            return result("no runs", false, "no runs match" + scope)
+        }
+        if e.selector == .status {
+            guard case let .value(.equals(wanted)) = e.check else { return result("-", false, "unsupported status check") }
+            let hits = matched.filter { PlotAxis.cell($0.status, matches: wanted) }.count
+            return proportion(e, hits: hits, total: matched.count, what: "runs", result: result)
+        }
+        let runs = matched.filter { $0.status != "failed" }
+        let failedNote = matched.count > runs.count ? "\(matched.count - runs.count) failed run(s) left out" : ""
+        guard !runs.isEmpty else { return result("no runs", false, "all matching runs failed") }
+        func value(_ run: ReportData.Run) -> Double? {
+            switch e.selector {
+            case let .metric(name): return data.metric(name, of: run)
+            case .status: return nil
+            case let .series(name, step):
+                guard let points = series?.points[run.key]?[name], !points.isEmpty else { return nil }
+                switch step {
+                case let .at(s): return points.first { $0.step == s }?.value
+                case .first: return points.min { $0.step < $1.step }?.value
+                case .last: return points.max { $0.step < $1.step }?.value
+                }
+            }
+        }
+        func notes(_ extra: String...) -> String {
+            ([failedNote] + extra).filter { !$0.isEmpty }.joined(separator: "; ")
+        }
+
+        switch e.check {
+        case let .value(comparison):
+            switch e.aggregate {
+            case .all, .fraction:
+                let hits = runs.filter { run in value(run).map { satisfies($0, comparison) } ?? false }.count
+                var r = proportion(e, hits: hits, total: runs.count, what: "runs", result: result)
+                r.detail = [r.detail, failedNote].filter { !$0.isEmpty }.joined(separator: "; ")
+                return r
+            default:
+                let (aggregate, excluded) = aggregated(runs.map(value), e.aggregate)
+                guard let aggregate else { return result("no values", false, notes("every value is NaN or missing")) }
+                let ok = satisfies(aggregate, comparison)
+                return result("\(Expectation.format(aggregate)) (\(e.aggregate.rawValue) of \(runs.count - excluded) runs)", ok,
+                              notes(excluded > 0 ? "\(excluded) NaN or missing value(s) excluded" : ""))
+            }
+
+        case let .trend(increasing, over, tolerance):
+            let axis = data.axis(over) ?? PlotAxis(name: over, values: [])
+            var points = axis.ordered(runs.compactMap { $0.cells[over] })
+            // A numeric axis is followed in increasing order, whatever the order of the spec.
+            let numbers = points.compactMap(Double.init)
+            if numbers.count == points.count {
+                points = zip(points, numbers).sorted { $0.1 < $1.1 }.map(\.0)
+            }
+            var series: [(String, Double)] = []
+            var missing: [String] = []
+            for point in points {
+                let members = runs.filter { $0.cells[over] == point }
+                if let v = aggregated(members.map(value), e.aggregate).0 { series.append((point, v)) } else { missing.append(point) }
+            }
+            let shown = series.count > 6 ? Array(series.prefix(3)) + [("...", Double.nan)] + Array(series.suffix(2)) : series
+            let observed = shown.map { $0.0 == "..." ? "..." : "\(over)=\($0.0): \(Expectation.format($0.1))" }
+                .joined(separator: ", ")
+            let gaps = missing.isEmpty ? "" : "no values at \(over)=" + missing.joined(separator: ", ")
+            guard series.count >= 2 else {
+                return result(observed.isEmpty ? "no values" : observed, false, notes("needs values at 2 or more points of \(over)", gaps))
+            }
+            var breaks: [String] = []
+            for k in 1..<series.count {
+                let previous = series[k - 1].1, current = series[k].1
+                let slack = tolerance * Swift.abs(previous)
+                let ok = increasing ? current >= previous - slack : current <= previous + slack
+                if !ok { breaks.append("\(over)=\(series[k - 1].0) -> \(series[k].0)") }
+            }
+            guard let first = series.first?.1, let last = series.last?.1 else { return result(observed, false) }
+            let overall = increasing ? last > first : last < first
+            var reasons: [String] = []
+            if !breaks.isEmpty { reasons.append("goes the wrong way at " + breaks.joined(separator: ", ")) }
+            if !overall { reasons.append("the last value is not \(increasing ? "above" : "below") the first") }
+            return result(observed, breaks.isEmpty && overall, notes(reasons.joined(separator: "; "), gaps))
+
+        case let .ratio(override, comparison):
+            let otherFilter = e.filter.overridden(by: override)
+            let others = data.runs.filter { otherFilter.accepts($0.cells) && $0.status != "failed" }
+            guard !others.isEmpty else {
+                return result("no runs", false, notes("no runs match the ratio_to cell where " + otherFilter.summary))
+            }
+            let (numerator, _) = aggregated(runs.map(value), e.aggregate)
+            let (denominator, _) = aggregated(others.map(value), e.aggregate)
+            guard let numerator, let denominator else { return result("no values", false, notes("NaN or missing values only")) }
+            let ratio = numerator / denominator
+            let ok = !ratio.isNaN && satisfies(ratio, comparison)
+            return result("\(Expectation.format(ratio)) (\(Expectation.format(numerator)) / \(Expectation.format(denominator)))",
+                          ok, notes())
+
+        case let .beats(override, lower, required):
+            let otherFilter = e.filter.overridden(by: override)
+            let pairedAxes = data.axisNames.filter { !override.axes.contains($0) }
+            func pairKey(_ run: ReportData.Run) -> [String] { pairedAxes.map { run.cells[$0] ?? "" } }
+            var opponents: [[String]: ReportData.Run] = [:]
+            var otherFailed = 0
+            for run in data.runs where otherFilter.accepts(run.cells) {
+                if run.status == "failed" { otherFailed += 1 } else { opponents[pairKey(run)] = run }
+            }
+            guard !opponents.isEmpty else {
+                return result("no runs", false, notes("no runs match the beats cell where " + otherFilter.summary))
+            }
+            var wins = 0, pairs = 0, unpaired = 0
+            for run in runs {
+                guard let opponent = opponents[pairKey(run)] else { unpaired += 1; continue }
+                pairs += 1
+                if beats(value(run), value(opponent), lower: lower) { wins += 1 }
+            }
+            guard pairs > 0 else {
+                return result("no pairs", false, notes("no run of the other cell has the same seed and settings"))
+            }
+            let fraction = Double(wins) / Double(pairs)
+            return result("\(wins)/\(pairs) seeds (\(Expectation.format(fraction)))", fraction >= required,
+                          notes(unpaired > 0 ? "\(unpaired) run(s) without a counterpart" : "",
+                                otherFailed > 0 ? "\(otherFailed) failed run(s) of the other cell left out" : ""))
+        }
+    }
+
+    private static func proportion(_ e: Expectation, hits: Int, total: Int, what: String,
+                                   result: (String, Bool, String) -> ExpectationResult) -> ExpectationResult {
+        let fraction = Double(hits) / Double(total)
+        let observed = "\(hits)/\(total) \(what) (\(Expectation.format(fraction)))"
+        switch e.aggregate {
+        case .all: return result(observed, hits == total, hits == total ? "" : "\(total - hits) run(s) do not satisfy it")
+        default:
+            let needed = e.atLeast ?? 1
+            return result(observed, fraction >= needed, fraction >= needed ? "" : "needs at least \(Expectation.format(needed))")
+        }
+    }
+
+    /// The aggregate of the non-NaN values and how many values were NaN or missing.
+    static func aggregated(_ values: [Double?], _ aggregate: Expectation.Aggregate) -> (Double?, Int) {
+        let kept = values.compactMap { $0 }.filter { !$0.isNaN }
+        let excluded = values.count - kept.count
+        guard !kept.isEmpty else { return (nil, excluded) }
+        let sorted = kept.sorted()
+        switch aggregate {
+        case .mean: return (kept.reduce(0, +) / Double(kept.count), excluded)
+        case .min: return (sorted[0], excluded)
+        case .max: return (sorted[sorted.count - 1], excluded)
+        case .median, .all, .fraction: return (Aggregator.quantile(sorted, 0.5), excluded)
+        }
+    }
+
+    static func satisfies(_ value: Double, _ comparison: Expectation.Comparison) -> Bool {
+        if value.isNaN { return false }
+        switch comparison {
+        case let .compare(op, bound):
+            switch op {
+            case .less: return value < bound
+            case .greater: return value > bound
+            case .lessOrEqual: return value <= bound
+            case .greaterOrEqual: return value >= bound
+            }
+        case let .between(low, high): return low <= value && value <= high
+        case let .equals(expected):
+            if case let .number(n) = expected { return value == n }
+            return false
+        }
+    }
+
+    /// True when `mine` is better than `theirs`; NaN or missing is the worst value.
+    static func beats(_ mine: Double?, _ theirs: Double?, lower: Bool) -> Bool {
+        guard let mine, !mine.isNaN else { return false }
+        guard let theirs, !theirs.isNaN else { return true }
+        return lower ? mine < theirs : mine > theirs
+    }
+}

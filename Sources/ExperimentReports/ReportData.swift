@@ -1,0 +1,124 @@
+import Foundation
+import ExperimentSpec
+import ExperimentRunner
+
+/// Everything charts, expectations and the report read from a results folder: the resolved spec,
+/// the axes, `runs.csv` as runs, and (on demand) `series.csv`.
+package struct ReportData {
+    /// One row of `runs.csv`.
+    struct Run {
+        var key: String
+        /// Axis name -> CSV cell.
+        var cells: [String: String]
+        /// `ok`, `diverged` or `failed`.
+        var status: String
+        var row: Int
+    }
+
+    let directory: String
+    let spec: JSONValue
+    let specFile: String
+    /// Spec axes present as columns of runs.csv, in spec order.
+    let axes: [PlotAxis]
+    /// Metric columns of runs.csv in file order.
+    let metrics: [String]
+    let table: ResultTable
+    let runs: [Run]
+
+    package static let runsFile = "runs.csv"
+    static let seriesFile = "series.csv"
+    static let specFileName = "spec.resolved.json"
+
+    /// Loads `runs.csv`; `spec` nil reads `spec.resolved.json`.
+    init(directory: String, spec: JSONValue?, specFile: String) throws(ResultsError) {
+        self.directory = directory
+        if let spec {
+            self.spec = spec
+            self.specFile = specFile
+        } else {
+            let path = ReportData.path(directory, ReportData.specFileName)
+            self.spec = try ReportData.loadSpec(path: path)
+            self.specFile = path
+        }
+        let table = try ResultTable.load(path: ReportData.path(directory, ReportData.runsFile))
+        self.table = table
+        let file = ReportData.path(directory, ReportData.runsFile)
+        for required in ["key", "status"] where table.index(of: required) == nil {
+            throw ResultsError(file: file, message: "missing column '\(required)'")
+        }
+        let specAxes = PlotAxis.axes(ofSpec: self.spec)
+        let axes = specAxes.filter { table.index(of: $0.name) != nil }
+        self.axes = axes
+        let fixed: Set<String> = ["key", "study", "status", "status_step", "status_reason"]
+        let axisNames = Set(specAxes.map(\.name))
+        self.metrics = table.header.filter { !fixed.contains($0) && !axisNames.contains($0) }
+        let keyIndex = table.index(of: "key") ?? 0
+        let statusIndex = table.index(of: "status") ?? 0
+        let axisIndices = axes.compactMap { axis in table.index(of: axis.name).map { (axis.name, $0) } }
+        self.runs = table.rows.enumerated().map { index, row in
+            var cells: [String: String] = [:]
+            for (name, column) in axisIndices { cells[name] = row[column] }
+            return Run(key: row[keyIndex], cells: cells, status: row[statusIndex], row: index)
+        }
+    }
+
+    static func loadSpec(path: String) throws(ResultsError) -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ResultsError(file: path, message: "cannot read the resolved spec")
+        }
+        do {
+            return try JSONParser.parse(bytes: [UInt8](data))
+        } catch {
+            throw ResultsError(file: path, message: "line \(error.line), column \(error.column): \(error.message)")
+        }
+    }
+
+    static func path(_ directory: String, _ name: String) -> String {
+        (directory as NSString).appendingPathComponent(name)
+    }
+
+    var axisNames: [String] { axes.map(\.name) }
+
+    func axis(_ name: String) -> PlotAxis? { axes.first { $0.name == name } }
+
+    var studyKind: String {
+        if case let .string(s)? = spec["study"] { return s }
+        if case let .object(pairs)? = spec["study"], case let .string(s)? = JSONValue.object(pairs)["kind"] { return s }
+        return ""
+    }
+
+    /// A metric cell of a run (nil when the column is missing or the cell empty / not a number).
+    func metric(_ name: String, of run: Run) -> Double? {
+        guard let column = table.index(of: name) else { return nil }
+        return ResultTable.number(table.rows[run.row][column])
+    }
+
+    /// Any column cell (text) of a run.
+    func cell(_ name: String, of run: Run) -> String? {
+        guard let column = table.index(of: name) else { return nil }
+        return table.rows[run.row][column]
+    }
+
+    /// Loads `series.csv` indexed by run key and series name.
+    func loadSeries() throws(ResultsError) -> SeriesIndex {
+        let file = ReportData.path(directory, ReportData.seriesFile)
+        let table = try ResultTable.load(path: file)
+        guard let key = table.index(of: "key"), let series = table.index(of: "series"),
+              let step = table.index(of: "step"), let value = table.index(of: "value")
+        else { throw ResultsError(file: file, message: "expected the header key,series,step,value") }
+        var index = SeriesIndex()
+        for row in table.rows {
+            guard let s = Double(row[step]) else { continue }
+            let v = ResultTable.number(row[value]) ?? .nan
+            index.points[row[key], default: [:]][row[series], default: []].append((s, v))
+            index.names.insert(row[series])
+        }
+        return index
+    }
+}
+
+/// `series.csv` indexed by run key, then series name -> (step, value) in file order.
+struct SeriesIndex {
+    var points: [String: [String: [(step: Double, value: Double)]]] = [:]
+    var names: Set<String> = []
+}
