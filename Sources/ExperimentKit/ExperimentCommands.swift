@@ -1,5 +1,5 @@
 import Foundation
-import ExperimentSpec
+public import ExperimentSpec
 public import ExperimentRunner
 import ExperimentReports
 
@@ -57,6 +57,8 @@ public enum ExperimentCommands {
         public var check = true
         /// Install a SIGINT handler: stop scheduling, finish runs in flight, exit 130.
         public var handleInterrupts = false
+        /// Command-line changes to the spec (``SpecOverride``), applied before it is decoded.
+        public var overrides: [SpecOverride] = []
         /// Print only problems: no progress, summary or list of files written (failed runs,
         /// warnings, errors and a failed expectation's table still show).
         public var quiet = false
@@ -75,9 +77,9 @@ public enum ExperimentCommands {
         }
     }
 
-    private static func load(_ specPath: String, console: Console) -> (Spec, [RunConfiguration])? {
+    private static func load(_ specPath: String, overrides: [SpecOverride] = [], console: Console) -> (Spec, [RunConfiguration])? {
         do {
-            let spec = try SpecDecoder.load(path: specPath)
+            let spec = try SpecDecoder.load(path: specPath, overrides: overrides)
             return (spec, try spec.configurations())
         } catch {
             console.err(error.description + "\n")
@@ -86,11 +88,11 @@ public enum ExperimentCommands {
     }
 
     /// `experiments validate SPEC`: checks the spec and expands the grid.
-    public static func validate(specPath: String, console: Console = .standard) -> ExitStatus {
+    public static func validate(specPath: String, overrides: [SpecOverride] = [], console: Console = .standard) -> ExitStatus {
         let spec: Spec
         let count: (runs: Int, collapsed: Int)
         do {  // counts the runs without building them
-            spec = try SpecDecoder.load(path: specPath)
+            spec = try SpecDecoder.load(path: specPath, overrides: overrides)
             count = try spec.runCount()
         } catch {
             console.err(error.description + "\n")
@@ -103,8 +105,9 @@ public enum ExperimentCommands {
     }
 
     /// `experiments expand SPEC [--json]`: each run's key and axis values in grid order, then the count.
-    public static func expand(specPath: String, json: Bool, console: Console = .standard) -> ExitStatus {
-        guard let (spec, configs) = load(specPath, console: console) else { return .specError }
+    public static func expand(specPath: String, json: Bool, overrides: [SpecOverride] = [],
+                              console: Console = .standard) -> ExitStatus {
+        guard let (spec, configs) = load(specPath, overrides: overrides, console: console) else { return .specError }
         if json {
             let runs = configs.map { config in
                 JSONValue.object([("key", .string(config.key.hex)),
@@ -132,7 +135,7 @@ public enum ExperimentCommands {
         let started = clock.now
         // Overlaps the executor's set-up, if it has any, with reading the spec and the records.
         DispatchQueue.global().async { executor.prepare() }
-        guard let (spec, configs) = load(specPath, console: console) else { return .specError }
+        guard let (spec, configs) = load(specPath, overrides: options.overrides, console: console) else { return .specError }
         let shard: ShardSelection
         do {
             shard = try ShardSelection.parse(options.shard, count: options.shardCount, environment: options.environment)

@@ -14,6 +14,30 @@ public enum SpecDecoder {
         try decode(bytes: SpecSource.read(path: path), file: SpecSource.displayName(of: path))
     }
 
+    /// Reads the spec at `path` and applies command-line `overrides` (``SpecOverride``) before
+    /// decoding; an error at a path an override wrote names the override.
+    public static func load(path: String, overrides: [SpecOverride]) throws(SpecError) -> Spec {
+        guard !overrides.isEmpty else { return try load(path: path) }
+        let file = SpecSource.displayName(of: path)
+        var document = try parse(bytes: SpecSource.read(path: path), file: file)
+        for override in overrides {
+            do throws(SpecError) {
+                document = try override.applied(to: document)
+            } catch {
+                throw error.inFile(file)
+            }
+        }
+        do throws(SpecError) {
+            return try decode(document, file: file)
+        } catch {
+            guard let culprit = overrides.last(where: { error.path == $0.path || error.path.hasPrefix($0.path + ".")
+                || error.path.hasPrefix($0.path + "[") }) else { throw error }
+            var named = error
+            named.found += " (from the command-line override '\(culprit.text)')"
+            throw named
+        }
+    }
+
     /// Decodes spec text.
     public static func decode(text: String, file: String = "<spec>") throws(SpecError) -> Spec {
         try decode(bytes: Array(text.utf8), file: file)
@@ -38,6 +62,11 @@ public enum SpecDecoder {
 
     /// Decodes spec bytes (UTF-8 JSON; a byte-order mark is skipped).
     public static func decode(bytes: [UInt8], file: String = "<spec>") throws(SpecError) -> Spec {
+        try decode(try parse(bytes: bytes, file: file), file: file)
+    }
+
+    /// Parses spec bytes into a document (UTF-8 JSON; a byte-order mark is skipped).
+    static func parse(bytes: [UInt8], file: String) throws(SpecError) -> JSONValue {
         let document: JSONValue
         let text = try SpecSource.utf8Text(bytes, file: file)
         do {
@@ -50,7 +79,7 @@ public enum SpecDecoder {
             throw SpecError(file: file, path: "", expected: "valid JSON",
                             found: "line \(error.line), column \(error.column): \(error.message)")
         }
-        return try decode(document, file: file)
+        return document
     }
 
     /// Decodes a parsed spec document.

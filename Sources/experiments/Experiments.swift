@@ -55,6 +55,16 @@ struct Experiments: AsyncParsableCommand {
     }
 }
 
+/// The overrides of the command line, or exit 2 naming the one that does not parse.
+func parsedOverrides(_ texts: [String]) throws -> [SpecOverride] {
+    do {
+        return try texts.map { (text: String) throws(SpecError) in try SpecOverride(parsing: text) }
+    } catch let error as SpecError {
+        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        throw ExitCode(ExitStatus.specError.rawValue)
+    }
+}
+
 /// Exits with `status` (no output when it is success).
 func finish(_ status: ExitStatus) throws {
     if status != .success { throw ExitCode(status.rawValue) }
@@ -62,13 +72,16 @@ func finish(_ status: ExitStatus) throws {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a spec and count its runs.")
-    @Argument(help: "The spec files ('-': standard input).", completion: .file(extensions: ["json"])) var specs: [String]
+    @Argument(help: "The spec files ('-': standard input), then overrides (block.option=value, grid.axis=v1,v2, ~grid.axis) applied to each.",
+              completion: .file(extensions: ["json"])) var arguments: [String]
+    var specs: [String] { arguments.filter { !SpecOverride.looksLikeOverride($0) } }
     func validate() throws {
         guard !specs.isEmpty else { throw ValidationError("give at least one spec file") }
     }
     /// Each spec in turn; the worst status wins (2 over 1 over 0).
     func run() throws {
-        let statuses = specs.map { ExperimentCommands.validate(specPath: $0) }
+        let overrides = try parsedOverrides(arguments.filter(SpecOverride.looksLikeOverride))
+        let statuses = specs.map { ExperimentCommands.validate(specPath: $0, overrides: overrides) }
         try finish(statuses.max { $0.rawValue < $1.rawValue } ?? .success)
     }
 }
@@ -76,8 +89,12 @@ struct Validate: ParsableCommand {
 struct Expand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "expand", abstract: "List each run's key and axis values, then the count.")
     @Argument(help: "The spec file.", completion: .file(extensions: ["json"])) var spec: String
+    @Argument(help: "Overrides: block.option=value, grid.axis=v1,v2 (or range(a,b,s), log(a,b,n)), ~grid.axis.")
+    var overrides: [String] = []
     @Flag(help: "Print JSON (count, runs with key, axes and full config).") var json = false
-    func run() throws { try finish(ExperimentCommands.expand(specPath: spec, json: json)) }
+    func run() throws {
+        try finish(ExperimentCommands.expand(specPath: spec, json: json, overrides: try parsedOverrides(overrides)))
+    }
 }
 
 struct Run: AsyncParsableCommand {
@@ -86,6 +103,8 @@ struct Run: AsyncParsableCommand {
         abstract: "Run a spec's grid (resuming: recorded runs are skipped).",
         discussion: "Ctrl-C stops scheduling new runs and waits for runs in flight (after the runs, it stops at once), exit 130; run again to resume. The spec's expectations are evaluated at the end (table on stderr, exit 1 when one fails). A second run on the same folder exits 1 at once, naming the process that has it.")
     @Argument(help: "The spec file.", completion: .file(extensions: ["json"])) var spec: String
+    @Argument(help: "Overrides: block.option=value, grid.axis=v1,v2 (or range(a,b,s), log(a,b,n), count(n)), ~grid.axis.")
+    var overrides: [String] = []
     @Option(help: "Runs in flight (default: active processors).") var jobs: Int?
     @Option(help: "Results folder (default: results/<spec name>).") var out: String?
     @Flag(help: "Recompute runs that already have a record.") var force = false
@@ -101,6 +120,7 @@ struct Run: AsyncParsableCommand {
             jobs: jobs, out: out, force: force, shard: shard, shardCount: shardCount, plot: !noPlot, check: !noCheck,
             handleInterrupts: true)
         options.quiet = quiet
+        options.overrides = try parsedOverrides(overrides)
         options.environment = ProcessInfo.processInfo.environment
         let executor = EngineExecutor()
         try finish(await ExperimentCommands.run(specPath: spec, options: options, executor: executor))
