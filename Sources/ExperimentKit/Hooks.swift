@@ -33,7 +33,7 @@ public enum PostRunHooks {
             fault: fault)
         var files: [String] = []
         for chart in charts {
-            for name in [chart.dataFile, chart.scriptFile, chart.svgFile, chart.pngFile].compactMap({ $0 }) {
+            for name in [chart.dataFile, chart.scriptFile, chart.svgFile, chart.pngFile, chart.pdfFile].compactMap({ $0 }) {
                 do {
                     try FileOutput.commit(staging + "/" + name, to: directory + "/" + name)
                 } catch {

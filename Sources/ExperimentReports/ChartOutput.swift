@@ -14,6 +14,8 @@ public struct ChartOutput: Sendable, Equatable {
     public var svgFile: String?
     /// `<name>.png` when gnuplot rendered it.
     public var pngFile: String?
+    /// `<name>.pdf` when the chart asks for it and gnuplot has pdfcairo.
+    public var pdfFile: String?
     /// What was excluded or pooled while aggregating, and gnuplot warnings.
     public var notes: [String]
 
@@ -26,5 +28,12 @@ public struct ChartOutput: Sendable, Equatable {
         self.svgFile = svgFile
         self.pngFile = pngFile
         self.notes = notes
+    }
+
+    /// The same output with `pdfFile` set.
+    func withPDF(_ file: String?) -> ChartOutput {
+        var copy = self
+        copy.pdfFile = file
+        return copy
     }
 }

@@ -50,6 +50,7 @@ public enum ChartRenderer {
                 svgFile: files.fileExists(atPath: ReportData.path(resultsDirectory, svg)) ? svg : nil,
                 pngFile: files.fileExists(atPath: ReportData.path(resultsDirectory, png)) ? png : nil,
                 notes: script.notes)
+                .withPDF(chart.pdf && files.fileExists(atPath: ReportData.path(resultsDirectory, script.pdfFile)) ? script.pdfFile : nil)
         }
     }
 
@@ -127,6 +128,7 @@ public enum ChartRenderer {
                 let files = FileManager.default
                 if files.fileExists(atPath: ReportData.path(folder, script.svgFile)) { output.svgFile = script.svgFile }
                 if files.fileExists(atPath: ReportData.path(folder, script.pngFile)) { output.pngFile = script.pngFile }
+                if chart.pdf, files.fileExists(atPath: ReportData.path(folder, script.pdfFile)) { output.pdfFile = script.pdfFile }
             }
             outputs.append(output)
         }

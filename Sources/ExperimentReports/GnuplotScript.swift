@@ -52,14 +52,15 @@ struct GnuplotScript {
 
     /// A title as a gnuplot string expression, wrapped to the canvas (`."\n".` between lines).
     static func title(_ text: String, canvasWidth: Int) -> String {
-        // About 9 px per character at the title's 15 pt.
-        wrapped(text, width: max(40, canvasWidth / 9)).map(quote).joined(separator: ".\"\\n\".")
+        // About 12 px per character at the title's 15 pt (DejaVu Sans).
+        wrapped(text, width: max(40, canvasWidth / 12)).map(quote).joined(separator: ".\"\\n\".")
     }
 
     var dataFile: String { chart.name + ".dat" }
     var scriptFile: String { chart.name + ".gp" }
     var svgFile: String { chart.name + ".svg" }
     var pngFile: String { chart.name + ".png" }
+    var pdfFile: String { chart.name + ".pdf" }
 
     /// Adds a note to the outputs and to the data file's comments.
     mutating func addNote(_ note: String) {
@@ -144,12 +145,21 @@ struct GnuplotScript {
             }
         }
         body += xrange
+        // Axis limits from the spec win over the automatic ranges.
+        if let r = chart.xRange {
+            xrange = "set xrange [\(r.low.map(GnuplotScript.number) ?? "*"):\(r.high.map(GnuplotScript.number) ?? "*")]\n"
+            body += xrange
+        }
+        body += GnuplotScript.referenceLines(chart)
         let facets = lineData.facets
         let multi = facets.count > 1 || (facets.first ?? nil) != nil
         let size = GnuplotScript.canvas(facets: facets.count)
         // Panels share one y range, so their heights compare.
         var yrange = ""
-        if multi, let range = GnuplotScript.paddedRange(
+        if let r = chart.yRange {
+            yrange = "set yrange [\(r.low.map(GnuplotScript.number) ?? "*"):\(r.high.map(GnuplotScript.number) ?? "*")]\n"
+            body += yrange
+        } else if multi, let range = GnuplotScript.paddedRange(
             lineData.lines.flatMap { $0.points.flatMap { [$0.summary.center, $0.summary.low, $0.summary.high] } }
                 .filter(\.isFinite), log: chart.logY)
         {
@@ -299,6 +309,27 @@ struct GnuplotScript {
         return text
     }
 
+    /// Dashed reference lines across the plot (`hline` at a y, `vline` at an x), each with its label
+    /// just inside the plot area; drawn in every panel.
+    static func referenceLines(_ chart: ChartSpec) -> String {
+        var text = ""
+        for (i, line) in chart.hlines.enumerated() {
+            let y = number(line.value)
+            text += "set arrow \(100 + i) from graph 0, first \(y) to graph 1, first \(y) nohead dt 2 lw 1.5 lc rgb '#555555' front\n"
+            if let label = line.label {
+                text += "set label \(100 + i) \(quote(label)) at graph 0.99, first \(y) right offset 0,0.7 textcolor rgb '#555555' noenhanced front\n"
+            }
+        }
+        for (i, line) in chart.vlines.enumerated() {
+            let x = number(line.value)
+            text += "set arrow \(200 + i) from first \(x), graph 0 to first \(x), graph 1 nohead dt 2 lw 1.5 lc rgb '#555555' front\n"
+            if let label = line.label {
+                text += "set label \(200 + i) \(quote(label)) at first \(x), graph 0.97 left offset 0.5,0 textcolor rgb '#555555' noenhanced front\n"
+            }
+        }
+        return text
+    }
+
     /// A panel that says "no data" (ranges valid on log axes too); autoscale is restored after it.
     static let emptyPlot = "set label 1 'no data' at graph 0.5, graph 0.5 center\n"
         + "set xrange [1:2]\nset yrange [1:2]\nplot 3 notitle\nunset label 1\nset autoscale x\nset autoscale y\n"
@@ -362,7 +393,17 @@ struct GnuplotScript {
             + "}\n"
             + "set output '\(chart.name).png'\n"
             + "set encoding utf8\n"
-        for terminal in [svg, png] {
+        var terminals = [svg, png]
+        if chart.pdf {
+            // Vector output for papers: the same drawing at 100 px per inch.
+            let inches = String(format: "%.2fin,%.2fin", Double(size.0) / 100, Double(size.1) / 100)
+            terminals.append("if (strstrt(GPVAL_TERMINALS, 'pdfcairo') > 0) {\n"
+                + "    set terminal pdfcairo size \(inches) enhanced font 'Helvetica,11' background rgb 'white'\n"
+                + "    set output '\(chart.name).pdf'\n"
+                + "}\n"
+                + "set encoding utf8\n")
+        }
+        for terminal in terminals {
             text += "\nreset\n" + terminal + body + plots + "unset output\n"
         }
         return text

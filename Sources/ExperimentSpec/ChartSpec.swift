@@ -42,8 +42,36 @@ public struct ChartSpec: Sendable, Equatable {
     public var logY: Bool
     public var xLabel: String?
     public var yLabel: String?
+    /// Horizontal and vertical reference lines (a baseline, a chance level, a bound), drawn dashed
+    /// with their label.
+    public var hlines: [ReferenceLine] = []
+    public var vlines: [ReferenceLine] = []
+    /// Axis limits (nil ends: automatic).
+    public var xRange: (low: Double?, high: Double?)?
+    public var yRange: (low: Double?, high: Double?)?
+    /// Also render `<name>.pdf` (vector, for papers).
+    public var pdf = false
     /// JSON path of the chart in its spec (`charts[2]`), for errors.
     public var path: String
+
+    /// A reference line at `value` (y for `hline`, x for `vline`).
+    public struct ReferenceLine: Sendable, Equatable {
+        public var value: Double
+        public var label: String?
+        public init(value: Double, label: String? = nil) {
+            self.value = value
+            self.label = label
+        }
+    }
+
+    public static func == (a: ChartSpec, b: ChartSpec) -> Bool {
+        a.name == b.name && a.title == b.title && a.kind == b.kind && a.source == b.source && a.x == b.x && a.y == b.y
+            && a.series == b.series && a.facet == b.facet && a.filter == b.filter && a.aggregate == b.aggregate
+            && a.band == b.band && a.logX == b.logX && a.logY == b.logY && a.xLabel == b.xLabel && a.yLabel == b.yLabel
+            && a.hlines == b.hlines && a.vlines == b.vlines && a.xRange?.low == b.xRange?.low
+            && a.xRange?.high == b.xRange?.high && a.yRange?.low == b.yRange?.low && a.yRange?.high == b.yRange?.high
+            && a.pdf == b.pdf && a.path == b.path
+    }
 
     public init(name: String? = nil, title: String? = nil, kind: Kind = .line, source: Source = .runs,
                 x: String, y: String, series: String? = nil, facet: String? = nil, filter: PlotFilter = PlotFilter(),
@@ -68,7 +96,51 @@ public struct ChartSpec: Sendable, Equatable {
     }
 
     static let keys = ["name", "title", "kind", "source", "x", "y", "series", "facet", "where", "aggregate",
-                       "band", "log_x", "log_y", "x_label", "y_label"]
+                       "band", "log_x", "log_y", "x_label", "y_label", "hline", "vline", "x_range", "y_range", "pdf"]
+
+    /// `hline`/`vline`: a number, `{"at": n, "label": "..."}`, or an array of these.
+    static func referenceLines(_ object: CheckedObject, _ key: String) throws(SpecError) -> [ReferenceLine] {
+        guard let value = object[key] else { return [] }
+        let items: [JSONValue]
+        if case let .array(list) = value { items = list } else { items = [value] }
+        var lines: [ReferenceLine] = []
+        for item in items {
+            switch item {
+            case let .number(n) where n.isFinite:
+                lines.append(ReferenceLine(value: n))
+            case let .object(pairs):
+                guard case let .number(n)? = pairs.first(where: { $0.key == "at" })?.value, n.isFinite,
+                      pairs.allSatisfy({ $0.key == "at" || $0.key == "label" })
+                else { throw object.error(key, expected: "{\"at\": <number>, \"label\": \"...\"}", found: item.excerpt) }
+                var label: String?
+                if let l = pairs.first(where: { $0.key == "label" })?.value {
+                    guard case let .string(text) = l else { throw object.error(key, expected: "a label string", found: l.excerpt) }
+                    label = text
+                }
+                lines.append(ReferenceLine(value: n, label: label))
+            default:
+                throw object.error(key, expected: "a number, {\"at\": <number>, \"label\": \"...\"} or an array of these",
+                                   found: item.excerpt)
+            }
+        }
+        return lines
+    }
+
+    /// `x_range`/`y_range`: `[low, high]`, either may be null (automatic); low < high.
+    static func range(_ object: CheckedObject, _ key: String) throws(SpecError) -> (low: Double?, high: Double?)? {
+        guard let value = object[key] else { return nil }
+        func bound(_ v: JSONValue) -> Double?? {
+            switch v {
+            case .null: return .some(nil)
+            case let .number(n) where n.isFinite: return .some(n)
+            default: return nil
+            }
+        }
+        guard case let .array(items) = value, items.count == 2, let low = bound(items[0]), let high = bound(items[1]),
+              low.flatMap({ l in high.map { l < $0 } }) ?? true
+        else { throw object.error(key, expected: "[low, high] with low < high (null: automatic)", found: value.excerpt) }
+        return (low, high)
+    }
 
     /// Parses a `charts` block (nil or absent: no charts). Names must be unique.
     public static func parseAll(_ json: JSONValue?, path: String = "charts", file: String) throws(SpecError) -> [ChartSpec] {
@@ -135,11 +207,23 @@ public struct ChartSpec: Sendable, Equatable {
         let filter = try object["where"].map { (v: JSONValue) throws(SpecError) in
             try PlotFilter.parse(v, path: object.childPath("where"), file: file)
         } ?? PlotFilter(path: object.childPath("where"))
-        return ChartSpec(
+        var chart = ChartSpec(
             name: name, title: try object.string("title"), kind: kind, source: source, x: x, y: y,
             series: series, facet: facet, filter: filter, aggregate: aggregate, band: band,
             logX: try object.bool("log_x") ?? false, logY: try object.bool("log_y") ?? false,
             xLabel: try object.string("x_label"), yLabel: try object.string("y_label"), path: path)
+        chart.hlines = try referenceLines(object, "hline")
+        chart.vlines = try referenceLines(object, "vline")
+        chart.xRange = try range(object, "x_range")
+        chart.yRange = try range(object, "y_range")
+        chart.pdf = try object.bool("pdf") ?? false
+        for (key, r) in [("x_range", chart.xRange), ("y_range", chart.yRange)] {
+            let log = key == "x_range" ? chart.logX : chart.logY
+            if log, let r, (r.low.map { $0 <= 0 } ?? false) || (r.high.map { $0 <= 0 } ?? false) {
+                throw object.error(key, expected: "positive limits on a log axis", found: "[\(r.low.map { "\($0)" } ?? "null"), \(r.high.map { "\($0)" } ?? "null")]")
+            }
+        }
+        return chart
     }
 
     static func parseBand(_ text: String) -> Band? {

@@ -30,6 +30,18 @@ extension SpecSchema {
             ]))])),
         ])
         let text = { (d: String) in typed("string", d) }
+        let oneLine = JSONValue.object([("oneOf", .array([
+            .object([("type", .string("number"))]),
+            .object([("type", .string("object")), ("required", .array([.string("at")])), ("additionalProperties", .bool(false)),
+                     ("properties", .object([("at", .object([("type", .string("number"))])), ("label", .object([("type", .string("string"))]))]))]),
+        ]))])
+        let referenceLine = { (d: String) in
+            JSONValue.object([("description", .string(d)), ("oneOf", .array([oneLine, .object([("type", .string("array")), ("items", oneLine)])]))])
+        }
+        let limits = { (d: String) in
+            JSONValue.object([("description", .string(d)), ("type", .string("array")), ("minItems", .number(2)), ("maxItems", .number(2)),
+                              ("items", .object([("type", .array([.string("number"), .string("null")]))]))])
+        }
         let chart = object("A chart of the results.", [
             ("name", .object([("description", .string("File stem of the chart (default from y, x, series, facet).")),
                               ("type", .string("string")), ("pattern", .string("^[A-Za-z0-9_-][A-Za-z0-9._-]*$"))])),
@@ -48,6 +60,11 @@ extension SpecSchema {
             ("log_y", typed("boolean", "Logarithmic y axis.")),
             ("x_label", text("Label of the x axis.")),
             ("y_label", text("Label of the y axis.")),
+            ("hline", referenceLine("Horizontal reference line(s): a y value, {\"at\": y, \"label\": \"...\"}, or an array of these.")),
+            ("vline", referenceLine("Vertical reference line(s): an x value, {\"at\": x, \"label\": \"...\"}, or an array of these.")),
+            ("x_range", limits("x axis limits [low, high]; null: automatic.")),
+            ("y_range", limits("y axis limits [low, high]; null: automatic.")),
+            ("pdf", typed("boolean", "Also render <name>.pdf (vector).")),
         ], required: ["y"])
         let comparison = { (d: String) in typed("number", d) }
         let expectation = object("An expectation checked against the results by `experiments check`.", [

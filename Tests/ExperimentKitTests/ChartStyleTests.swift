@@ -59,3 +59,49 @@ import Testing
         #expect(script.contains("with points") && !script.contains("with linespoints"))
     }
 }
+
+/// Reference lines, axis limits and PDF output declared in a chart.
+@Suite struct ChartAnnotationTests {
+    static let runs = """
+        key,study,lr,seed,m,status,status_step,status_reason
+        a,s,0.1,1,0.5,ok,,
+        b,s,1,1,0.2,ok,,
+
+        """
+
+    @Test func referenceLinesLimitsAndPDFReachTheScript() throws {
+        let spec = """
+            {"study": "s", "grid": {"lr": [0.1, 1], "seed": [1]},
+             "charts": [{"name": "c", "x": "lr", "y": "m", "log_x": true,
+                         "hline": [{"at": 0.1667, "label": "chance 'baseline'"}, 0.5], "vline": {"at": 0.5},
+                         "x_range": [0.05, null], "y_range": [0, 1], "pdf": true}]}
+            """
+        let folder = try ResultsFolder(runs: Self.runs, spec: spec)
+        defer { folder.remove() }
+        _ = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: nil)
+        let script = folder.read("c.gp")
+        #expect(script.contains("set arrow 100 from graph 0, first 0.1667 to graph 1, first 0.1667 nohead"))
+        #expect(script.contains("set label 100 'chance ''baseline''' at graph 0.99, first 0.1667"))
+        #expect(script.contains("set arrow 101 from graph 0, first 0.5"))
+        #expect(script.contains("set arrow 200 from first 0.5, graph 0 to first 0.5, graph 1"))
+        #expect(script.contains("set xrange [0.05:*]") && script.contains("set yrange [0:1]"))
+        #expect(script.contains("set terminal pdfcairo") && script.contains("set output 'c.pdf'"))
+    }
+
+    @Test(arguments: [
+        (#""hline": "high""#, "hline"), (#""hline": {"at": 1, "color": "red"}"#, "hline"),
+        (#""x_range": [2, 1]"#, "x_range"), (#""y_range": [0, 1], "log_y": true"#, "positive limits"),
+        (#""pdf": "yes""#, "pdf"),
+    ])
+    func badAnnotationsAreSpecErrors(_ fragment: String, _ expected: String) {
+        let json = "{\"x\": \"lr\", \"y\": \"m\", \(fragment)}"
+        do {
+            _ = try ChartSpec.parse(try JSONParser.parse(json), path: "charts[0]", file: "s.json")
+            Issue.record("accepted \(fragment)")
+        } catch let error as SpecError {
+            #expect(error.description.contains(expected), "\(error.description)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

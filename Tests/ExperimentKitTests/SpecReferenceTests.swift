@@ -58,8 +58,8 @@ import Testing
     }
 
     @Test func theSchemaListsEveryKeyTheDecodersAccept() {
-        #expect(properties("chart") == ["name", "title", "kind", "source", "x", "y", "series", "facet", "where", "aggregate",
-                                        "band", "log_x", "log_y", "x_label", "y_label"])
+        // The decoder's own list (ChartSpec.keys), so a key added to one and not the other fails here.
+        #expect(properties("chart") == ChartSpec.keys)
         #expect(properties("expectation") == ["name", "description", "metric", "series", "step", "where", "aggregate", "at_least",
                                               "<", ">", "<=", ">=", "between", "equals", "trend", "over", "tolerance", "ratio_to",
                                               "beats", "by", "fraction"])

@@ -20,7 +20,7 @@ set xtics (10, 25, 50, 100)
 set format x '%g'
 set xrange [8.695652173913045:114.99999999999999]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
-set title 'Adding problem: test MSE vs T after 20 epochs (median, min-max, 5 seeds; baseline 0.167)' noenhanced font ',15'
+set title 'Adding problem: test MSE vs T after 20 epochs (median, min-max, 5 seeds;'."\n".'baseline 0.167)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -51,7 +51,7 @@ set xtics (10, 25, 50, 100)
 set format x '%g'
 set xrange [8.695652173913045:114.99999999999999]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'cell' noenhanced
-set title 'Adding problem: test MSE vs T after 20 epochs (median, min-max, 5 seeds; baseline 0.167)' noenhanced font ',15'
+set title 'Adding problem: test MSE vs T after 20 epochs (median, min-max, 5 seeds;'."\n".'baseline 0.167)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \

@@ -15,8 +15,10 @@ set logscale y 10
 set format y '10^{%L}'
 set xtics ('sgd' 0, 'momentum' 1, 'rmsprop' 2, 'adam' 3)
 set xrange [-0.5:3.5]
+set arrow 100 from graph 0, first 0.1667 to graph 1, first 0.1667 nohead dt 2 lw 1.5 lc rgb '#555555' front
+set label 100 'always predicting 1: MSE 1/6' at graph 0.99, first 0.1667 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
 unset key
-set title 'Adding T=50, GRU: test MSE after 20 epochs by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
+set title 'Adding T=50, GRU: test MSE after 20 epochs by optimiser (median, min-max over 5'."\n".'seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
      datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'test_loss' noenhanced
 unset output
@@ -38,8 +40,33 @@ set logscale y 10
 set format y '10^{%L}'
 set xtics ('sgd' 0, 'momentum' 1, 'rmsprop' 2, 'adam' 3)
 set xrange [-0.5:3.5]
+set arrow 100 from graph 0, first 0.1667 to graph 1, first 0.1667 nohead dt 2 lw 1.5 lc rgb '#555555' front
+set label 100 'always predicting 1: MSE 1/6' at graph 0.99, first 0.1667 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
 unset key
-set title 'Adding T=50, GRU: test MSE after 20 epochs by optimiser (median, min-max over 5 seeds)' noenhanced font ',15'
+set title 'Adding T=50, GRU: test MSE after 20 epochs by optimiser (median, min-max over 5'."\n".'seeds)' noenhanced font ',15'
+plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
+     datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'test_loss' noenhanced
+unset output
+
+reset
+if (strstrt(GPVAL_TERMINALS, 'pdfcairo') > 0) {
+    set terminal pdfcairo size 9.60in,6.00in enhanced font 'Helvetica,11' background rgb 'white'
+    set output 'test-loss-by-optimizer.pdf'
+}
+set encoding utf8
+set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1
+set border 3 lc rgb '#444444'
+set tics nomirror out
+set xlabel 'optimiser' noenhanced
+set ylabel 'test MSE (log)' noenhanced
+set logscale y 10
+set format y '10^{%L}'
+set xtics ('sgd' 0, 'momentum' 1, 'rmsprop' 2, 'adam' 3)
+set xrange [-0.5:3.5]
+set arrow 100 from graph 0, first 0.1667 to graph 1, first 0.1667 nohead dt 2 lw 1.5 lc rgb '#555555' front
+set label 100 'always predicting 1: MSE 1/6' at graph 0.99, first 0.1667 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+unset key
+set title 'Adding T=50, GRU: test MSE after 20 epochs by optimiser (median, min-max over 5'."\n".'seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:2:3:4 with yerrorbars pt 7 lc rgb '#0072B2' ps 0 lw 1.5 notitle, \
      datafile index 0 using 1:2 with points pt 7 lc rgb '#0072B2' ps 1.3 title 'test_loss' noenhanced
 unset output
