@@ -112,9 +112,14 @@ public enum ExpectationChecker {
         case let .value(comparison):
             switch e.aggregate {
             case .all, .fraction:
-                let hits = runs.filter { run in value(run).map { satisfies($0, comparison) } ?? false }.count
-                var r = proportion(e, hits: hits, total: runs.count, what: "runs", result: result)
-                r.detail = [r.detail, failedNote].filter { !$0.isEmpty }.joined(separator: "; ")
+                let misses = runs.filter { run in !(value(run).map { satisfies($0, comparison) } ?? false) }
+                var r = proportion(e, hits: runs.count - misses.count, total: runs.count, what: "runs", result: result)
+                // A failure names the runs that miss, by their axis values and value (at most 10).
+                let listed = r.passed ? "" : "missing it: " + misses.prefix(10).map { run in
+                    let where_ = data.axisNames.compactMap { name in run.cells[name].map { "\(name)=\($0)" } }.joined(separator: " ")
+                    return "[\(where_)] " + (value(run).map(Expectation.format) ?? "no value")
+                }.joined(separator: ", ") + (misses.count > 10 ? ", ... (\(misses.count - 10) more)" : "")
+                r.detail = [r.detail, listed, failedNote].filter { !$0.isEmpty }.joined(separator: "; ")
                 return r
             default:
                 let (aggregate, excluded) = aggregated(runs.map(value), e.aggregate)

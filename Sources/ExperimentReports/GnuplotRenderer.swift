@@ -21,6 +21,10 @@ package enum GnuplotRenderer {
         process.executableURL = URL(fileURLWithPath: gnuplot)
         process.arguments = [script]
         process.currentDirectoryURL = URL(fileURLWithPath: directory, isDirectory: true)
+        // A fixed date for the PDF's metadata (cairo reads SOURCE_DATE_EPOCH), so reruns give the same bytes.
+        var environment = ProcessInfo.processInfo.environment
+        environment["SOURCE_DATE_EPOCH"] = "0"
+        process.environment = environment
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()

@@ -259,8 +259,8 @@ public struct Expectation: Sendable, Equatable {
     public var expectedText: String {
         func comparisonText(_ c: Comparison) -> String {
             switch c {
-            case let .compare(op, bound): return "\(op.rawValue) \(Expectation.format(bound))"
-            case let .between(low, high): return "in [\(Expectation.format(low)), \(Expectation.format(high))]"
+            case let .compare(op, bound): return "\(op.rawValue) \(Expectation.exact(bound))"
+            case let .between(low, high): return "in [\(Expectation.exact(low)), \(Expectation.exact(high))]"
             case let .equals(value): return "= \(PlotFilter.text(value))"
             }
         }
@@ -296,6 +296,10 @@ public struct Expectation: Sendable, Equatable {
         if !filter.conditions.isEmpty { text += " [" + filter.summary + "]" }
         return text
     }
+
+    /// A bound as the spec wrote it: the shortest text that reads back as the same number (so
+    /// [1.4999999, 1.5000001] is not shown as [1.5, 1.5]).
+    package static func exact(_ value: Double) -> String { JSONValue.format(value) }
 
     /// Four significant digits (`%.4g`); `nan`, `inf`, `-inf` for non-finite values.
     package static func format(_ value: Double) -> String {

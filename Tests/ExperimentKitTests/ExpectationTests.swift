@@ -49,6 +49,17 @@ import Testing
         #expect(result.passed == passes, "\(result.name): observed \(result.observed), expected \(result.expected); \(result.detail)")
     }
 
+    @Test func aFailedEveryRunCheckNamesTheRunsThatMissIt() throws {
+        let r = try verdict(#"{"metric": "acc", "where": {"clip": "norm"}, "aggregate": "all", ">=": 0.8}"#)
+        #expect(!r.passed)
+        #expect(r.detail.contains("missing it: [clip=norm"), "\(r.detail)")
+    }
+
+    @Test func boundsArePrintedAsWritten() throws {
+        let r = try verdict(#"{"metric": "loss", "where": {"clip": "norm", "lr": 0.1}, "aggregate": "all", "between": [0.4999999, 0.5000001]}"#)
+        #expect(r.expected.contains("[0.4999999, 0.5000001]"), "\(r.expected)")
+    }
+
     @Test func whereMatchingNoRunsFails() throws {
         let result = try verdict(#"{"metric": "loss", "where": {"clip": "value"}, "<": 1}"#)
         #expect(!result.passed)
