@@ -104,7 +104,11 @@ public struct EngineExecutor: StudyExecutor {
             optimizer = try OptimizerConfiguration(
                 name: "sgd", learningRate: lr, momentum: momentum, nesterov: true, weightDecay: weightDecay)
         case let name:
-            optimizer = try OptimizerConfiguration(name: name, learningRate: lr, weightDecay: weightDecay)
+            // Opt-ins left out of the configuration at their defaults (PyTorch's).
+            var eps = 1e-8, alpha = 0.99
+            if case let .number(n)? = c.value("eps") { eps = n }
+            if case let .number(n)? = c.value("rmsprop_alpha") { alpha = n }
+            optimizer = try OptimizerConfiguration(name: name, learningRate: lr, weightDecay: weightDecay, eps: eps, alpha: alpha)
         }
         let clipping: GradientClipping
         switch try c.string("clip") {
@@ -133,12 +137,19 @@ public struct EngineExecutor: StudyExecutor {
             earlyStoppingPatience: try c.int("early_stopping_patience"))
         let task = try TaskConfiguration(
             name: try c.string("task"), steps: try c.int("seq_len"), trainCount: try c.int("samples"),
-            validationCount: try c.int("validation_samples"), testCount: try c.int("test_samples"))
+            validationCount: try c.int("validation_samples"), testCount: try c.int("test_samples"),
+            symbolCount: Self.positive(c.value("symbols")), copyLength: Self.positive(c.value("copy_length")))
         // An opt-in left out of the configuration at its default (0: off).
         var lyapunovSteps: Int?
         if case let .number(n)? = c.value("lyapunov_per_epoch"), n >= 2 { lyapunovSteps = Int(n) }
         let save = c.value("save_weights") == .bool(true)
         return TrainStudy(model: model, task: task, training: settings, seed: c.seed, lyapunovSteps: lyapunovSteps,
                           keepsParameters: save)
+    }
+
+    /// An opt-in count: nil (the task's default) when absent or 0.
+    private static func positive(_ value: JSONValue?) -> Int? {
+        if case let .number(n)? = value, n >= 1 { return Int(n) }
+        return nil
     }
 }

@@ -5,7 +5,7 @@ import SequenceTasks
 /// at `validate` rather than at run time.
 enum TaskCheck {
     /// The options the engine's `TaskConfiguration` reads.
-    static let optionNames = ["task", "seq_len", "samples", "validation_samples", "test_samples"]
+    static let optionNames = ["task", "seq_len", "samples", "validation_samples", "test_samples", "symbols", "copy_length"]
 
     /// The engine's objection to these values (in ``optionNames`` order), or nil when it accepts them.
     static func problem(_ values: [JSONValue]) -> String? {
@@ -15,7 +15,8 @@ enum TaskCheck {
         }
         guard case let .string(name) = values[0] else { return "task is not a name" }
         do {
-            _ = try TaskConfiguration(name: name, steps: int(1), trainCount: int(2), validationCount: int(3), testCount: int(4))
+            _ = try TaskConfiguration(name: name, steps: int(1), trainCount: int(2), validationCount: int(3), testCount: int(4),
+                                      symbolCount: int(5) > 0 ? int(5) : nil, copyLength: int(6) > 0 ? int(6) : nil)
             return nil
         } catch {
             return error.description
