@@ -379,11 +379,20 @@ public enum ExperimentCommands {
     }
 
     /// `experiments plot RESULTS_DIR`: renders the charts of a results folder.
-    public static func plot(directory: String, console: Console = .standard,
+    public static func plot(directory: String, specPath: String? = nil, console: Console = .standard,
                             environment: [String: String]? = nil) -> ExitStatus {
         let environment = environment ?? ProcessInfo.processInfo.environment
+        var spec: Spec?
+        if let specPath {
+            do {
+                spec = try SpecDecoder.load(path: specPath)
+            } catch {
+                console.err(error.description + "\n")
+                return .specError
+            }
+        }
         do {
-            return PostRunHooks.plot(resultsDirectory: directory, spec: nil, console: console,
+            return PostRunHooks.plot(resultsDirectory: directory, spec: spec, console: console,
                                      fault: try TestFault.parse(environment: environment))
         } catch {
             console.err("experiments: \(error)\n")

@@ -85,6 +85,26 @@ public enum PostRunHooks {
             return .failure
         }
         if let spec {
+            // A spec given on the command line brings new chart definitions (and expectations) for
+            // the same runs: its grid must give the folder's run keys; its resolved spec replaces the
+            // folder's, and charts it no longer has leave with the old manifest.
+            do {
+                let folderSpec = try Gather.spec(directory: directory, specPath: nil)
+                let mine = Set(try spec.configurations().map(\.key)), theirs = Set(try folderSpec.configurations().map(\.key))
+                guard mine == theirs else {
+                    console.err("experiments: \(spec.file) does not describe the runs of \(directory) (\(mine.subtracting(theirs).count) of its runs are not there, "
+                        + "\(theirs.subtracting(mine).count) of the folder's are not in it); run it with 'experiments run \(spec.file) --out \(directory)'\n")
+                    return .specError
+                }
+                try FileOutput.write(spec.resolvedDocument.prettyText() + "\n", to: ResultStore(directory: directory).resolvedSpecPath,
+                                     fault: fault)
+            } catch let error as SpecError {
+                console.err(error.description + "\n")
+                return .specError
+            } catch {
+                console.err("experiments: cannot write \(directory)/spec.resolved.json: \(error)\n")
+                return .failure
+            }
             resolved = spec
         } else {
             do {

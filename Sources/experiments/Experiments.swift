@@ -137,7 +137,9 @@ struct Gather: ParsableCommand {
 struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "plot", abstract: "Render the charts of a results folder.")
     @Argument(help: "The results folder.", completion: .directory) var directory: String
-    func run() throws { try finish(ExperimentCommands.plot(directory: directory)) }
+    @Option(help: "Take the charts (and expectations) from this spec instead of the folder's spec.resolved.json; its grid must be the folder's.",
+            completion: .file(extensions: ["json"])) var spec: String?
+    func run() throws { try finish(ExperimentCommands.plot(directory: directory, specPath: spec)) }
 }
 
 struct Check: ParsableCommand {
