@@ -61,6 +61,16 @@ int fm_vendor_blas(void) { return atomic_load_explicit(&vendor_blas, memory_orde
 
 static atomic_int product_threads = 1;
 
+// Scoped requests for two threads (tests running side by side each hold one while they run).
+static atomic_int two_thread_holds = 0;
+
 void fm_set_product_threads(int n) { atomic_store(&product_threads, n < 1 ? 1 : n); }
 
-int fm_product_threads(void) { return atomic_load_explicit(&product_threads, memory_order_relaxed); }
+void fm_hold_two_product_threads(void) { atomic_fetch_add(&two_thread_holds, 1); }
+
+void fm_release_two_product_threads(void) { atomic_fetch_sub(&two_thread_holds, 1); }
+
+int fm_product_threads(void) {
+    int n = atomic_load_explicit(&product_threads, memory_order_relaxed);
+    return atomic_load_explicit(&two_thread_holds, memory_order_relaxed) > 0 && n < 2 ? 2 : n;
+}

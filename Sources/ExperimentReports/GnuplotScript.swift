@@ -265,7 +265,8 @@ struct GnuplotScript {
         body += "set cblabel " + GnuplotScript.quote(chart.y) + " noenhanced\nunset key\n"
         let panels = heat.panels.enumerated().filter { written[$0.offset] != nil }
         let multi = panels.count > 1
-        let heatTitle = GnuplotScript.title(chart.displayTitle, canvasWidth: GnuplotScript.canvas(facets: max(1, panels.count)).0)
+        let size = GnuplotScript.canvas(facets: max(1, panels.count))
+        let heatTitle = GnuplotScript.title(chart.displayTitle, canvasWidth: size.0)
         var plots = ""
         if multi {
             let (rows, columns) = GnuplotScript.layout(panels.count)
@@ -296,8 +297,7 @@ struct GnuplotScript {
             }
         }
         if multi { plots += "unset multiplot\n" }
-        self.script = GnuplotScript.wrap(chart: chart, dataFile: dataFile, size: GnuplotScript.canvas(facets: max(1, panels.count)),
-                                         body: body, plots: plots)
+        self.script = GnuplotScript.wrap(chart: chart, dataFile: dataFile, size: size, body: body, plots: plots)
     }
 
     // MARK: Pieces

@@ -98,23 +98,12 @@ public struct ResultsComparison: Sendable {
         do { return try CSVTable(contentsOf: path) } catch { throw ReadError(description: error.description) }
     }
 
-    /// The grid's axes (seed excluded) from the folder's spec.resolved.json, in the table's
-    /// column order; without it, the columns between `study` and `seed`.
+    /// The grid's axes (seed excluded) from the folder's spec.resolved.json (``PlotAxis/axes(ofSpec:)``),
+    /// in the table's column order; without it, the columns between `study` and `seed`.
     static func axes(folder: String, header: [String]) -> [String] {
         let specPath = (folder as NSString).appendingPathComponent("spec.resolved.json")
-        var names: Set<String> = []
-        if let data = FileManager.default.contents(atPath: specPath),
-            let spec = try? JSONParser.parse(bytes: [UInt8](data)), case let .object(grid)? = spec["grid"]
-        {
-            for (key, value) in grid {
-                switch (key, value) {
-                case ("where", _), ("seed", _): continue
-                case let ("zip", .object(pairs)): names.formUnion(pairs.map(\.key))
-                case let ("zip", .array(groups)):
-                    for case let .object(pairs) in groups { names.formUnion(pairs.map(\.key)) }
-                default: names.insert(key)
-                }
-            }
+        if let data = FileManager.default.contents(atPath: specPath), let spec = try? JSONParser.parse(bytes: [UInt8](data)) {
+            let names = Set(PlotAxis.axes(ofSpec: spec).filter { !$0.isReplication }.map(\.name))
             return header.filter(names.contains)
         }
         guard let start = header.firstIndex(of: "study"), let end = header.firstIndex(of: "seed"), start < end else { return [] }

@@ -129,17 +129,18 @@ public struct Spec: Sendable {
                 }
             }
             let omitted = optional.filter { values[$0].value == walk.options[$0].defaultValue }
-            let kept = omitted.isEmpty ? values : values.indices.filter { !omitted.contains($0) }.map { values[$0] }
-            let seed = walk.seed(at: point)
-            var config = omitted.isEmpty
-                ? RunConfiguration(study: study, seed: seed, options: kept, axes: axes, canonicalOrder: canonicalOrder)
-                : RunConfiguration(study: study, seed: seed, options: kept, axes: axes)
-            if case let .string(path)? = config.value("weights"), let loaded = weights[path] {
-                // The file's digest is part of the key: a changed file is a new run.
-                config = RunConfiguration(study: study, seed: seed, options: kept + [("weights_sha256", .string(loaded.digest))],
-                                          axes: axes)
-                config.initialWeights = loaded
+            var options = omitted.isEmpty ? values : values.indices.filter { !omitted.contains($0) }.map { values[$0] }
+            // A weights file's digest is part of the key: a changed file is a new run.
+            var loaded: SpecWeights?
+            if case let .string(path)? = options.first(where: { $0.name == "weights" })?.value, let file = weights[path] {
+                options.append(("weights_sha256", .string(file.digest)))
+                loaded = file
             }
+            let seed = walk.seed(at: point)
+            var config = omitted.isEmpty && loaded == nil
+                ? RunConfiguration(study: study, seed: seed, options: options, axes: axes, canonicalOrder: canonicalOrder)
+                : RunConfiguration(study: study, seed: seed, options: options, axes: axes)
+            config.initialWeights = loaded
             result.append(config)
         }
         var checked = Set<String>()

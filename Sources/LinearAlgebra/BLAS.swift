@@ -217,6 +217,14 @@ public enum BLAS {
     /// Sets ``productThreads`` (process-wide; values above 2 act as 2).
     public static func setProductThreads(_ n: Int) { fm_set_product_threads(Int32(n)) }
 
+    /// Runs `body` with two threads per large product, whatever other callers set meanwhile
+    /// (holds nest; the setting returns when the last one ends).
+    public static func withTwoProductThreads<R>(_ body: () throws -> R) rethrows -> R {
+        fm_hold_two_product_threads()
+        defer { fm_release_two_product_threads() }
+        return try body()
+    }
+
     @usableFromInline
     static func openBLASReady() -> Bool { gl_blas_load() }
 

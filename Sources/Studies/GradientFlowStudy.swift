@@ -30,7 +30,6 @@ public struct GradientFlowStudy: Study {
         self.seed = seed
     }
 
-    /// Runs the study in the configured dtype.
     /// Runs the study in `S` (``Study/run()`` picks `S` from the dtype).
     public func run<S: NetScalar>(_: S.Type) throws(EngineError) -> StudyOutput {
         // Called with a concrete type, `measure` is compiled for float32 and float64 (generic code

@@ -27,7 +27,7 @@ import Testing
         let c = try ResultsComparison(a: a.path, b: b.path, rtol: 0, atol: 0)
         #expect(c.matches && c.rows.count == 2)
         #expect(c.rows.first?.a == 2.0 && c.rows.first?.countA == 2)  // median of 1 and 3
-        let out = OutputBox()
+        let out = Captured()
         #expect(ExperimentCommands.compare(a: a.path, b: b.path, metrics: [], rtol: 0, atol: 0, console: out.console) == .success)
     }
 
@@ -39,10 +39,10 @@ import Testing
         let c = try ResultsComparison(a: a.path, b: b.path, rtol: rtol, atol: 0)
         #expect(c.rows.first(where: { $0.cell == ["init=x"] })?.agrees == agrees)
         #expect(c.matches == agrees)
-        let out = OutputBox()
+        let out = Captured()
         let status = ExperimentCommands.compare(a: a.path, b: b.path, metrics: ["loss"], rtol: rtol, atol: 0, console: out.console)
         #expect(status == (agrees ? .success : .failure))
-        #expect(out.text.contains("DIFFERS") == !agrees)
+        #expect((out.out + out.err).contains("DIFFERS") == !agrees)
     }
 
     @Test func cellsOnOneSideAreNamedAndFail() throws {
@@ -66,21 +66,10 @@ import Testing
     @Test func anUnknownMetricOrFolderIsAUsageError() throws {
         let a = try ResultsFolder(runs: Self.base, spec: Self.spec)
         defer { a.remove() }
-        let out = OutputBox()
+        let out = Captured()
         #expect(ExperimentCommands.compare(a: a.path, b: a.path, metrics: ["nope"], rtol: 0, atol: 0, console: out.console) == .specError)
-        #expect(out.text.contains("metric 'nope'"))
+        #expect((out.out + out.err).contains("metric 'nope'"))
         #expect(ExperimentCommands.compare(a: a.path, b: "/nonexistent", metrics: [], rtol: 0, atol: 0, console: out.console) == .specError)
-        #expect(out.text.contains("no such file"))
-    }
-}
-
-/// Captures a console's output.
-final class OutputBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = ""
-    var text: String { lock.withLock { buffer } }
-    var console: ExperimentCommands.Console {
-        ExperimentCommands.Console(out: { s in self.lock.withLock { self.buffer += s } },
-                                   err: { s in self.lock.withLock { self.buffer += s } }, errIsTerminal: false)
+        #expect((out.out + out.err).contains("no such file"))
     }
 }

@@ -131,14 +131,15 @@ import Testing
         let s = Shape(m: m, n: n, k: k, transposeA: true, transposeB: true, pad: 1)
         let o = Self.operands(s, Double.self)
         let expected = Self.definition(s, o, alpha: 1, beta: 1)
-        BLAS.setProductThreads(2)
-        defer { BLAS.setProductThreads(1) }
         var got = o.c
-        o.a.withUnsafeBufferPointer { pa in
-            o.b.withUnsafeBufferPointer { pb in
-                got.withUnsafeMutableBufferPointer { pc in
-                    BLAS.gemm(transposeA: true, transposeB: true, m: m, n: n, k: k, alpha: 1, a: pa.baseAddress, lda: o.lda,
-                              b: pb.baseAddress, ldb: o.ldb, beta: 1, c: pc.baseAddress, ldc: o.ldc, backend: .reproducible)
+        BLAS.withTwoProductThreads {
+            #expect(BLAS.productThreads == 2)
+            o.a.withUnsafeBufferPointer { pa in
+                o.b.withUnsafeBufferPointer { pb in
+                    got.withUnsafeMutableBufferPointer { pc in
+                        BLAS.gemm(transposeA: true, transposeB: true, m: m, n: n, k: k, alpha: 1, a: pa.baseAddress, lda: o.lda,
+                                  b: pb.baseAddress, ldb: o.ldb, beta: 1, c: pc.baseAddress, ldc: o.ldc, backend: .reproducible)
+                    }
                 }
             }
         }

@@ -93,9 +93,10 @@ import Testing
     /// recurrent steps by halves of the batch): the bits must not move.
     @Test(arguments: cases)
     func resultsKeepTheirBitsOnTwoProductThreads(_ c: Case) throws {
-        BLAS.setProductThreads(2)
-        defer { BLAS.setProductThreads(1) }
-        let hex = c.float32 ? try Self.hash(c, Float.self) : try Self.hash(c, Double.self)
+        let hex = try BLAS.withTwoProductThreads {
+            #expect(BLAS.productThreads == 2)
+            return c.float32 ? try Self.hash(c, Float.self) : try Self.hash(c, Double.self)
+        }
         #expect(hex == c.expected, "\(c.testDescription) on two product threads: the bits changed (hash \(hex))")
     }
 }

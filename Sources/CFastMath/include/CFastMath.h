@@ -22,6 +22,10 @@ double fm_peak_flops(int level, int float64, long iterations);
 /// changes a result: each element is still one sum in ascending k.
 void fm_set_product_threads(int n);
 int fm_product_threads(void);
+/// While at least one hold is taken, products use two threads whatever the setting (scoped, for
+/// callers that run side by side, such as tests).
+void fm_hold_two_product_threads(void);
+void fm_release_two_product_threads(void);
 
 /// The numerics mode: 1 when the engine's large products go to a vendor BLAS (opt-in), else 0.
 void fm_set_vendor_blas(int on);
