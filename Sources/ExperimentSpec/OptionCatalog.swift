@@ -389,7 +389,7 @@ public enum OptionCatalog {
                    omittedAtDefault: true, when: OptionCondition("task", ["copy"]),
                    unit: "symbols", binds: "TaskConfiguration.copyLength"),
         OptionSpec("copy_lag", [.task], .int(min: 0, max: 100_000), default: .number(0), studies: taskStudies,
-                   "the copy task's lag T (Arjovsky, Shah & Bengio 2016): S symbols, T - 1 blanks, the delimiter, S blanks, so seq_len is derived as T + 2S (a seq_len written beside it must equal that); 0: seq_len decides; left out of run keys at 0",
+                   "the copy task's lag T (Arjovsky, Shah & Bengio 2016): S symbols, T - 1 blanks, the delimiter, S blanks, so seq_len is derived as T + 2S (a seq_len written beside it must equal that; one at its default 10 counts as unset); 0: seq_len decides; left out of run keys at 0",
                    omittedAtDefault: true, when: OptionCondition("task", ["copy"]),
                    unit: "steps", binds: "TaskConfiguration.steps (copy_lag + 2 * copy_length)"),
     ]
