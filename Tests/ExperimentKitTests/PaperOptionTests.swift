@@ -183,6 +183,18 @@ import Testing
         #expect(Self.metric(epochs, "epochs_run") == 3)
     }
 
+    @Test func earlyStoppingPatienceCountsEvaluations() throws {
+        // An lr too small to move any weight: no evaluation improves on the first, so training stops
+        // at the third evaluation with patience 2, counted in updates with eval_every 1.
+        let frozen = #", "training": {"optimizer": "sgd", "lr": 1e-300, "batch_size": 2, "early_stopping_patience": 2"#
+        let everyUpdate = try Self.run(Self.tinyTrain + frozen + #", "updates": 100, "eval_every": 1}"#)
+        #expect(Self.metric(everyUpdate, "updates") == 3)
+        #expect(everyUpdate.series.filter { $0.series == "val_loss" }.map(\.step) == [1, 2, 3])
+        let everyEpoch = try Self.run(Self.tinyTrain + frozen + "}")
+        #expect(Self.metric(everyEpoch, "updates") == 6)
+        #expect(Self.metric(everyEpoch, "epochs_run") == 3)
+    }
+
     @Test func theBudgetIsTheEpochsWhenTheyAgree() throws {
         let byEpochs = try Self.run(Self.tinyTrain + #", "training": {"batch_size": 2, "epochs": 3}"#)
         let byUpdates = try Self.run(Self.tinyTrain + #", "training": {"batch_size": 2, "epochs": 1, "updates": 6}"#)
