@@ -66,19 +66,43 @@ public struct EngineExecutor: StudyExecutor {
         }
     }
 
-    private func modelSettings(_ c: RunConfiguration) throws -> ModelSettings {
+    func modelSettings(_ c: RunConfiguration) throws -> ModelSettings {
         let initName = try c.string("init")
         let ih = try c.string("init_ih")
         let hh = try c.string("init_hh")
+        // Opt-ins left out of the configuration at their defaults. init_gain is the suffix of the
+        // name the recurrent initialiser comes from: init_hh, else init (then also the input's,
+        // when init_ih is empty, as with init "orthogonal-1.2").
+        let gained = hh.isEmpty ? initName : hh
+        var recurrentInit = try Initializer(name: gained)
+        if case let .number(gain)? = c.value("init_gain"), gain > 0 {
+            guard !Initializer.hasParameterSuffix(gained) else {
+                throw RunConfiguration.AccessError(option: "init_gain", problem: "set together with '\(gained)', which has a parameter already")
+            }
+            recurrentInit = try recurrentInit.withParameter(gain)
+        }
+        let inputInit = !ih.isEmpty ? try Initializer(name: ih) : hh.isEmpty ? recurrentInit : try Initializer(name: initName)
+        var biasInit = BiasInitializer.pytorchDefault
+        switch c.value("bias_init") {
+        case .string("zeros")?: biasInit = .zeros
+        case .string("constant")?:
+            if case let .number(v)? = c.value("bias_value") { biasInit = .constant(v) } else { biasInit = .constant(0) }
+        default: break
+        }
+        var forgetBias: Double?
+        if case let .number(v)? = c.value("forget_bias") { forgetBias = v }
+        var headInit = Initializer.pytorchDefault
+        if case let .string(name)? = c.value("head_init") { headInit = try Initializer(name: name) }
         return ModelSettings(
             cell: CellKind(rawValue: try c.string("cell")) ?? .rnn,
             nonlinearity: Nonlinearity(rawValue: try c.string("nonlinearity")) ?? .tanh,
             inputSize: try c.int("input"), hiddenSize: try c.int("hidden"), layers: try c.int("layers"),
-            inputInit: try Initializer(name: ih.isEmpty ? initName : ih),
-            recurrentInit: try Initializer(name: hh.isEmpty ? initName : hh),
+            inputInit: inputInit,
+            recurrentInit: recurrentInit,
             initialState: InitialStateMode(rawValue: try c.string("h0")) ?? .zeros,
             dtype: DType(rawValue: try c.string("dtype")) ?? .float32,
-            initialParameters: c.study == .train || c.study == .states ? c.initialWeights?.withHead : c.initialWeights?.withoutHead)
+            initialParameters: c.study == .train || c.study == .states ? c.initialWeights?.withHead : c.initialWeights?.withoutHead,
+            biasInit: biasInit, forgetGateBias: forgetBias, headInit: headInit)
     }
 
     private func lyapunovStudy(_ c: RunConfiguration, _ model: ModelSettings) throws -> LyapunovStudy {
@@ -134,7 +158,8 @@ public struct EngineExecutor: StudyExecutor {
             dropout: DropoutRates(
                 input: try c.double("dropout_input"), between: try c.double("dropout_between"),
                 output: try c.double("dropout_output")),
-            earlyStoppingPatience: try c.int("early_stopping_patience"))
+            earlyStoppingPatience: try c.int("early_stopping_patience"),
+            updateBudget: Self.positive(c.value("updates")), evaluationInterval: Self.positive(c.value("eval_every")))
         let task = try TaskConfiguration(
             name: try c.string("task"), steps: try c.int("seq_len"), trainCount: try c.int("samples"),
             validationCount: try c.int("validation_samples"), testCount: try c.int("test_samples"),

@@ -12,7 +12,7 @@ public struct StudyOutputs: Sendable {
 
     private static let training = (
         metrics: ["final_train_loss", "final_train_accuracy", "final_val_loss", "final_val_accuracy", "test_loss",
-                  "test_accuracy", "epochs_run", "updates", "diverged_at_step", "max_grad_norm", "mean_clip_rate"],
+                  "test_accuracy", "test_answer_loss", "test_answer_accuracy", "epochs_run", "updates", "diverged_at_step", "max_grad_norm", "mean_clip_rate"],
         series: ["train_loss", "train_accuracy", "val_loss", "val_accuracy", "grad_norm_before", "grad_norm_after",
                  "clip_rate", "lr", "grad_h_first"])
 
