@@ -29,7 +29,7 @@ extension StudyOutputs {
         /// Training epochs (0: before the first epoch, where measured).
         case epoch
         /// The time step t = 1…T of the sequence.
-        case timeStep = "time_step"
+        case timeStep = "t"
         /// The distance T−t from the last time step (0: the last step).
         case distance
         /// Multiplications by the recurrent matrix (0: the start vector).
