@@ -5,11 +5,18 @@ struct SpecReferences {
     /// Axis names in spec order, each with its values.
     let axes: [(name: String, values: [JSONValue])]
     let outputs: StudyOutputs?
+    let derived: DerivedMetrics
+    let grid: Grid
 
-    init(file: String, grid: Grid, study: StudyKind) {
+    init(file: String, grid: Grid, study: StudyKind, derived: DerivedMetrics = DerivedMetrics()) {
         self.file = file
-        axes = grid.axes.flatMap { axis in axis.names.enumerated().map { m, name in (name, axis.points.map { $0[m] }) } }
+        self.grid = grid
+        axes = grid.axes.flatMap { axis in
+            axis.names.enumerated().map { m, name in (name, axis.points.map { $0[m] }) }
+                + (axis.label.map { [($0.name, $0.values.map { JSONValue.string($0) })] } ?? [])
+        }
         outputs = StudyOutputs.of(study)
+        self.derived = derived
     }
 
     var axisNames: [String] { axes.map(\.name) }
@@ -30,11 +37,17 @@ struct SpecReferences {
         }
     }
 
-    /// Fails when `name` at `path` is not a metric of the study.
+    /// Fails when `name` at `path` is neither a metric of the study, nor a derived metric, nor a
+    /// metric expression (``MetricExpression``) over these.
     func checkMetric(_ name: String, path: String) throws(SpecError) {
-        guard let outputs, !outputs.hasMetric(name) else { return }
-        throw SpecError(file: file, path: path, expected: "a metric of the study (" + outputs.metricCandidates.joined(separator: ", ") + ")",
-                        found: "'\(name)'" + SpecSuggestion.didYouMean(name, among: outputs.metricCandidates))
+        if derived.names.contains(name) { return }
+        if MetricExpression.isPlainName(name), let outputs, !outputs.hasMetric(name) {
+            let candidates = outputs.metricCandidates + derived.names
+            throw SpecError(file: file, path: path, expected: "a metric of the study (" + candidates.joined(separator: ", ") + ")",
+                            found: "'\(name)'" + SpecSuggestion.didYouMean(name, among: candidates))
+        }
+        _ = try derived.resolve(name, path: path, file: file, isMetric: outputs.map { o in { o.hasMetric($0) } },
+                                metricCandidates: outputs?.metricCandidates ?? [])
     }
 
     /// Fails when `name` at `path` is not a series of the study (or, for a heatmap, a family of series).
@@ -52,9 +65,12 @@ struct SpecReferences {
         try checkValues(of: chart.filter)
         let y = JSONPath.child(chart.path, "y")
         switch (chart.source, chart.kind) {
+        case (.runs, .scatter):
+            try checkMetric(chart.y, path: y)
+            try checkMetric(chart.x, path: JSONPath.child(chart.path, "x"))
         case (.runs, _): try checkMetric(chart.y, path: y)
         case (.series, .heatmap): try checkSeries(chart.y, path: y, family: true)
-        case (.series, .line): try checkSeries(chart.y, path: y)
+        case (.series, .line), (.series, .scatter): try checkSeries(chart.y, path: y)
         }
     }
 
@@ -64,10 +80,13 @@ struct SpecReferences {
         try checkValues(of: expectation.filter)
         switch expectation.check {
         case let .ratio(other, _), let .beats(other, _, _): try checkValues(of: other)
-        case .trend, .value: break
+        case .trend: break
+        case let .value(comparison):
+            for (key, text) in comparison.expressionBounds { try checkMetric(text, path: JSONPath.child(expectation.path, key)) }
         }
         switch expectation.selector {
-        case let .metric(name): try checkMetric(name, path: JSONPath.child(expectation.path, "metric"))
+        case let .metric(name):
+            if name != "status" { try checkMetric(name, path: JSONPath.child(expectation.path, "metric")) }
         case let .series(name, _): try checkSeries(name, path: JSONPath.child(expectation.path, "series"))
         case .status: break
         }
