@@ -63,6 +63,7 @@ struct SpecReferences {
     func check(_ chart: ChartSpec) throws(SpecError) {
         try chart.validate(axes: axisNames, file: file)
         try checkValues(of: chart.filter)
+        try checkZipPooling(chart)
         let y = JSONPath.child(chart.path, "y")
         switch (chart.source, chart.kind) {
         case (.runs, .scatter):
@@ -71,6 +72,51 @@ struct SpecReferences {
         case (.runs, _): try checkMetric(chart.y, path: y)
         case (.series, .heatmap): try checkSeries(chart.y, path: y, family: true)
         case (.series, .line), (.series, .scatter): try checkSeries(chart.y, path: y)
+        }
+    }
+
+    /// Fails when an aggregating chart would pool zip rows silently: two rows of a zip group that
+    /// the chart's `where` keeps share the values of the members it draws (x, series, facet) and
+    /// differ in another member. Drawing the group's label axis keeps its rows apart.
+    func checkZipPooling(_ chart: ChartSpec) throws(SpecError) {
+        guard chart.aggregate != .none, chart.kind != .scatter else { return }
+        let drawn = (chart.source == .runs ? [chart.x] : []) + chart.seriesAxes + [chart.facet].compactMap { $0 }
+        for axis in grid.axes where axis.names.count > 1 {
+            if let label = axis.label, drawn.contains(label.name) { continue }
+            let members = axis.names.indices.filter { drawn.contains(axis.names[$0]) }
+            guard !members.isEmpty else { continue }
+            let rows = axis.points.indices.filter { row in
+                chart.filter.conditions.allSatisfy { condition in
+                    if let m = axis.names.firstIndex(of: condition.axis) {
+                        let cell = CSVTable.format(value: axis.points[row][m])
+                        return condition.values.contains { PlotAxis.cell(cell, matches: $0) }
+                    }
+                    if let label = axis.label, label.name == condition.axis {
+                        return condition.values.contains { PlotAxis.cell(label.values[row], matches: $0) }
+                    }
+                    return true
+                }
+            }
+            var seen: [[String]: Int] = [:]
+            for row in rows {
+                let key = members.map { axis.points[row][$0].canonicalText }
+                guard let first = seen[key] else {
+                    seen[key] = row
+                    continue
+                }
+                let shared = members.map { "\(axis.names[$0])=\(axis.points[row][$0].excerpt)" }.joined(separator: " ")
+                let differing = axis.names.indices.filter { axis.points[first][$0] != axis.points[row][$0] }
+                    .map { "\(axis.names[$0]) \(axis.points[first][$0].excerpt) vs \(axis.points[row][$0].excerpt)" }
+                let field = chart.seriesAxes.contains(axis.names[members[0]]) ? "series" : chart.facet == axis.names[members[0]] ? "facet" : "x"
+                let others = axis.names.filter { !drawn.contains($0) }.map { "\"\($0)\"" }.joined(separator: ", ")
+                let naming = axis.label.map { "draw the group's label axis '\($0.name)'" }
+                    ?? "name the rows with \"label\" in the zip group and draw that axis"
+                throw SpecError(file: file, path: JSONPath.child(chart.path, field),
+                                expected: "zip rows kept apart: add \(others) to \"series\" (an array of axes), \(naming), "
+                                    + "or set \"aggregate\": \"none\"",
+                                found: "rows \(first) and \(row) of \(axis.path) (\(shared)) pooled into one point although they differ ("
+                                    + differing.joined(separator: ", ") + ")")
+            }
         }
     }
 
