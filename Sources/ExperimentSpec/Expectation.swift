@@ -139,7 +139,7 @@ public struct Expectation: Sendable, Equatable {
             if key == "between", case let .array(items)? = object[key] { return items.contains { if case .string = $0 { true } else { false } } }
             return false
         }
-        if expressionBound && aggregateText == nil { aggregate = .all }
+        if expressionBound && aggregateText == nil && !modeKeys.contains(where: object.has) { aggregate = .all }
         let atLeast = try object.fraction("at_least")
         if aggregate == .fraction && atLeast == nil {
             throw object.error("at_least", expected: "the required fraction (0...1) for aggregate \"fraction\"", found: "nothing")
