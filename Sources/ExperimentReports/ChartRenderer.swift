@@ -17,7 +17,7 @@ public enum ChartRenderer {
     /// (by default the axes of the spec's `grid`).
     public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
         let charts = try ChartSpec.parseAll(spec["charts"], path: "charts", file: file)
-        let names = axes ?? PlotAxis.axes(ofSpec: spec).map(\.name)
+        let names = axes ?? (PlotAxis.axes(ofSpec: spec) + ZipLabelAxis.axes(ofSpec: spec).map(\.axis)).map(\.name)
         for chart in charts { try chart.validate(axes: names, file: file) }
     }
 

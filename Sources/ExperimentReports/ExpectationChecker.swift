@@ -36,7 +36,7 @@ public enum ExpectationChecker {
     /// Checks the `expect` block of a spec without results: strict parsing, and axes when given.
     public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
         let expectations = try Expectation.parseAll(spec["expect"], path: "expect", file: file)
-        let names = axes ?? PlotAxis.axes(ofSpec: spec).map(\.name)
+        let names = axes ?? (PlotAxis.axes(ofSpec: spec) + ZipLabelAxis.axes(ofSpec: spec).map(\.axis)).map(\.name)
         for expectation in expectations { try expectation.validate(axes: names, file: file) }
     }
 
