@@ -193,7 +193,9 @@ public enum ExpectationChecker {
 
         case let .beats(override, lower, required):
             let otherFilter = e.filter.overridden(by: override)
-            let pairedAxes = data.axisNames.filter { !override.axes.contains($0) }
+            // A named zip row (label axis) moves its members with it: they do not pair runs either.
+            let moved = Set(override.axes + override.axes.flatMap(data.linkedAxes))
+            let pairedAxes = data.axisNames.filter { !moved.contains($0) }
             func pairKey(_ run: ReportData.Run) -> [String] { pairedAxes.map { run.cells[$0] ?? "" } }
             var opponents: [[String]: ReportData.Run] = [:]
             var otherFailed = 0

@@ -26,6 +26,8 @@ package struct ReportData {
     let runs: [Run]
     /// The spec's `derived` metrics.
     let derived: DerivedMetrics
+    /// The zip groups whose rows are named (label axes).
+    let zipLabels: [ZipLabelAxis]
 
     package static let runsFile = "runs.csv"
     static let seriesFile = "series.csv"
@@ -50,6 +52,7 @@ package struct ReportData {
         }
         let specAxes = PlotAxis.axes(ofSpec: self.spec)
         let labelAxes = ZipLabelAxis.axes(ofSpec: self.spec)
+        zipLabels = labelAxes
         let axes = specAxes.filter { table.index(of: $0.name) != nil }
         self.axes = axes + labelAxes.map(\.axis)
         do {
@@ -100,6 +103,13 @@ package struct ReportData {
     func metric(_ name: String, of run: Run) -> Double? {
         guard let column = table.index(of: name) else { return nil }
         return ResultTable.number(table.rows[run.row][column])
+    }
+
+    /// The axes that change together with `name` in a labelled zip group: a label axis' members, or
+    /// a member's label axis and fellow members (empty otherwise).
+    func linkedAxes(_ name: String) -> [String] {
+        zipLabels.filter { $0.axis.name == name || $0.members.contains(name) }
+            .flatMap { [$0.axis.name] + $0.members }.filter { $0 != name }
     }
 
     /// A metric column, derived metric or metric expression, compiled (nil when it does not parse).

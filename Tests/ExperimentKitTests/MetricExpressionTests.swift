@@ -296,6 +296,10 @@ import Testing
         let line = Aggregator.lineData(chart: try chart(#"{"x": "seed", "y": "grad_h_first", "series": "model"}"#), data: data, series: nil)
         #expect(line.lines.map(\.label) == ["IRNN", "tanh RNN", "LSTM"])
         #expect(line.lines.map { $0.points.map(\.summary.center) } == [[1, 3], [0.25, 0.75], [0.125, 0.375]])
+        // Seed by seed, IRNN against the LSTM row: the zip members move with the label.
+        let beats = try JSONParser.parse(#"[{"metric": "grad_h_first", "where": {"model": "IRNN"}, "beats": {"model": "LSTM"}, "by": "higher"}]"#)
+        let verdict = ExpectationChecker.evaluate(try Expectation.parseAll(beats, file: "spec.json")[0], data: data, series: nil)
+        #expect(verdict.passed && verdict.observed == "2/2 seeds (1)", "\(verdict.observed) \(verdict.detail)")
         let median = try chart(#"{"x": "cell", "y": "grad_h_first", "series": "model"}"#)
         #expect(Aggregator.lineData(chart: median, data: data, series: nil).lines.map { $0.points.map(\.summary.center) } == [[2], [0.5], [0.25]])
     }
