@@ -155,8 +155,11 @@ enum Aggregator {
             let y: Double
             switch computed {
             case let .value(v): y = v
+            case .missing:
+                missing += 1
+                return
             case let .undefined(reason):
-                if reason.hasPrefix("no value of ") { missing += 1 } else { undefined.append(reason) }
+                undefined.append(reason)
                 return
             }
             guard y.isFinite, x.isFinite else { nonFinite += 1; return }
@@ -326,8 +329,8 @@ enum Aggregator {
             for expression in [xExpression, yExpression] {
                 switch data.value(expression, of: run) {
                 case let .value(v): pair.append(v)
-                case let .undefined(reason):
-                    if reason.hasPrefix("no value of ") { missing += 1 } else { undefined.append(reason) }
+                case .missing: missing += 1
+                case let .undefined(reason): undefined.append(reason)
                 }
             }
             guard pair.count == 2 else { continue }

@@ -232,6 +232,7 @@ public enum ExpectationChecker {
         func text(_ v: MetricExpression.Value) -> String {
             switch v {
             case let .value(x): return Expectation.exact(x)
+            case let .missing(name): return "no value of \(name)"
             case let .undefined(reason): return "undefined (\(reason))"
             }
         }

@@ -17,9 +17,9 @@ import Foundation
 /// function   := ln | log (both natural) | log10 | log2 | exp | sqrt | abs   (one argument)
 ///             | min | max                                                  (one or more)
 /// ```
-/// Evaluation is in `Double`. A metric cell that is empty or missing, a division by zero and
-/// a function outside its domain (ln/log of a value <= 0, sqrt of a negative value) give an
-/// ``Value/undefined(_:)`` result that says why; a NaN metric stays NaN.
+/// Evaluation is in `Double`. A metric cell that is empty or missing gives ``Value/missing(_:)``;
+/// a division by zero and a function outside its domain (ln/log of a value <= 0, sqrt of a
+/// negative value) give ``Value/undefined(_:)`` saying why; a NaN metric stays NaN.
 public indirect enum MetricExpression: Sendable, Equatable {
     case number(Double)
     case metric(String)
@@ -40,7 +40,9 @@ public indirect enum MetricExpression: Sendable, Equatable {
     /// The result of evaluating an expression for one run.
     public enum Value: Sendable, Equatable {
         case value(Double)
-        /// No number: a metric cell is empty, a division by zero, a function outside its domain.
+        /// No number: the named metric's cell is empty or missing.
+        case missing(String)
+        /// No number: a division by zero or a function outside its domain (the reason).
         case undefined(String)
 
         public var number: Double? {
@@ -103,7 +105,7 @@ public indirect enum MetricExpression: Sendable, Equatable {
         switch self {
         case let .number(n): return .value(n)
         case let .metric(name):
-            guard let v = metric(name) else { return .undefined("no value of \(name)") }
+            guard let v = metric(name) else { return .missing(name) }
             return .value(v)
         case let .negate(inner):
             guard case let .value(v) = inner.evaluate(metric) else { return inner.evaluate(metric) }

@@ -36,7 +36,7 @@ import Testing
         #expect(try value("a / (b - 8)") == .undefined("division by zero"))
         #expect(try value("ln(zero)") == .undefined("ln of 0 (needs a value > 0)"))
         #expect(try value("sqrt(-a)") == .undefined("sqrt of -2 (needs a value >= 0)"))
-        #expect(try value("missing + 1") == .undefined("no value of missing"))
+        #expect(try value("missing + 1") == .missing("missing"))
         let nan = try #require(try value("nan_metric * 2").number)
         #expect(nan.isNaN)
     }
@@ -221,6 +221,20 @@ import Testing
         #expect(!line.notes.contains { $0.contains("pooled") })
         let script = GnuplotScript(lineChart: spec, data: line, context: "test")
         #expect(script.script.contains("title 'init, seed' noenhanced"))
+    }
+
+    @Test func undefinedValuesOfAnExpressionAreSkippedAndCounted() throws {
+        let folder = try ResultsFolder.gradientFlow()
+        defer { folder.remove() }
+        let data = try ReportData(directory: folder.path, spec: nil, specFile: "spec.json")
+        let spec = try chart(#"{"x": "seq_len", "y": "grad_h_first / (grad_h_first - grad_h_first)", "series": "init"}"#)
+        let line = Aggregator.lineData(chart: spec, data: data, series: nil)
+        // 26 finite values divide by zero; the diverged run's inf gives inf / NaN = NaN.
+        #expect(line.notes.contains("26 value(s) undefined (division by zero) skipped"), "\(line.notes)")
+        #expect(line.notes.contains("1 NaN or infinite value(s) excluded"), "\(line.notes)")
+        #expect(line.lines.allSatisfy { $0.points.isEmpty })
+        let typo = Aggregator.lineData(chart: try chart(#"{"x": "seq_len", "y": "2 * grad_h_frist"}"#), data: data, series: nil)
+        #expect(typo.notes.contains("runs.csv has no column 'grad_h_frist' (did you mean 'grad_h_first'?)"), "\(typo.notes)")
     }
 
     @Test func badSeriesListsAreRejected() throws {
