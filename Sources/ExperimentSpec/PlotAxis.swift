@@ -32,13 +32,14 @@ public struct PlotAxis: Sendable, Equatable {
                 continue
             case "zip":
                 if case let .object(zipped) = value {
-                    result += zipped.map { PlotAxis(name: $0.key, values: listedValues($0.value)) }
+                    // A zip group's "label" names its rows; see ``ZipLabelAxis``.
+                    result += zipped.filter { $0.key != GridAxis.labelKey }.map { PlotAxis(name: $0.key, values: listedValues($0.value)) }
                 } else if case let .array(groups) = value {
                     // Tolerate a list of objects form: [{"a": .., "b": ..}, ...].
                     var order: [String] = []
                     var values: [String: [JSONValue]] = [:]
                     for case let .object(group) in groups {
-                        for (name, v) in group {
+                        for (name, v) in group where name != GridAxis.labelKey {
                             if values[name] == nil { order.append(name) }
                             values[name, default: []].append(v)
                         }
