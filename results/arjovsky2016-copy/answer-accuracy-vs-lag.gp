@@ -14,7 +14,7 @@ set ylabel 'answer-step accuracy' noenhanced
 set logscale x 10
 set format x '%g'
 set xtics (5, 10, 20, 50, 100, 200, 500)
-set xtics (10, 25, 50, 100, 200)
+set xtics (10, 100, 200)
 set format x '%g'
 set xrange [8.695652173913045:229.99999999999997]
 set arrow 100 from graph 0, first 0.125 to graph 1, first 0.125 nohead dt 2 lw 1.5 lc rgb '#555555' front
@@ -44,7 +44,7 @@ set ylabel 'answer-step accuracy' noenhanced
 set logscale x 10
 set format x '%g'
 set xtics (5, 10, 20, 50, 100, 200, 500)
-set xtics (10, 25, 50, 100, 200)
+set xtics (10, 100, 200)
 set format x '%g'
 set xrange [8.695652173913045:229.99999999999997]
 set arrow 100 from graph 0, first 0.125 to graph 1, first 0.125 nohead dt 2 lw 1.5 lc rgb '#555555' front

@@ -13,32 +13,24 @@ set xlabel 'optimiser updates' noenhanced
 set ylabel 'validation cross-entropy per step (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
-set xrange [21.5:1028.5]
+set xrange [6.5:1543.5]
 set arrow 100 from graph 0, first 0.6931 to graph 1, first 0.6931 nohead dt 2 lw 1.5 lc rgb '#555555' front
 set label 100 'memoryless, T = 10' at graph 0.99, first 0.6931 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set arrow 101 from graph 0, first 0.4621 to graph 1, first 0.4621 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 101 'memoryless, T = 25' at graph 0.99, first 0.4621 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set arrow 102 from graph 0, first 0.2971 to graph 1, first 0.2971 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 102 'memoryless, T = 50' at graph 0.99, first 0.2971 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set arrow 103 from graph 0, first 0.1733 to graph 1, first 0.1733 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 103 'memoryless, T = 100' at graph 0.99, first 0.1733 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set arrow 104 from graph 0, first 0.0945 to graph 1, first 0.0945 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 104 'memoryless, T = 200' at graph 0.99, first 0.0945 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set yrange [0.08228589296634911:1.4540969530594838]
+set arrow 101 from graph 0, first 0.1733 to graph 1, first 0.1733 nohead dt 2 lw 1.5 lc rgb '#555555' front
+set label 101 'memoryless, T = 100' at graph 0.99, first 0.1733 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set arrow 102 from graph 0, first 0.0945 to graph 1, first 0.0945 nohead dt 2 lw 1.5 lc rgb '#555555' front
+set label 102 'memoryless, T = 200' at graph 0.99, first 0.0945 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set yrange [0.0818161192145491:3.919046085880336]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'copy_lag' noenhanced
 set multiplot layout 1,2 title 'Copy task: validation cross-entropy per step every 50 updates, by lag T (median over 2 seeds; dashed: each lag''s memoryless'."\n".'level 10 ln 8 / (T + 20))' noenhanced font ',15'
 set title 'model=tanh RNN' noenhanced
-plot datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title '10' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title '25' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title '50' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 2 title '100' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 2 title '200' noenhanced
+plot datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title '10' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 3 title '100' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 3 title '200' noenhanced
 set title 'model=LSTM' noenhanced
-plot datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title '10' noenhanced, \
-     datafile index 6 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title '25' noenhanced, \
-     datafile index 7 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title '50' noenhanced, \
-     datafile index 8 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 2 title '100' noenhanced, \
-     datafile index 9 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 2 title '200' noenhanced
+plot datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title '10' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 3 title '100' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 3 title '200' noenhanced
 unset multiplot
 unset output
 
@@ -57,31 +49,23 @@ set xlabel 'optimiser updates' noenhanced
 set ylabel 'validation cross-entropy per step (log)' noenhanced
 set logscale y 10
 set format y '10^{%L}'
-set xrange [21.5:1028.5]
+set xrange [6.5:1543.5]
 set arrow 100 from graph 0, first 0.6931 to graph 1, first 0.6931 nohead dt 2 lw 1.5 lc rgb '#555555' front
 set label 100 'memoryless, T = 10' at graph 0.99, first 0.6931 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set arrow 101 from graph 0, first 0.4621 to graph 1, first 0.4621 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 101 'memoryless, T = 25' at graph 0.99, first 0.4621 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set arrow 102 from graph 0, first 0.2971 to graph 1, first 0.2971 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 102 'memoryless, T = 50' at graph 0.99, first 0.2971 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set arrow 103 from graph 0, first 0.1733 to graph 1, first 0.1733 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 103 'memoryless, T = 100' at graph 0.99, first 0.1733 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set arrow 104 from graph 0, first 0.0945 to graph 1, first 0.0945 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 104 'memoryless, T = 200' at graph 0.99, first 0.0945 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
-set yrange [0.08228589296634911:1.4540969530594838]
+set arrow 101 from graph 0, first 0.1733 to graph 1, first 0.1733 nohead dt 2 lw 1.5 lc rgb '#555555' front
+set label 101 'memoryless, T = 100' at graph 0.99, first 0.1733 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set arrow 102 from graph 0, first 0.0945 to graph 1, first 0.0945 nohead dt 2 lw 1.5 lc rgb '#555555' front
+set label 102 'memoryless, T = 200' at graph 0.99, first 0.0945 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set yrange [0.0818161192145491:3.919046085880336]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'copy_lag' noenhanced
 set multiplot layout 1,2 title 'Copy task: validation cross-entropy per step every 50 updates, by lag T (median over 2 seeds; dashed: each lag''s memoryless'."\n".'level 10 ln 8 / (T + 20))' noenhanced font ',15'
 set title 'model=tanh RNN' noenhanced
-plot datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title '10' noenhanced, \
-     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title '25' noenhanced, \
-     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title '50' noenhanced, \
-     datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 2 title '100' noenhanced, \
-     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 2 title '200' noenhanced
+plot datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title '10' noenhanced, \
+     datafile index 1 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 3 title '100' noenhanced, \
+     datafile index 2 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 3 title '200' noenhanced
 set title 'model=LSTM' noenhanced
-plot datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 2 title '10' noenhanced, \
-     datafile index 6 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 2 title '25' noenhanced, \
-     datafile index 7 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 2 title '50' noenhanced, \
-     datafile index 8 using 1:2 with linespoints lw 2 dt 1 pt 11 lc rgb '#CC79A7' ps 0.9 pi 2 title '100' noenhanced, \
-     datafile index 9 using 1:2 with linespoints lw 2 dt 1 pt 13 lc rgb '#E69F00' ps 0.9 pi 2 title '200' noenhanced
+plot datafile index 3 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 3 title '10' noenhanced, \
+     datafile index 4 using 1:2 with linespoints lw 2 dt 1 pt 5 lc rgb '#D55E00' ps 0.9 pi 3 title '100' noenhanced, \
+     datafile index 5 using 1:2 with linespoints lw 2 dt 1 pt 9 lc rgb '#009E73' ps 0.9 pi 3 title '200' noenhanced
 unset multiplot
 unset output
