@@ -2,13 +2,13 @@
 /// the grid's axes with their values, and the study's metrics and series.
 struct SpecReferences {
     let file: String
-    /// Axis names in spec order, each with its values.
-    let axes: [(name: String, values: [JSONValue])]
+    /// The axes in spec order, each with its values.
+    let axes: [PlotAxis]
     let outputs: StudyOutputs?
 
     init(file: String, grid: Grid, study: StudyKind) {
         self.file = file
-        axes = grid.axes.flatMap { axis in axis.names.enumerated().map { m, name in (name, axis.points.map { $0[m] }) } }
+        axes = PlotAxis.axes(of: grid)
         outputs = StudyOutputs.of(study)
     }
 
