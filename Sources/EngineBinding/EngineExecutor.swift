@@ -69,10 +69,31 @@ public struct EngineExecutor: StudyExecutor {
         }
     }
 
+    /// The model settings of a run's configuration (see ``study(_:weights:)``).
+    func modelSettings(_ c: RunConfiguration) throws -> ModelSettings {
+        try Self.modelSettings(RunSettings(c), weights: c.initialWeights)
+    }
+
     private static func modelSettings(_ s: RunSettings, weights: SpecWeights?) throws -> ModelSettings {
         var model = s.model
-        model.inputInit = try Initializer(name: s.initializers.inputName)
-        model.recurrentInit = try Initializer(name: s.initializers.recurrentName)
+        let i = s.initializers
+        // init_gain is the suffix of the name the recurrent initialiser comes from: init_hh, else
+        // init (then also the input's, when init_ih is empty, as with init "orthogonal-1.2").
+        let gained = i.recurrentName
+        model.recurrentInit = try Initializer(name: gained)
+        if i.gain > 0 {
+            guard !Initializer.hasParameterSuffix(gained) else {
+                throw RunConfiguration.AccessError(option: "init_gain", problem: "set together with '\(gained)', which has a parameter already")
+            }
+            model.recurrentInit = try model.recurrentInit.withParameter(i.gain)
+        }
+        model.inputInit = !i.input.isEmpty ? try Initializer(name: i.input) : i.recurrent.isEmpty ? model.recurrentInit : try Initializer(name: i.both)
+        switch i.bias {
+        case "zeros": model.biasInit = .zeros
+        case "constant": model.biasInit = .constant(i.biasValue)
+        default: model.biasInit = .pytorchDefault
+        }
+        model.headInit = try Initializer(name: i.head)
         let file = s.weights.path.isEmpty ? nil : weights
         model.initialParameters = s.study == .train || s.study == .states ? file?.withHead : file?.withoutHead
         return model
@@ -106,7 +127,8 @@ public struct EngineExecutor: StudyExecutor {
         }
         let settings = try TrainingSettings(
             optimizer: optimizer, clipping: clipping, schedule: schedule, epochs: t.epochs, batchSize: t.batchSize,
-            truncation: s.studyOptions.truncation, dropout: t.dropout, earlyStoppingPatience: t.earlyStoppingPatience)
+            truncation: s.studyOptions.truncation, dropout: t.dropout, earlyStoppingPatience: t.earlyStoppingPatience,
+            updateBudget: t.updateBudget, evaluationInterval: t.evaluationInterval)
         let task = try TaskConfiguration(
             name: s.task.kind.rawValue, steps: s.studyOptions.sequenceLength, trainCount: s.task.trainCount,
             validationCount: s.task.validationCount, testCount: s.task.testCount, symbolCount: s.task.symbolCount,

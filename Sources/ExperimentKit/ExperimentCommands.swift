@@ -270,6 +270,12 @@ public enum ExperimentCommands {
         var summary = "\(spec.name): \(records.count) runs: \(records.count - failed.count - diverged) ok, \(diverged) diverged, \(failed.count) failed"
         if diverged > 0 { summary += " (diverged runs are results, not errors)" }
         summary += "; \(Self.text(clock.now - started)) (spec \(Self.text(gridStarted - started)), runs \(Self.text(gridFinished - gridStarted)), tables \(Self.text(clock.now - gridFinished)))"
+        // The runs' own wall times summed (over every job: the CPU budget of the grid); per run in timings.csv.
+        if !written.isEmpty {
+            let runTime = written.values.compactMap(\.outcome.wallSeconds).reduce(0, +)
+            summary += "; run time \(Self.text(.seconds(runTime))) summed over the \(written.count) runs computed"
+                + (shard == .all ? " (per run: timings.csv)" : "")
+        }
         if !options.quiet || !failed.isEmpty { console.err(summary + "\n") }
         for record in failed.prefix(5) {
             if case let .failed(reason) = record.outcome.status { console.err("  failed \(record.key): \(reason)\n") }

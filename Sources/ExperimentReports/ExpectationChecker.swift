@@ -87,9 +87,23 @@ public enum ExpectationChecker {
             let hits = matched.filter { PlotAxis.cell($0.status, matches: wanted) }.count
             return proportion(e, hits: hits, total: matched.count, what: "runs", result: result)
         }
-        let runs = matched.filter { $0.status != "failed" }
-        let failedNote = matched.count > runs.count ? "\(matched.count - runs.count) failed run(s) left out" : ""
+        var runs = matched.filter { $0.status != "failed" }
+        var failedNote = matched.count > runs.count ? "\(matched.count - runs.count) failed run(s) left out" : ""
         guard !runs.isEmpty else { return result("no runs", false, "all matching runs failed") }
+        // An empty cell: the metric does not apply to the run (accuracy on a regression task), which
+        // is neither a pass nor a miss; `nan` (a value the run computed) still counts.
+        if case let .metric(name) = e.selector {
+            let applicable = runs.filter { data.cell(name, of: $0) != "" }
+            guard !applicable.isEmpty else {
+                return result("not applicable", false,
+                              "'\(name)' does not apply to any matching run (its cells are empty, e.g. accuracy on a regression task)")
+            }
+            if applicable.count < runs.count {
+                failedNote = [failedNote, "\(runs.count - applicable.count) run(s) where '\(name)' does not apply left out"]
+                    .filter { !$0.isEmpty }.joined(separator: "; ")
+            }
+            runs = applicable
+        }
         func value(_ run: ReportData.Run) -> Double? {
             switch e.selector {
             case let .metric(name): return data.metric(name, of: run)

@@ -7,6 +7,7 @@ import ExperimentSpec
 /// a file that differs (a writer was killed between two renames, or it was edited) or a missing
 /// manifest (a first write was killed, or an earlier version wrote the folder) is named by
 /// ``verify(_:only:)`` with the fix. It has no timestamps: rewriting the same results gives the same bytes.
+/// `timings.csv` (wall times, which depend on the machine) is not listed, so that it stays so.
 public struct Manifest: Sendable, Equatable {
     /// A results folder whose files are not one complete generation.
     public struct Mismatch: Error, Sendable, CustomStringConvertible {

@@ -4,8 +4,11 @@ import ExperimentSpec
 /// The text of a record: one line of compact JSON in a record file, key first,
 /// `{"key":..,"config":{..},"status":..[,"status_step"|"status_reason":..],"metrics":{..},"series":[[name,step,value],..]}`
 /// (NaN as null, infinities as ±1e999), ending with `,"sha256":"<64 hex>"}`: the SHA-256 of the line's
-/// bytes before `,"sha256"` (``verify(_:)``); and its rows of series.csv (`key,series,step,value`).
-/// Lines of earlier versions have no digest; they are still read, their config checked against the key.
+/// bytes before `,"sha256"` (``verify(_:)``); and its rows of series.csv (`key,series,step,value,step_unit`).
+/// A line may hold `"wall_seconds":..` (the run's wall time, before `"metrics"`); it goes to timings.csv,
+/// never to the tables. Lines of earlier versions have no digest or no wall time; they are still
+/// read, their config checked against the key. The tables follow ``RunCells``: a record keeps every
+/// value as computed.
 enum RecordFormat {
     /// A record line that does not parse; `what` names the part.
     struct Malformed: Error {
@@ -43,6 +46,10 @@ enum RecordFormat {
             line.append(contentsOf: #","status_reason":"#.utf8)
             JSONValue.write(quoted: reason, to: &line)
         }
+        if let seconds = record.outcome.wallSeconds {
+            line.append(contentsOf: #","wall_seconds":"#.utf8)
+            JSONValue.write(seconds, to: &line)
+        }
         line.append(contentsOf: #","metrics":{"#.utf8)
         for (i, metric) in record.outcome.metrics.enumerated() {
             if i > 0 { line.append(UInt8(ascii: ",")) }
@@ -53,7 +60,7 @@ enum RecordFormat {
         line.append(contentsOf: #"},"series":["#.utf8)
         var rows: [UInt8] = []
         rows.reserveCapacity(series.count * 56)
-        appendSeries(series, key: record.key, line: &line, rows: &rows, withLine: true)
+        appendSeries(series, key: record.key, cells: cells(of: record), line: &line, rows: &rows, withLine: true)
         line.append(UInt8(ascii: "]"))
         let digest = FileOutput.hex(SHA256.hash(line))
         line.append(contentsOf: digestPrefix)
@@ -67,8 +74,9 @@ enum RecordFormat {
     /// `withLine`) and their series.csv rows to `rows`. Each number is formatted once for both (the
     /// texts differ only for integral values, which JSON writes without ".0", and non-finite ones).
     /// Hot: a grid renders every point of every run; the loop copies bytes, nothing else.
-    private static func appendSeries(_ series: [SeriesPoint], key: RunKey, line: inout [UInt8], rows: inout [UInt8],
-                                     withLine: Bool) {
+    /// Only the series that apply to the run (``RunCells``) get rows; the line has every point.
+    private static func appendSeries(_ series: [SeriesPoint], key: RunKey, cells: RunCells, line: inout [UInt8],
+                                     rows: inout [UInt8], withLine: Bool) {
         // The few distinct names, and each point's: rendered once, JSON-quoted and as the start
         // `key,name,` of a series.csv row, into one buffer.
         var names: [String] = []
@@ -76,6 +84,8 @@ enum RecordFormat {
         var texts: [UInt8] = []
         var json: [Range<Int>] = []
         var rowStart: [Range<Int>] = []
+        var rowEnd: [Range<Int>] = []  // `,<step unit>` and the newline
+        var applies: [Bool] = []
         // Names are told apart by their bytes (String's == would merge canonically equivalent ones).
         func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
         for (i, point) in series.enumerated() {
@@ -92,6 +102,10 @@ enum RecordFormat {
                 from = texts.count
                 texts.append(contentsOf: (key.hex + "," + CSVTable.escape(point.series) + ",").utf8)
                 rowStart.append(from..<texts.count)
+                from = texts.count
+                texts.append(contentsOf: ("," + CSVTable.escape(cells.stepUnit(ofSeries: point.series)) + "\n").utf8)
+                rowEnd.append(from..<texts.count)
+                applies.append(cells.applies(series: point.series))
             }
         }
         var number = NumberText()
@@ -116,11 +130,12 @@ enum RecordFormat {
                             }
                             line.append(UInt8(ascii: "]"))
                         }
+                        guard applies[n] else { return }
                         rows.append(contentsOf: UnsafeBufferPointer(rebasing: texts[rowStart[n]]))
                         rows.append(contentsOf: step)
                         rows.append(UInt8(ascii: ","))
                         rows.append(contentsOf: text)
-                        rows.append(UInt8(ascii: "\n"))
+                        rows.append(contentsOf: UnsafeBufferPointer(rebasing: texts[rowEnd[n]]))
                     }
                 }
             }
@@ -155,22 +170,34 @@ enum RecordFormat {
         var rows: [UInt8] = []
         rows.reserveCapacity(record.outcome.series.count * 56)
         var unused: [UInt8] = []
-        appendSeries(record.outcome.series, key: record.key, line: &unused, rows: &rows, withLine: false)
+        appendSeries(record.outcome.series, key: record.key, cells: cells(of: record), line: &unused, rows: &rows,
+                     withLine: false)
         return rows
     }
 
+    /// The rules of the record's table cells.
+    static func cells(of record: ResultStore.Record) -> RunCells {
+        if case .diverged = record.outcome.status { return RunCells(config: record.config, diverged: true) }
+        return RunCells(config: record.config, diverged: false)
+    }
+
+    /// series.csv's header.
+    static let seriesHeader = Array("key,series,step,value,step_unit\n".utf8)
+
     /// The record's runs.csv row: key, study, `axisNames` values, `metricNames` values (empty when
-    /// the record lacks one), status, status_step, status_reason.
+    /// the record lacks one or it does not apply to the run: ``RunCells``), status, status_step,
+    /// status_reason.
     static func runsRow(_ record: ResultStore.Record, axisNames: [String], metricNames: [String]) -> [UInt8] {
         var row = [record.key.hex, record.config["study"].map(CSVTable.format(value:)) ?? ""]
         row.reserveCapacity(2 + axisNames.count + metricNames.count + 3)
         // An axis option that does not apply to the run (max_norm without norm clipping) stays empty.
         for name in axisNames { row.append(OptionCatalog.effectiveValue(of: name, in: record.config).map(CSVTable.format(value:)) ?? "") }
         let metrics = record.outcome.metrics
+        let cells = cells(of: record)
         for (i, name) in metricNames.enumerated() {
             // Usually every record has the same metrics in the same order.
             let value = i < metrics.count && metrics[i].name == name ? metrics[i].value : metrics.first { $0.name == name }?.value
-            row.append(value.map(CSVTable.format(metric:)) ?? "")
+            row.append(value.map { cells.cell(metric: name, value: $0) } ?? "")
         }
         switch record.outcome.status {
         case .ok: row += ["ok", "", ""]
@@ -262,6 +289,9 @@ enum RecordFormat {
             }
             series.append(SeriesPoint(series: name, step: step, value: value))
         }
-        return ResultStore.Record(key: key, config: config, outcome: RunOutcome(status: status, metrics: metrics, series: series))
+        var wallSeconds: Double?
+        if case let .number(seconds)? = document["wall_seconds"] { wallSeconds = seconds }
+        return ResultStore.Record(key: key, config: config,
+                                  outcome: RunOutcome(status: status, metrics: metrics, series: series, wallSeconds: wallSeconds))
     }
 }

@@ -5,12 +5,15 @@ public import ExperimentSpec
 /// - `runs/records-<generation>-<host>-<pid>.jsonl`: the records of one process, one run per line (full config,
 ///   status, metrics, series; see `RecordJournal`); all files together are the resume cache;
 /// - `runs.csv`: `key, study, <axes in spec order>, <metrics>, status, status_step, status_reason`, sorted by key;
-/// - `series.csv`: `key, series, step, value`, sorted by key;
+/// - `series.csv`: `key, series, step, value, step_unit`, sorted by key;
+/// - `timings.csv`: `key, <axes>, status, wall_seconds`, sorted by key: the only file with
+///   machine-dependent numbers, outside the manifest and the determinism promise;
 /// - `spec.resolved.json`: the spec with defaults filled in;
 /// - `shards/shard-<i>-of-<n>.json`: summaries of shard runs;
 /// - `manifest.json`: the digests of the files of the last complete write (see `Manifest`).
 /// Every file is written whole (`FileOutput`: a temporary, then a rename).
-/// Nothing in the tables holds timestamps or host names, so reruns and gathers write identical bytes.
+/// Nothing in runs.csv or series.csv holds timestamps, wall times or host names, so reruns and
+/// gathers write identical bytes.
 public struct ResultStore: Sendable {
     /// A file that could not be written or read.
     public struct StoreError: Error, Sendable, CustomStringConvertible {
@@ -46,6 +49,8 @@ public struct ResultStore: Sendable {
 
     public var runsCSVPath: String { directory + "/runs.csv" }
     public var seriesCSVPath: String { directory + "/series.csv" }
+    /// `timings.csv`: each run's wall time; outside the determinism promise, so not in the manifest.
+    public var timingsCSVPath: String { directory + "/timings.csv" }
     public var resolvedSpecPath: String { directory + "/spec.resolved.json" }
     public var shardsDirectory: String { directory + "/shards" }
     /// The folder of the record files.
@@ -63,7 +68,8 @@ public struct ResultStore: Sendable {
         var names = Set<String>()
         let metrics = outcome.metrics.filter { names.insert($0.name).inserted }
         return Record(key: config.key, config: config.document,
-                      outcome: RunOutcome(status: outcome.status, metrics: metrics, series: outcome.series))
+                      outcome: RunOutcome(status: outcome.status, metrics: metrics, series: outcome.series,
+                                          wallSeconds: outcome.wallSeconds))
     }
 
     /// Appends the record of a finished run to `journal` and returns it, with its rows of the tables
@@ -273,8 +279,28 @@ public struct ResultStore: Sendable {
             if case let .success(path) = other { try? FileManager.default.removeItem(atPath: path) }
             throw error
         }
+        try FileOutput.write(Self.timingsChunks(records, axisNames: axisNames), to: timingsCSVPath, fault: fault, phase: .tables)
         try writeResolvedSpec(spec)
         return records
+    }
+
+    /// timings.csv as chunks: `key, <axes>, status, wall_seconds` for every record, sorted by key
+    /// (empty when its record has no wall time: a record of an earlier version). The times are
+    /// those recorded when each run was computed, so a rerun that reuses every record rewrites the
+    /// same bytes; runs computed again have new times.
+    static func timingsChunks(_ records: [Record], axisNames: [String]) -> [[UInt8]] {
+        var text: [UInt8] = []
+        CSVTable.appendRecord(["key"] + axisNames + ["status", "wall_seconds"], to: &text)
+        for record in records {
+            var row = [record.key.hex]
+            for name in axisNames {
+                row.append(OptionCatalog.effectiveValue(of: name, in: record.config).map(CSVTable.format(value:)) ?? "")
+            }
+            row.append(record.outcome.status.name)
+            row.append(record.outcome.wallSeconds.map(CSVTable.format(metric:)) ?? "")
+            CSVTable.appendRecord(row, to: &text)
+        }
+        return [text]
     }
 
     /// runs.csv as chunks: the header, then each record's row (rendered again unless the worker
@@ -304,7 +330,7 @@ public struct ResultStore: Sendable {
         let texts = ConcurrentSlots<[UInt8]>.compute(count: missing.count, parts: parts) { i in
             RecordFormat.seriesRows(of: records[missing[i]])
         }
-        var chunks: [[UInt8]] = [Array("key,series,step,value\n".utf8)]
+        var chunks: [[UInt8]] = [RecordFormat.seriesHeader]
         chunks.reserveCapacity(records.count + 1)
         var next = 0
         for record in records {

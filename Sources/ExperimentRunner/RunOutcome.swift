@@ -28,10 +28,16 @@ public struct RunOutcome: Sendable {
     public var status: RunStatus
     public var metrics: [(name: String, value: Double)]
     public var series: [SeriesPoint]
+    /// The run's wall time in seconds, rounded to milliseconds (nil: not measured, as in records of
+    /// earlier versions). It goes to timings.csv, never to runs.csv or series.csv: it is not
+    /// part of the determinism promise.
+    public var wallSeconds: Double?
 
-    public init(status: RunStatus = .ok, metrics: [(name: String, value: Double)] = [], series: [SeriesPoint] = []) {
+    public init(status: RunStatus = .ok, metrics: [(name: String, value: Double)] = [], series: [SeriesPoint] = [],
+                wallSeconds: Double? = nil) {
         self.status = status
         self.metrics = metrics
         self.series = series
+        self.wallSeconds = wallSeconds
     }
 }

@@ -96,13 +96,20 @@ public struct Scheduler: Sendable {
         return !queue.stoppedEarly
     }
 
-    /// The outcome of one run; a thrown error becomes a failed run.
+    /// The outcome of one run, with its wall time (``RunOutcome/wallSeconds``, in milliseconds); a
+    /// thrown error becomes a failed run.
     public static func outcome(of config: RunConfiguration, on executor: any StudyExecutor) -> RunOutcome {
+        let started = ContinuousClock.now
+        var outcome: RunOutcome
         do {
-            return try executor.run(config)
+            outcome = try executor.run(config)
         } catch {
-            return RunOutcome(status: .failed(reason: String(describing: error)))
+            outcome = RunOutcome(status: .failed(reason: String(describing: error)))
         }
+        let elapsed = (ContinuousClock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        outcome.wallSeconds = (seconds * 1000).rounded() / 1000
+        return outcome
     }
 
     /// One lane: a thread that takes configuration indices from `queue` until it is empty or stopped.

@@ -1,3 +1,5 @@
+import SequenceTasks
+
 /// Walks the runs of a spec's grid point by point without building them, for `validate` (a
 /// million-run grid is counted in constant memory) and for ``Spec/configurations()``.
 ///
@@ -35,6 +37,9 @@ struct GridWalk {
     /// axes that carry any of them.
     let taskOptions: [Int]
     let taskAxes: [Int]
+    /// The indices of `seq_len`, `copy_lag` and `copy_length` (nil for a study without them): a
+    /// copy run with a lag takes `seq_len` = lag + 2 * copy_length.
+    let seqLen: Int?, copyLag: Int?, copyLength: Int?
     /// `where` and `exclude` with option names resolved to indices (nil: `seed`).
     let include: [[(option: Int?, value: JSONValue)]]
     let exclude: [[(option: Int?, value: JSONValue)]]
@@ -76,6 +81,9 @@ struct GridWalk {
         func compiled(_ constraints: [Grid.Constraint]) -> [[(option: Int?, value: JSONValue)]] {
             constraints.map { constraint in constraint.assignments.map { (index[$0.name], $0.value) } }
         }
+        seqLen = index["seq_len"]
+        copyLag = index["copy_lag"]
+        copyLength = index["copy_length"]
         include = compiled(spec.grid.include)
         exclude = compiled(spec.grid.exclude)
     }
@@ -92,9 +100,20 @@ struct GridWalk {
         return condition.holds(for: rawValue(decider, at: point))
     }
 
-    /// The value option `i` runs with at `point`: its axis value, or its base value when dropped.
+    /// The value option `i` runs with at `point`: its axis value, or its base value when dropped
+    /// (`seq_len` of a copy run with a lag: the derived length).
     func value(_ i: Int, at point: Point) -> JSONValue {
-        applies(i, at: point) ? rawValue(i, at: point) : base[i]
+        if i == seqLen, let derived = derivedSeqLen(at: point) { return derived }
+        return applies(i, at: point) ? rawValue(i, at: point) : base[i]
+    }
+
+    /// The sequence length `copy_lag + 2 * copy_length` of a copy run with a lag at `point`, else nil.
+    func derivedSeqLen(at point: Point) -> JSONValue? {
+        guard let copyLag, applies(copyLag, at: point), case let .number(lag) = rawValue(copyLag, at: point), lag >= 1
+        else { return nil }
+        var s = TaskConfiguration.defaultCopyLength
+        if let copyLength, case let .number(n) = value(copyLength, at: point), n >= 1 { s = Int(n) }
+        return .number(Double(TaskConfiguration.copySteps(lag: Int(lag), copyLength: s)))
     }
 
     /// The seed at `point`.

@@ -51,6 +51,19 @@ public struct OptionBinding: Sendable, ExpressibleByStringLiteral {
         }
     }
 
+    /// An option whose default is `null` (unset): nil, else the value as it is.
+    static func optional<Value: OptionValue>(_ path: any WritableKeyPath<RunSettings, Value?> & Sendable, _ description: String) -> OptionBinding {
+        OptionBinding(description) { settings, value in
+            if value == .null {
+                settings[keyPath: path] = nil
+                return true
+            }
+            guard let converted = Value(optionValue: value) else { return false }
+            settings[keyPath: path] = converted
+            return true
+        }
+    }
+
     /// Writes `value` of option `name` into `settings`.
     func write(_ value: JSONValue, of name: String, to settings: inout RunSettings) throws(RunConfiguration.AccessError) {
         guard let writer else { return }

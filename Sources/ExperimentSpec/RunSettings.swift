@@ -11,16 +11,22 @@ public import Studies
 /// Every field is written by some option's binding (options a study does not use at their
 /// defaults), so the initial values below are placeholders only.
 public struct RunSettings: Sendable, Equatable {
-    /// Initialiser names (`Initializer(name:)`): one for both weight kinds, and overrides.
+    /// Initialiser names (`Initializer(name:)`): one for both weight kinds, and overrides; the
+    /// recurrent initialiser's parameter; the biases; the head's weight.
     public struct Initializers: Sendable, Equatable {
         public var both = ""
         /// "": `both`.
         public var input = ""
         /// "": `both`.
         public var recurrent = ""
-        /// The initialiser of every `weight_ih`.
-        public var inputName: String { input.isEmpty ? both : input }
-        /// The initialiser of every `weight_hh`.
+        /// The parameter of the recurrent initialiser (`Initializer.withParameter`); 0: its own.
+        public var gain = 0.0
+        /// `pytorch-default`, `zeros` or `constant` (``biasValue``): `BiasInitializer`.
+        public var bias = ""
+        public var biasValue = 0.0
+        /// The head's weight initialiser.
+        public var head = ""
+        /// The name the initialiser of every `weight_hh` comes from.
         public var recurrentName: String { recurrent.isEmpty ? both : recurrent }
     }
 
@@ -60,6 +66,10 @@ public struct RunSettings: Sendable, Equatable {
         public var batchSize = 0
         public var dropout = DropoutRates.none
         public var earlyStoppingPatience = 0
+        /// Optimiser updates to stop after (nil: the epochs decide).
+        public var updateBudget: Int?
+        /// Updates between evaluations (nil: once per epoch).
+        public var evaluationInterval: Int?
         /// Lyapunov spectrum after every epoch over this many steps (nil: off).
         public var lyapunovSteps: Int?
         /// Keep the final parameters (to write them as safetensors).
@@ -76,6 +86,8 @@ public struct RunSettings: Sendable, Equatable {
         public var symbolCount: Int?
         /// nil: the task's default.
         public var copyLength: Int?
+        /// The copy task's lag (nil: none); the grid derives ``StudyOptions/sequenceLength`` from it.
+        public var copyLag: Int?
     }
 
     /// The parameters of the studies.

@@ -128,6 +128,7 @@ public struct Spec: Sendable {
                     axes.append((name, axis.points[point[a]][m]))
                 }
             }
+            if let i = walk.seqLen, let derived = walk.derivedSeqLen(at: point) { values[i].value = derived }
             let omitted = optional.filter { values[$0].value == walk.options[$0].defaultValue }
             var options = omitted.isEmpty ? values : values.indices.filter { !omitted.contains($0) }.map { values[$0] }
             // A weights file's digest is part of the key: a changed file is a new run.

@@ -169,6 +169,7 @@ public enum SpecDecoder {
                         chartSpecs: chartSpecs, expectations: expectations, weights: weights, weightsRead: readsWeights)
         try spec.checkConditions(blockPaths: values.mapValues(\.path))
         try spec.checkLyapunovOptions()
+        try spec.checkInitGainAndCopyLag(blockPaths: values.mapValues(\.path))
         return spec
     }
 

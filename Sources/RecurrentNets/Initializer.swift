@@ -82,6 +82,38 @@ public enum Initializer: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The scheme with its numeric parameter replaced by `parameter` (std of `normal`, bound of
+    /// `uniform`, gain of xavier, kaiming and orthogonal, scale of identity): the same value as the
+    /// name's `-<number>` suffix, so `Initializer(name: "orthogonal").withParameter(1.2)` equals
+    /// `Initializer(name: "orthogonal-1.2")`.
+    /// - Throws: ``EngineError/invalidValue(field:value:expected:)`` for `pytorch-default` (it has no
+    ///   parameter) or a parameter that is not finite and positive.
+    public func withParameter(_ parameter: Double) throws(EngineError) -> Initializer {
+        guard parameter.isFinite, parameter > 0 else {
+            throw .invalidValue(field: "init_gain", value: "\(parameter)", expected: "a finite number > 0")
+        }
+        switch self {
+        case .pytorchDefault:
+            throw .invalidValue(
+                field: "init_gain", value: "\(parameter)",
+                expected: "an initialiser with a parameter ('pytorch-default' has none: U(-1/sqrt(H), 1/sqrt(H)); use uniform with init_gain as the bound)")
+        case .normal: return .normal(std: parameter)
+        case .uniform: return .uniform(bound: parameter)
+        case .xavierUniform: return .xavierUniform(gain: parameter)
+        case .xavierNormal: return .xavierNormal(gain: parameter)
+        case .kaimingUniform: return .kaimingUniform(gain: parameter)
+        case .kaimingNormal: return .kaimingNormal(gain: parameter)
+        case .orthogonal: return .orthogonal(gain: parameter)
+        case .identity: return .identity(scale: parameter)
+        }
+    }
+
+    /// Whether `name` carries a parameter suffix (`orthogonal-1.2`, `xavier-normal-tanh`) rather
+    /// than being a bare scheme name.
+    public static func hasParameterSuffix(_ name: String) -> Bool {
+        !names.contains(name.lowercased())
+    }
+
     public var description: String {
         switch self {
         case .pytorchDefault: return "pytorch-default"
@@ -143,6 +175,16 @@ public enum Initializer: Sendable, Equatable, CustomStringConvertible {
         }
         return m
     }
+}
+
+/// How the recurrent biases (`bias_ih_l{k}`, `bias_hh_l{k}` of every layer) start.
+public enum BiasInitializer: Sendable, Equatable {
+    /// PyTorch's `U(-1/sqrt(H), 1/sqrt(H))` on both biases.
+    case pytorchDefault
+    /// Both biases zero (Le et al.'s IRNN).
+    case zeros
+    /// An effective bias `b_ih + b_hh = value` on every unit: `bias_ih` holds `value`, `bias_hh` 0.
+    case constant(Double)
 }
 
 /// Orthogonal matrices from Gaussian ones, platform-independently.

@@ -65,13 +65,21 @@ public struct RecurrentModel<Scalar: NetScalar>: Sendable {
     /// A freshly initialised model.
     ///
     /// `inputWeights` initialises every `weight_ih`, `recurrentWeights` every `weight_hh`; biases
-    /// get PyTorch's default `U(+-1/sqrt(H))`, the head `nn.Linear`'s default, layer-norm gain 1
-    /// and bias 0, a learnable `h0` zeros.
+    /// get `biases` (by default PyTorch's `U(+-1/sqrt(H))`), the head's weight `headWeights` (by
+    /// default `nn.Linear`'s `U(+-1/sqrt(H))`, another initialiser drawing from a sub-stream of its
+    /// own) and its bias `nn.Linear`'s default, layer-norm gain 1 and bias 0, a learnable `h0` zeros.
+    ///
+    /// The default biases are drawn whatever `biases` is (then replaced), so that every other
+    /// tensor gets the same random numbers as with the default. `forgetGateBias` (LSTM only; nil:
+    /// no change) then sets the forget gate's slice (rows `H..<2H`, PyTorch's gate order i, f, g, o)
+    /// of every layer's `bias_ih` to the value and of `bias_hh` to 0: an effective forget bias of
+    /// `forgetGateBias` (Jozefowicz et al. 2015, Keras' `unit_forget_bias`).
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public init(
         configuration: ModelConfiguration, inputWeights: Initializer = .pytorchDefault,
-        recurrentWeights: Initializer = .pytorchDefault, generator: inout SeededGenerator
+        recurrentWeights: Initializer = .pytorchDefault, biases: BiasInitializer = .pytorchDefault,
+        headWeights: Initializer = .pytorchDefault, forgetGateBias: Double? = nil, generator: inout SeededGenerator
     ) {
         let c = configuration
         var set = ParameterSet<Scalar>()
@@ -89,8 +97,28 @@ public struct RecurrentModel<Scalar: NetScalar>: Sendable {
             } else if item.name.hasPrefix("bias_") {
                 m = Initializer.uniform(bound: bound).weight(
                     rows: 1, columns: item.columns, hidden: c.hiddenSize, gates: 1, generator: &generator)
+                let isInput = item.name.hasPrefix("bias_ih")
+                switch biases {
+                case .pytorchDefault: break
+                case .zeros: m = Matrix(rows: 1, columns: item.columns)
+                case let .constant(value): m = Matrix(rows: 1, columns: item.columns, repeating: isInput ? Scalar(value) : 0)
+                }
+                if let forgetGateBias, c.cell == .lstm {
+                    let h = c.hiddenSize
+                    for j in h..<(2 * h) { m[0, j] = isInput ? Scalar(forgetGateBias) : 0 }
+                }
             } else if item.name.hasPrefix("ln_weight") {
                 m = Matrix(rows: 1, columns: item.columns, repeating: 1)
+            } else if item.name == "head.weight" {
+                // PyTorch's default here is nn.Linear's U(+-1/sqrt(H)) (fan_in = H). Another
+                // initialiser draws from a sub-stream of its own after the default draws are made,
+                // so that the head's bias keeps its value.
+                var own = generator.derived(Self.headStreamLabel)
+                m = Initializer.pytorchDefault.weight(
+                    rows: item.rows, columns: item.columns, hidden: c.hiddenSize, gates: 1, generator: &generator)
+                if headWeights != .pytorchDefault {
+                    m = headWeights.weight(rows: item.rows, columns: item.columns, hidden: c.hiddenSize, gates: 1, generator: &own)
+                }
             } else if item.name.hasPrefix("head.") {
                 let b = 1 / Double(c.hiddenSize).squareRoot()
                 m = Initializer.uniform(bound: b).weight(
@@ -103,6 +131,9 @@ public struct RecurrentModel<Scalar: NetScalar>: Sendable {
         self.configuration = c
         self.parameters = set
     }
+
+    /// The label of the sub-stream a head initialiser other than the default draws from.
+    static var headStreamLabel: UInt64 { 0x4845_4144 }  // "HEAD"
 
     /// Whether the cells carry a cell state `c` (LSTM).
     public var hasCellState: Bool { configuration.cell == .lstm }

@@ -42,6 +42,13 @@ public struct TaskConfiguration: Sendable, Equatable, Hashable {
     /// The char-lm text (the shipped corpus unless another text was given); empty otherwise.
     public let corpus: String
 
+    /// The copy task's default number of symbols to remember (S).
+    public static let defaultCopyLength = 5
+
+    /// The copy task's total length for a lag `lag` (T of Arjovsky, Shah & Bengio 2016: S symbols,
+    /// T - 1 blanks, the delimiter, S blanks): `lag + 2 * copyLength`.
+    public static func copySteps(lag: Int, copyLength: Int = defaultCopyLength) -> Int { lag + 2 * copyLength }
+
     /// The accepted task names.
     public static let knownNames: [String] = TaskKind.allCases.map(\.rawValue)
 
@@ -83,7 +90,7 @@ public struct TaskConfiguration: Sendable, Equatable, Hashable {
             try check("steps", t, atLeast: 2)
         case .copy:
             k = symbolCount ?? 8
-            s = copyLength ?? 5
+            s = copyLength ?? Self.defaultCopyLength
             try check("symbols", k, atLeast: 1)
             try check("copy_length", s, atLeast: 1)
             t = steps ?? (2 * s + 11)

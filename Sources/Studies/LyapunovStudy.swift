@@ -103,7 +103,7 @@ public struct LyapunovStudy: Study {
             ) { epoch, model in
                 perEpoch.append((epoch, (try? LyapunovSpectrum(model: model, inputs: x, initialState: h0, options: fixed))?.maximum ?? .nan))
             }
-            trainLoss = log.epochs.map { ($0.epoch, $0.trainLoss) }
+            trainLoss = log.epochs.map { (training.step(of: $0), $0.trainLoss) }
             if case let .diverged(step, _) = log.outcome {
                 out.status = .diverged(step: step)
             } else {

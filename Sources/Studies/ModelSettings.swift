@@ -19,6 +19,12 @@ public struct ModelSettings: Sendable, Equatable {
     public var recurrentInit: Initializer
     public var initialState: InitialStateMode
     public var dtype: DType
+    /// Initialiser of every recurrent bias (`bias_ih`, `bias_hh`).
+    public var biasInit: BiasInitializer
+    /// The LSTM's effective forget-gate bias (nil: the biases as `biasInit` leaves them).
+    public var forgetGateBias: Double?
+    /// Initialiser of the output head's weight (studies with a head).
+    public var headInit: Initializer
     /// Weights to start from instead of the initialisers (engine names, in float64: float32,
     /// float16 and bfloat16 values are exact in it), e.g. read from a safetensors file.
     /// Tensors the model does not have (a head, for a study without one) are not used.
@@ -27,8 +33,12 @@ public struct ModelSettings: Sendable, Equatable {
     public init(
         cell: CellKind = .rnn, nonlinearity: Nonlinearity = .tanh, inputSize: Int = 1, hiddenSize: Int = 10,
         layers: Int = 1, inputInit: Initializer = .pytorchDefault, recurrentInit: Initializer = .pytorchDefault,
-        initialState: InitialStateMode = .zeros, dtype: DType = .float32, initialParameters: ParameterSet<Double>? = nil
+        initialState: InitialStateMode = .zeros, dtype: DType = .float32, initialParameters: ParameterSet<Double>? = nil,
+        biasInit: BiasInitializer = .pytorchDefault, forgetGateBias: Double? = nil, headInit: Initializer = .pytorchDefault
     ) {
+        self.biasInit = biasInit
+        self.forgetGateBias = forgetGateBias
+        self.headInit = headInit
         self.initialParameters = initialParameters
         self.cell = cell
         self.nonlinearity = nonlinearity
@@ -49,7 +59,8 @@ public struct ModelSettings: Sendable, Equatable {
         if let initialParameters { return try Self.model(config, from: initialParameters) }
         var stream = RunStreams(seed: seed).weights
         return RecurrentModel<S>(
-            configuration: config, inputWeights: inputInit, recurrentWeights: recurrentInit, generator: &stream)
+            configuration: config, inputWeights: inputInit, recurrentWeights: recurrentInit, biases: biasInit,
+            headWeights: headInit, forgetGateBias: forgetGateBias, generator: &stream)
     }
 
     /// A model over given weights: every parameter of the layout must be there with its shape

@@ -6,9 +6,10 @@ public import Training
 /// Tutorial 2.4.2 and 3.3: train a model on a task and record learning curves and test metrics.
 ///
 /// Metrics: `final_train_loss`, `final_train_accuracy`, `final_val_loss`, `final_val_accuracy`,
-/// `test_loss`, `test_accuracy` (NaN for regression), `epochs_run`, `updates`,
+/// `test_loss`, `test_accuracy` (NaN for regression), for copy `test_answer_loss` and
+/// `test_answer_accuracy` (on the last S steps only), `epochs_run`, `updates`,
 /// `diverged_at_step` (0 when not diverged), `max_grad_norm`, `mean_clip_rate`.
-/// Series per epoch: `train_loss`, `train_accuracy`, `val_loss`, `val_accuracy`,
+/// Series per epoch (per evaluation, at the update count, with an evaluation interval): `train_loss`, `train_accuracy`, `val_loss`, `val_accuracy`,
 /// `grad_norm_before`, `grad_norm_after`, `clip_rate`, `lr`, `grad_h_first`.
 ///
 /// With `lyapunovSteps` T (opt-in), also the Lyapunov spectrum (``LyapunovSpectrum``) of the
@@ -80,6 +81,8 @@ public struct TrainStudy: Study {
             afterEpoch: measure.map { m in { epoch, model in perEpoch.append((epoch, m(model)?.maximum ?? .nan)) } })
         if let measure { final = measure(net) }
         var out = StudyOutput()
+        // The copy task's answer steps: its last S steps (the rest are blanks).
+        let answerSteps = task.kind == .copy ? (task.steps - task.copyLength)..<task.steps : nil
         let last = log.epochs.last
         out.metric("final_train_loss", last?.trainLoss ?? .nan)
         out.metric("final_train_accuracy", last?.trainAccuracy ?? .nan)
@@ -90,27 +93,37 @@ public struct TrainStudy: Study {
             diverged = step
             out.metric("test_loss", .nan)
             out.metric("test_accuracy", .nan)
+            if answerSteps != nil {
+                out.metric("test_answer_loss", .nan)
+                out.metric("test_answer_accuracy", .nan)
+            }
             out.status = .diverged(step: step)
         } else {
             let test = try Trainer<S>.evaluate(net, on: splits.test)
             out.metric("test_loss", test.loss)
             out.metric("test_accuracy", test.accuracy)
+            if let answer = answerSteps {
+                let scored = try Trainer<S>.evaluate(net, on: splits.test, onlySteps: answer)
+                out.metric("test_answer_loss", scored.loss)
+                out.metric("test_answer_accuracy", scored.accuracy)
+            }
         }
-        out.metric("epochs_run", Double(log.epochs.count))
+        out.metric("epochs_run", Double(log.epochsRun))
         out.metric("updates", Double(log.updates))
         out.metric("diverged_at_step", Double(diverged))
         out.metric("max_grad_norm", log.epochs.map(\.gradNormMax).max() ?? .nan)
         out.metric("mean_clip_rate", log.epochs.isEmpty ? .nan : log.epochs.map(\.clipRate).reduce(0, +) / Double(log.epochs.count))
         for e in log.epochs {
-            out.point("train_loss", e.epoch, e.trainLoss)
-            out.point("train_accuracy", e.epoch, e.trainAccuracy)
-            out.point("val_loss", e.epoch, e.validationLoss)
-            out.point("val_accuracy", e.epoch, e.validationAccuracy)
-            out.point("grad_norm_before", e.epoch, e.gradNormBefore)
-            out.point("grad_norm_after", e.epoch, e.gradNormAfter)
-            out.point("clip_rate", e.epoch, e.clipRate)
-            out.point("lr", e.epoch, e.learningRate)
-            out.point("grad_h_first", e.epoch, e.gradHFirst)
+            let step = training.step(of: e)
+            out.point("train_loss", step, e.trainLoss)
+            out.point("train_accuracy", step, e.trainAccuracy)
+            out.point("val_loss", step, e.validationLoss)
+            out.point("val_accuracy", step, e.validationAccuracy)
+            out.point("grad_norm_before", step, e.gradNormBefore)
+            out.point("grad_norm_after", step, e.gradNormAfter)
+            out.point("clip_rate", step, e.clipRate)
+            out.point("lr", step, e.learningRate)
+            out.point("grad_h_first", step, e.gradHFirst)
         }
         if lyapunovSteps != nil {
             out.metric("lyapunov_max", final?.maximum ?? .nan)

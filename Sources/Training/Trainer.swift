@@ -32,10 +32,14 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
     }
 
     /// Mean loss and accuracy of `model` on a dataset (no dropout, no gradients).
+    ///
+    /// With `onlySteps` (a dataset with a class per step), only the targets of those steps count
+    /// (the copy task's answer steps): the loss is the mean cross-entropy over them, the accuracy
+    /// the fraction of them predicted right.
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public static func evaluate(
-        _ model: RecurrentModel<Scalar>, on data: SequenceDataset, batchSize: Int = 256
+        _ model: RecurrentModel<Scalar>, on data: SequenceDataset, batchSize: Int = 256, onlySteps: Range<Int>? = nil
     ) throws(EngineError) -> (loss: Double, accuracy: Double) {
         let loss = objective(for: data).loss
         var total = 0.0
@@ -43,7 +47,14 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
         var labelled = 0
         var none: SeededGenerator?
         for indices in data.batchIndices(batchSize: batchSize, generator: &none) {
-            let (batch, targets) = try Self.batch(data, indices)
+            var (batch, targets) = try Self.batch(data, indices)
+            if let onlySteps, case .stepClasses = data.targets, case var .classes(labels) = targets {
+                // Labels are step-major (row t * B + b); -1 leaves a step out of the loss.
+                for t in 0..<data.steps where !onlySteps.contains(t) {
+                    for b in 0..<indices.count { labels[t * indices.count + b] = -1 }
+                }
+                targets = .classes(labels)
+            }
             let e = try model.evaluate(batch, targets: targets, loss: loss)
             total += e.loss * Double(indices.count)
             correct += e.correct
@@ -53,10 +64,13 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
         return (total / Double(max(data.sampleCount, 1)), accuracy)
     }
 
-    /// Trains `model` in place on `train`, validating on `validation` after every epoch.
+    /// Trains `model` in place on `train`, validating on `validation` after every epoch (or every
+    /// ``TrainingSettings/evaluationInterval`` updates), for ``TrainingSettings/epochs`` epochs (or
+    /// until ``TrainingSettings/updateBudget`` updates are made).
     ///
     /// Randomness (shuffling, dropout, random initial states) comes only from `generator`.
-    /// `afterEpoch` (optional) sees the model after each completed epoch's validation (epoch 1, 2, ...).
+    /// `afterEpoch` (optional) sees the model after each epoch (epoch 1, 2, ...; the last may be partial).
+    /// Plateau and early-stopping patience count evaluations.
     @_specialize(exported: true, where Scalar == Float)
     @_specialize(exported: true, where Scalar == Double)
     public func train(
@@ -73,48 +87,15 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
             ? try? EarlyStopping<Scalar>(patience: settings.earlyStoppingPatience) : nil
         var log = TrainingLog()
         var scheduleStep = 0
-        for epoch in 1...settings.epochs {
-            var shuffle: SeededGenerator? = generator.derived(UInt64(epoch))
-            let batches = train.batchIndices(batchSize: settings.batchSize, generator: &shuffle)
-            var sums = (loss: 0.0, before: 0.0, after: 0.0, max: 0.0, clipped: 0, gradH: 0.0)
-            var correct = 0
-            var labelled = 0
-            var lr = settings.optimizer.learningRate
-            for (i, indices) in batches.enumerated() {
-                let (batch, targets) = try Self.batch(train, indices)
-                var stream = generator.derived(UInt64(epoch) << 32 | UInt64(i))
-                let h0 = model.initialState(batchSize: indices.count, generator: &stream)
-                var r = try model.gradients(
-                    for: batch, targets: targets, loss: loss, initialState: h0, truncation: settings.truncation,
-                    dropout: settings.dropout, dropoutSeed: stream.next())
-                let report = settings.clipping.apply(to: &r.gradients)
-                log.updates += 1
-                guard r.loss.isFinite, report.isFinite, report.clippedNorm.isFinite else {
-                    log.outcome = .diverged(step: log.updates, epoch: epoch)
-                    log.epochs.append(Self.partial(epoch, sums, batches: i + 1, lr: lr, correct: correct, labelled: labelled))
-                    return log
-                }
-                switch settings.schedule {
-                case let .perUpdate(schedule): lr = schedule.learningRate(base: settings.optimizer.learningRate, step: scheduleStep)
-                case .plateau: lr = plateau?.learningRate ?? lr
-                }
-                scheduleStep += 1
-                optimizer.step(parameters: &model.parameters, gradients: r.gradients, learningRate: lr)
-                if model.parameters.hasNonFinite {
-                    log.outcome = .diverged(step: log.updates, epoch: epoch)
-                    log.epochs.append(Self.partial(epoch, sums, batches: i + 1, lr: lr, correct: correct, labelled: labelled))
-                    return log
-                }
-                sums.loss += r.loss
-                sums.before += report.totalNorm
-                sums.after += report.clippedNorm
-                sums.max = Swift.max(sums.max, report.totalNorm)
-                sums.clipped += report.clipped ? 1 : 0
-                sums.gradH += r.stateGradientNorms.first?.first ?? 0
-                correct += r.correct
-                labelled += r.labelled
-            }
-            var metrics = Self.partial(epoch, sums, batches: batches.count, lr: lr, correct: correct, labelled: labelled)
+        let interval = settings.evaluationInterval
+        // The updates since the last record.
+        var window = Window()
+        var lr = settings.optimizer.learningRate
+        /// Records `window` (validating the model); true when early stopping ends training.
+        func evaluation(_ epoch: Int) throws(EngineError) -> Bool {
+            var metrics = Self.partial(epoch, window, lr: lr)
+            metrics.updates = log.updates
+            window = Window()
             if let validation {
                 let v = try Self.evaluate(model, on: validation)
                 metrics.validationLoss = v.loss
@@ -126,24 +107,84 @@ public struct Trainer<Scalar: NetScalar>: Sendable {
                         log.epochs.append(metrics)
                         if let best = stopping?.bestParameters { model.parameters = best }
                         log.outcome = .completed(stoppedAt: epoch)
-                        return log
+                        return true
                     }
                 }
             }
             log.epochs.append(metrics)
+            return false
+        }
+        func diverged(_ epoch: Int) -> TrainingLog {
+            log.outcome = .diverged(step: log.updates, epoch: epoch)
+            var metrics = Self.partial(epoch, window, lr: lr)
+            metrics.updates = log.updates
+            log.epochs.append(metrics)
+            return log
+        }
+        var epoch = 0
+        while true {
+            epoch += 1
+            if let budget = settings.updateBudget {
+                if log.updates >= budget { break }
+            } else if epoch > settings.epochs {
+                break
+            }
+            log.epochsRun = epoch
+            var shuffle: SeededGenerator? = generator.derived(UInt64(epoch))
+            let batches = train.batchIndices(batchSize: settings.batchSize, generator: &shuffle)
+            if batches.isEmpty { break }
+            if interval == nil {
+                window = Window()
+                lr = settings.optimizer.learningRate
+            }
+            for (i, indices) in batches.enumerated() {
+                let (batch, targets) = try Self.batch(train, indices)
+                var stream = generator.derived(UInt64(epoch) << 32 | UInt64(i))
+                let h0 = model.initialState(batchSize: indices.count, generator: &stream)
+                var r = try model.gradients(
+                    for: batch, targets: targets, loss: loss, initialState: h0, truncation: settings.truncation,
+                    dropout: settings.dropout, dropoutSeed: stream.next())
+                let report = settings.clipping.apply(to: &r.gradients)
+                log.updates += 1
+                window.batches += 1
+                guard r.loss.isFinite, report.isFinite, report.clippedNorm.isFinite else { return diverged(epoch) }
+                switch settings.schedule {
+                case let .perUpdate(schedule): lr = schedule.learningRate(base: settings.optimizer.learningRate, step: scheduleStep)
+                case .plateau: lr = plateau?.learningRate ?? lr
+                }
+                scheduleStep += 1
+                optimizer.step(parameters: &model.parameters, gradients: r.gradients, learningRate: lr)
+                if model.parameters.hasNonFinite { return diverged(epoch) }
+                window.loss += r.loss
+                window.before += report.totalNorm
+                window.after += report.clippedNorm
+                window.max = Swift.max(window.max, report.totalNorm)
+                window.clipped += report.clipped ? 1 : 0
+                window.gradH += r.stateGradientNorms.first?.first ?? 0
+                window.correct += r.correct
+                window.labelled += r.labelled
+                if let interval, log.updates % interval == 0, try evaluation(epoch) { return log }
+                if let budget = settings.updateBudget, log.updates >= budget { break }
+            }
+            if interval == nil, try evaluation(epoch) { return log }
             afterEpoch?(epoch, model)
         }
+        // With an evaluation interval, the updates after the last evaluation get one of their own.
+        if interval != nil, window.batches > 0, try evaluation(log.epochsRun) { return log }
         if let best = stopping?.bestParameters { model.parameters = best }
         return log
     }
 
-    private static func partial(
-        _ epoch: Int, _ s: (loss: Double, before: Double, after: Double, max: Double, clipped: Int, gradH: Double),
-        batches: Int, lr: Double, correct: Int, labelled: Int
-    ) -> EpochMetrics {
-        let n = Double(max(batches, 1))
+    /// Sums over the updates since the last record.
+    private struct Window {
+        var loss = 0.0, before = 0.0, after = 0.0, max = 0.0, gradH = 0.0
+        var clipped = 0, correct = 0, labelled = 0, batches = 0
+    }
+
+    private static func partial(_ epoch: Int, _ s: Window, lr: Double) -> EpochMetrics {
+        let n = Double(max(s.batches, 1))
         return EpochMetrics(
-            epoch: epoch, trainLoss: s.loss / n, trainAccuracy: labelled > 0 ? Double(correct) / Double(labelled) : .nan,
+            epoch: epoch, trainLoss: s.loss / n, trainAccuracy: s.labelled > 0 ? Double(s.correct) / Double(s.labelled) : .nan,
             validationLoss: .nan, validationAccuracy: .nan, gradNormBefore: s.before / n, gradNormAfter: s.after / n,
             gradNormMax: s.max, clipRate: Double(s.clipped) / n, learningRate: lr, gradHFirst: s.gradH / n)
     }

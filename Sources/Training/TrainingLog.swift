@@ -1,8 +1,10 @@
-/// Metrics of one epoch.
+/// Metrics of one epoch, or of the updates between two evaluations (``TrainingSettings/evaluationInterval``).
 public struct EpochMetrics: Sendable, Equatable {
-    /// 1-based epoch.
+    /// 1-based epoch (with an evaluation interval: the epoch the evaluation fell in).
     public var epoch: Int
-    /// Mean training loss over the epoch's updates.
+    /// Optimiser updates made when the record was taken (counted from the start of training).
+    public var updates: Int = 0
+    /// Mean training loss over the epoch's updates (the updates since the previous record).
     public var trainLoss: Double
     /// Training accuracy over the epoch (NaN for regression).
     public var trainAccuracy: Double
@@ -36,5 +38,7 @@ public struct TrainingLog: Sendable, Equatable {
     public var outcome: TrainingOutcome = .completed(stoppedAt: nil)
     /// Optimiser updates made.
     public var updates = 0
+    /// Epochs begun (the last may be partial: an update budget spent, divergence, early stopping).
+    public var epochsRun = 0
     public init() {}
 }

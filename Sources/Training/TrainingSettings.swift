@@ -20,14 +20,38 @@ public struct TrainingSettings: Sendable, Equatable {
     /// Truncated-BPTT window (nil: full BPTT). Gradients of all windows are summed per update.
     public var truncation: Int?
     public var dropout: DropoutRates
-    /// Epochs without validation improvement before stopping (0: never); the best weights are restored.
+    /// Evaluations without validation improvement before stopping (0: never); the best weights are
+    /// restored. An evaluation is one per epoch, or one per `evaluationInterval` updates.
     public var earlyStoppingPatience: Int
+    /// A budget of optimiser updates (nil: `epochs` decide). With a budget, training makes exactly
+    /// this many updates (unless it diverges or stops early), passing over the data as many times
+    /// as it takes; the last epoch may be partial, and `epochs` is not used.
+    public var updateBudget: Int?
+    /// Updates between evaluations (nil: one at the end of every epoch). With an interval, the log
+    /// holds a record after every `evaluationInterval` updates (and one after the last update when
+    /// it falls between), each averaging the updates since the one before.
+    public var evaluationInterval: Int?
+
+    /// The step a log record stands at in a series: its epoch, or with an evaluation interval the
+    /// updates made when it was taken.
+    public func step(of record: EpochMetrics) -> Int {
+        evaluationInterval == nil ? record.epoch : record.updates
+    }
 
     public init(
         optimizer: OptimizerConfiguration, clipping: GradientClipping = .none,
         schedule: ScheduleSetting = .perUpdate(.constant), epochs: Int, batchSize: Int, truncation: Int? = nil,
-        dropout: DropoutRates = .none, earlyStoppingPatience: Int = 0
+        dropout: DropoutRates = .none, earlyStoppingPatience: Int = 0, updateBudget: Int? = nil,
+        evaluationInterval: Int? = nil
     ) throws(TrainingError) {
+        if let updateBudget, updateBudget < 1 {
+            throw .invalidValue(field: "updates", value: "\(updateBudget)", expected: "an integer >= 1")
+        }
+        if let evaluationInterval, evaluationInterval < 1 {
+            throw .invalidValue(field: "eval_every", value: "\(evaluationInterval)", expected: "an integer >= 1")
+        }
+        self.updateBudget = updateBudget
+        self.evaluationInterval = evaluationInterval
         guard epochs >= 1 else { throw .invalidValue(field: "epochs", value: "\(epochs)", expected: "an integer >= 1") }
         guard batchSize >= 1 else {
             throw .invalidValue(field: "batch_size", value: "\(batchSize)", expected: "an integer >= 1")

@@ -9,15 +9,16 @@ import Testing
 /// Each option's binding (``OptionSpec/binding``) is the one place that says which engine setting
 /// it sets: every option has one, and every binding reaches the study the executor builds.
 @Suite struct OptionBindingTests {
-    /// Options read when the spec is loaded (they choose the tensors of the weights file, see
-    /// WeightsOptionTests), not by the executor: their bindings change the settings only.
-    static let readWhenTheSpecLoads: Set<String> = ["weights_prefix", "weights_head_prefix"]
+    /// Options read when the spec is loaded, not by the executor: the weights prefixes choose the
+    /// tensors of the weights file (see WeightsOptionTests), `copy_lag` gives `seq_len` (GridWalk).
+    /// Their bindings change the settings only.
+    static let readWhenTheSpecLoads: Set<String> = ["weights_prefix", "weights_head_prefix", "copy_lag"]
 
     /// Values that make every option of a study visible in the study it builds: sequences long
-    /// enough for copy with its defaults, and a Lyapunov study that trains (else the training
-    /// options are not part of it).
+    /// enough for copy with its defaults, an initialiser with a parameter (for `init_gain`), and a
+    /// Lyapunov study that trains (else the training options are not part of it).
     static func baseValues(for study: StudyKind) -> [String: JSONValue] {
-        var values: [String: JSONValue] = ["seq_len": .number(30)]
+        var values: [String: JSONValue] = ["seq_len": .number(30), "init": .string("orthogonal")]
         if study == .lyapunov { values["measure_training"] = .bool(true) }
         return values
     }
@@ -44,7 +45,9 @@ import Testing
             guard case let .number(n) = current else { throw Failure("\(option.name): \(current.excerpt)") }
             candidates = [.number(n + 2), .number(n - 2)]
         case .number:
-            guard case let .number(n) = current else { throw Failure("\(option.name): \(current.excerpt)") }
+            // An option unset by default (null) takes a number.
+            var n = 0.0
+            if case let .number(x) = current { n = x }
             candidates = [.number(n == 0 ? 0.25 : n / 2)]
         case .bool:
             candidates = [.bool(current != .bool(true))]
@@ -101,7 +104,7 @@ import Testing
     @Test func theDefaultsGiveTheEngineDefaultsOfAStudy() throws {
         let settings = try RunSettings(Self.configuration(.gradientFlow, [:]))
         #expect(settings.model == ModelSettings())  // the catalogue's model defaults are the engine's
-        #expect(settings.initializers.inputName == "pytorch-default" && settings.initializers.recurrentName == "pytorch-default")
+        #expect(settings.initializers.recurrentName == "pytorch-default" && settings.initializers.input.isEmpty)
         #expect(settings.studyOptions.truncation == nil)  // 0: full BPTT
         #expect(settings.studyOptions.sequenceLength == 10 && settings.seed == 3)
     }

@@ -20,7 +20,7 @@ import Testing
         let rows = RecordFormat.render(record, axisNames: []).rows.seriesRows
         let expected = series.map { point in
             [config.key.hex, CSVTable.escape(point.series), String(point.step), CSVTable.format(metric: point.value)]
-                .joined(separator: ",") + "\n"
+                .joined(separator: ",") + ",\n"  // no step unit: the train study declares no such series
         }.joined()
         #expect(String(decoding: rows, as: UTF8.self) == expected)
         // Records read back (no rendered rows) give the same rows.
@@ -51,7 +51,7 @@ import Testing
         let record = ResultStore(directory: "unused").record(config, RunOutcome(series: series))
         let rendered = RecordFormat.render(record, axisNames: [])
         let rows = String(decoding: rendered.rows.seriesRows, as: UTF8.self).split(separator: "\n").map(String.init)
-        #expect(rows.map { Array($0.utf8) } == [Array("\(config.key.hex),\(composed),0,1.5".utf8), Array("\(config.key.hex),\(decomposed),1,2.5".utf8)])
+        #expect(rows.map { Array($0.utf8) } == [Array("\(config.key.hex),\(composed),0,1.5,".utf8), Array("\(config.key.hex),\(decomposed),1,2.5,".utf8)])
         let line = String(decoding: rendered.line, as: UTF8.self)
         #expect(line.utf8.contains(Array(decomposed.utf8)))
         #expect(try RecordFormat.parse(Array(rendered.line.dropLast())).outcome.series.map { Array($0.series.utf8) }

@@ -1,0 +1,56 @@
+import RecurrentNets
+
+extension Spec {
+    /// Rejects, at every grid point, an `init_gain` beside a recurrent initialiser that cannot take
+    /// it (a name with a `-<number>` suffix already, or `pytorch-default`, which has no parameter),
+    /// and a `seq_len` written beside `copy_lag` that differs from the derived `copy_lag + 2 *
+    /// copy_length`, so that such a spec fails at `validate` (exit 2) rather than at run time.
+    /// A block `seq_len` equal to its default counts as unset (`spec.resolved.json` writes it).
+    func checkInitGainAndCopyLag(blockPaths: [String: String]) throws(SpecError) {
+        let walk = GridWalk(spec: self)
+        func index(_ name: String) -> Int? { walk.options.firstIndex { $0.name == name } }
+        func isSet(_ i: Int) -> Bool { walk.location[i] != nil || walk.base[i] != walk.options[i].defaultValue }
+        func path(_ i: Int) -> String {
+            guard let (a, _) = walk.location[i] else { return blockPaths[walk.options[i].name] ?? walk.options[i].name }
+            let axis = grid.axes[a]
+            return axis.names.count == 1 ? axis.path : JSONPath.child(axis.path, walk.options[i].name)
+        }
+        let gain = index("init_gain").flatMap { isSet($0) ? $0 : nil }
+        let lagChecks = walk.copyLag.map(isSet) ?? false
+        guard gain != nil || lagChecks, let iInit = index("init"), let iHH = index("init_hh") else { return }
+        var problem: SpecError?
+        func gridPoint(_ point: GridWalk.Point) -> String {
+            let axes = grid.axes.enumerated().flatMap { a, axis in
+                axis.names.enumerated().map { m, name in "\(name)=\(axis.points[point[a]][m].excerpt)" }
+            }
+            return axes.isEmpty ? "" : " (grid point " + axes.joined(separator: ", ") + ")"
+        }
+        do throws(SpecError) {
+            _ = try walk.walk { point in
+                guard problem == nil else { return }
+                if let gain, case let .number(g) = walk.value(gain, at: point), g > 0 {
+                    var name = ""
+                    if case let .string(hh) = walk.value(iHH, at: point), !hh.isEmpty { name = hh }
+                    else if case let .string(i) = walk.value(iInit, at: point) { name = i }
+                    if name == "pytorch-default" || Initializer.hasParameterSuffix(name) {
+                        problem = SpecError(
+                            path: path(gain),
+                            expected: "init_gain beside a recurrent initialiser without a parameter suffix and other than pytorch-default (it has no parameter: use uniform, whose parameter is the bound)",
+                            found: "init_gain \(JSONValue.format(g)) with '\(name)'" + gridPoint(point))
+                        return
+                    }
+                }
+                if lagChecks, let iSeq = walk.seqLen, let derived = walk.derivedSeqLen(at: point), isSet(iSeq),
+                   walk.rawValue(iSeq, at: point) != derived {
+                    problem = SpecError(
+                        path: path(iSeq),
+                        expected: "seq_len left out beside copy_lag (it is derived: copy_lag + 2 * copy_length = \(derived.excerpt)) or equal to that",
+                        found: "seq_len \(walk.rawValue(iSeq, at: point).excerpt)" + gridPoint(point))
+                }
+            }
+        } catch {
+            throw error.inFile(file)
+        }
+        if let problem { throw problem.inFile(file) }
+    }
+}
