@@ -100,7 +100,8 @@ enum Aggregator {
 
     private struct Observation {
         var facet: String?
-        var series: String?
+        /// The series axes' cells (nil without series axes).
+        var series: [String]?
         /// Remaining-axes tuple, used as part of the series when aggregate is none.
         var replicate: String?
         var x: Double
@@ -114,19 +115,15 @@ enum Aggregator {
         let failed = data.runs.filter { $0.status == "failed" && chart.filter.accepts($0.cells) }.count
         if failed > 0 { result.notes.append("\(failed) failed run(s) skipped") }
         if runs.isEmpty { result.notes.append("no runs match the chart's filter") }
-        if chart.source == .runs, data.table.index(of: chart.y) == nil {
-            var note = "runs.csv has no column '\(chart.y)'"
-            if let hint = SpecSuggestion.closest(to: chart.y, among: data.metrics) { note += " (did you mean '\(hint)'?)" }
-            result.notes.append(note)
-        }
+        let yExpression = chart.source == .runs ? metricExpression(chart.y, data: data, notes: &result.notes) : nil
 
         // Axes over which points are aggregated (everything not drawn).
-        let drawn = Set([chart.x, chart.series, chart.facet].compactMap { $0 })
+        let drawn = Set([chart.x] + chart.seriesAxes + [chart.facet].compactMap { $0 })
         let remaining = data.axes.filter { !drawn.contains($0.name) }
         // Remaining axes that actually vary among the drawn runs.
         let varying = remaining.filter { axis in Set(runs.compactMap { $0.cells[axis.name] }).count > 1 }
         // Drawn axes that are grid axes: an axis fixed by them (e.g. zipped with the series) pools nothing.
-        let drawnAxes = [chart.x, chart.series, chart.facet].compactMap { $0 }.filter { data.axis($0) != nil }
+        let drawnAxes = ([chart.x] + chart.seriesAxes + [chart.facet].compactMap { $0 }).filter { data.axis($0) != nil }
         for axis in varying where !axis.isReplication {
             let distinct = Set(runs.compactMap { $0.cells[axis.name] })
             var perGroup: [[String]: Set<String>] = [:]
@@ -153,8 +150,18 @@ enum Aggregator {
 
         var observations: [Observation] = []
         var nonFinite = 0, nonPositiveY = 0, nonPositiveX = 0, missing = 0
-        func add(_ run: ReportData.Run, x: Double, y: Double?) {
-            guard let y else { missing += 1; return }
+        var undefined: [String] = []
+        func add(_ run: ReportData.Run, x: Double, y computed: MetricExpression.Value) {
+            let y: Double
+            switch computed {
+            case let .value(v): y = v
+            case .missing:
+                missing += 1
+                return
+            case let .undefined(reason):
+                undefined.append(reason)
+                return
+            }
             guard y.isFinite, x.isFinite else { nonFinite += 1; return }
             if chart.logY && y <= 0 { nonPositiveY += 1; return }
             if chart.logX && x <= 0 { nonPositiveX += 1; return }
@@ -162,7 +169,7 @@ enum Aggregator {
                 ? varying.compactMap { axis in run.cells[axis.name].map { "\(axis.name)=\($0)" } }.joined(separator: " ")
                 : nil
             observations.append(Observation(facet: chart.facet.flatMap { run.cells[$0] },
-                                            series: chart.series.flatMap { run.cells[$0] },
+                                            series: seriesKey(chart, run.cells),
                                             replicate: replicate, x: x, y: y))
         }
         for run in runs {
@@ -170,16 +177,18 @@ enum Aggregator {
             case .runs:
                 guard let cell = run.cells[chart.x] else { continue }
                 guard let x = xPosition?[cell] ?? Double(cell) else { continue }
-                add(run, x: x, y: data.metric(chart.y, of: run))
+                guard let yExpression else { continue }
+                add(run, x: x, y: data.value(yExpression, of: run))
             case .series:
                 guard let points = series?.points[run.key]?[chart.y] else { continue }
-                for point in points { add(run, x: point.step, y: point.value) }
+                for point in points { add(run, x: point.step, y: .value(point.value)) }
             }
         }
         if chart.source == .series, !runs.isEmpty, observations.isEmpty, nonFinite + nonPositiveY + nonPositiveX == 0 {
             result.notes.append("no points of series '\(chart.y)' for the matching runs")
         }
         if missing > 0 { result.notes.append("\(missing) missing value(s) skipped") }
+        if let first = undefined.first { result.notes.append("\(undefined.count) value(s) undefined (\(first)) skipped") }
         if nonFinite > 0 { result.notes.append("\(nonFinite) NaN or infinite value(s) excluded") }
         if nonPositiveY > 0 { result.notes.append("\(nonPositiveY) value(s) <= 0 excluded from the log y axis") }
         if nonPositiveX > 0 { result.notes.append("\(nonPositiveX) point(s) with x <= 0 excluded from the log x axis") }
@@ -188,16 +197,15 @@ enum Aggregator {
         let facetValues: [String?] = chart.facet.map { name in
             order(observations.compactMap(\.facet), axis: data.axis(name)).map { Optional($0) }
         } ?? [nil]
-        let seriesValues: [String?] = chart.series.map { name in
-            order(observations.compactMap(\.series), axis: data.axis(name)).map { Optional($0) }
-        } ?? [nil]
+        let seriesValues: [[String]?] = chart.seriesAxes.isEmpty
+            ? [nil] : orderedSeries(observations.compactMap(\.series), chart: chart, data: data).map { Optional($0) }
         let replicates = Array(Set(observations.compactMap(\.replicate))).sorted { naturalLess($0, $1) }
         let replicateValues: [String?] = chart.aggregate == .none ? replicates.map { Optional($0) } : [nil]
         result.facets = facetValues
 
         var groups: [String: [Observation]] = [:]
-        func groupKey(_ f: String?, _ s: String?, _ r: String?) -> String {
-            [f ?? "\u{1}", s ?? "\u{1}", r ?? "\u{1}"].joined(separator: "\u{0}")
+        func groupKey(_ f: String?, _ s: [String]?, _ r: String?) -> String {
+            [f ?? "\u{1}", s?.joined(separator: "\u{2}") ?? "\u{1}", r ?? "\u{1}"].joined(separator: "\u{0}")
         }
         for o in observations { groups[groupKey(o.facet, o.series, o.replicate), default: []].append(o) }
         let requestedBand = chart.band ?? .minMax
@@ -214,7 +222,7 @@ enum Aggregator {
                     if points.contains(where: { $0.summary.count > 1 }) && band != .none { result.hasBand = true }
                     // The key's title names the series axis, so a line is labelled by its value.
                     // An empty cell: the series option has no effect on these runs (max_norm without clip norm).
-                    let shown = seriesValue == "" ? "n/a" : seriesValue
+                    let shown = seriesValue.map(seriesLabel)
                     var label = [shown, replicate].compactMap { $0 }.joined(separator: " ")
                     if label.isEmpty { label = chart.y }
                     result.lines.append(Line(facet: facet, label: label, points: points))
@@ -224,6 +232,144 @@ enum Aggregator {
         // An explicit band is drawn even with one run per point; the automatic one only with several.
         if chart.band != nil, chart.band != ChartSpec.Band.none, chart.aggregate != .none, !result.lines.isEmpty {
             result.hasBand = true
+        }
+        return result
+    }
+
+    // MARK: Series and metrics
+
+    /// A run's series tuple: the series axes' cells (nil without series axes or with a cell missing).
+    static func seriesKey(_ chart: ChartSpec, _ cells: [String: String]) -> [String]? {
+        guard !chart.seriesAxes.isEmpty else { return nil }
+        var key: [String] = []
+        for axis in chart.seriesAxes {
+            guard let cell = cells[axis] else { return nil }
+            key.append(cell)
+        }
+        return key
+    }
+
+    /// A series tuple as the key shows it: the values joined with ", "; an empty cell (the option
+    /// has no effect on these runs, e.g. max_norm without clip norm) reads "n/a".
+    static func seriesLabel(_ key: [String]) -> String {
+        key.map { $0 == "" ? "n/a" : $0 }.joined(separator: ", ")
+    }
+
+    /// Distinct series tuples ordered axis by axis (each in its axis order).
+    static func orderedSeries(_ keys: [[String]], chart: ChartSpec, data: ReportData) -> [[String]] {
+        var rank: [[String: Int]] = []
+        for (i, name) in chart.seriesAxes.enumerated() {
+            let ordered = order(keys.map { $0[i] }, axis: data.axis(name))
+            rank.append(Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1, $0) }))
+        }
+        var seen = Set<[String]>()
+        let distinct = keys.filter { seen.insert($0).inserted }
+        return distinct.sorted { a, b in
+            for i in rank.indices where a[i] != b[i] { return (rank[i][a[i]] ?? 0) < (rank[i][b[i]] ?? 0) }
+            return false
+        }
+    }
+
+    /// The compiled metric (column, derived metric or expression) of a chart's `x` or `y`; notes a
+    /// column runs.csv lacks (nil when the text does not parse).
+    static func metricExpression(_ text: String, data: ReportData, notes: inout [String]) -> MetricExpression? {
+        guard let expression = data.expression(text) else {
+            notes.append("'\(text)' is not a metric expression")
+            return nil
+        }
+        for name in data.missingColumns(expression) {
+            var note = "runs.csv has no column '\(name)'"
+            if let hint = SpecSuggestion.closest(to: name, among: data.metrics) { note += " (did you mean '\(hint)'?)" }
+            notes.append(note)
+        }
+        return expression
+    }
+
+    // MARK: Scatter charts
+
+    /// One point of a scatter chart: x and y summarised over the runs of a cell (one run when not aggregated).
+    struct ScatterPoint: Equatable {
+        var x: Summary
+        var y: Summary
+    }
+
+    struct ScatterLine {
+        var facet: String?
+        var label: String
+        var points: [ScatterPoint]
+    }
+
+    struct ScatterData {
+        var facets: [String?] = []
+        var lines: [ScatterLine] = []
+        var hasBand = false
+        var notes: [String] = []
+    }
+
+    /// Builds the data of a scatter chart: metric `y` against metric `x`, one point per run
+    /// (aggregate none) or per cell of every axis but the seed (median/mean, with the band as
+    /// error bars in both directions). Points are ordered by x, then y.
+    static func scatterData(chart: ChartSpec, data: ReportData) -> ScatterData {
+        var result = ScatterData()
+        let runs = data.runs.filter { $0.status != "failed" && chart.filter.accepts($0.cells) }
+        let failed = data.runs.filter { $0.status == "failed" && chart.filter.accepts($0.cells) }.count
+        if failed > 0 { result.notes.append("\(failed) failed run(s) skipped") }
+        if runs.isEmpty { result.notes.append("no runs match the chart's filter") }
+        guard let xExpression = metricExpression(chart.x, data: data, notes: &result.notes),
+              let yExpression = metricExpression(chart.y, data: data, notes: &result.notes)
+        else { return result }
+        var missing = 0, nonFinite = 0, nonPositive = 0
+        var undefined: [String] = []
+        // Group key: facet, series, and (when aggregating) the cell of the other non-seed axes.
+        let cellAxes = data.axes.filter { !$0.isReplication && $0.name != chart.facet && !chart.seriesAxes.contains($0.name) }
+        var groups: [String: (facet: String?, series: [String]?, xs: [Double], ys: [Double])] = [:]
+        var order: [String] = []
+        for run in runs {
+            var pair: [Double] = []
+            for expression in [xExpression, yExpression] {
+                switch data.value(expression, of: run) {
+                case let .value(v): pair.append(v)
+                case .missing: missing += 1
+                case let .undefined(reason): undefined.append(reason)
+                }
+            }
+            guard pair.count == 2 else { continue }
+            guard pair[0].isFinite, pair[1].isFinite else { nonFinite += 1; continue }
+            if (chart.logX && pair[0] <= 0) || (chart.logY && pair[1] <= 0) { nonPositive += 1; continue }
+            let facet = chart.facet.flatMap { run.cells[$0] }
+            let series = seriesKey(chart, run.cells)
+            var key = [facet ?? "\u{1}", series?.joined(separator: "\u{2}") ?? "\u{1}"]
+            key += chart.aggregate == .none ? [String(run.row)] : cellAxes.map { run.cells[$0.name] ?? "" }
+            let joined = key.joined(separator: "\u{0}")
+            if groups[joined] == nil { order.append(joined) }
+            groups[joined, default: (facet, series, [], [])].xs.append(pair[0])
+            groups[joined, default: (facet, series, [], [])].ys.append(pair[1])
+        }
+        if missing > 0 { result.notes.append("\(missing) missing value(s) skipped") }
+        if let first = undefined.first { result.notes.append("\(undefined.count) value(s) undefined (\(first)) skipped") }
+        if nonFinite > 0 { result.notes.append("\(nonFinite) run(s) with a NaN or infinite value excluded") }
+        if nonPositive > 0 { result.notes.append("\(nonPositive) run(s) with a value <= 0 excluded from a log axis") }
+
+        let groupList = order.compactMap { groups[$0] }
+        let facetValues: [String?] = chart.facet.map { name in
+            Aggregator.order(groupList.compactMap(\.facet), axis: data.axis(name)).map { Optional($0) }
+        } ?? [nil]
+        let seriesValues: [[String]?] = chart.seriesAxes.isEmpty
+            ? [nil] : orderedSeries(groupList.compactMap(\.series), chart: chart, data: data).map { Optional($0) }
+        result.facets = facetValues
+        let band: ChartSpec.Band = chart.aggregate == .none ? .none : chart.band ?? .minMax
+        for facet in facetValues {
+            for seriesValue in seriesValues {
+                let members = groupList.filter { $0.facet == facet && $0.series == seriesValue }
+                guard !members.isEmpty else { continue }
+                let points = members.compactMap { group -> ScatterPoint? in
+                    guard let x = summarize(group.xs, aggregate: chart.aggregate, band: band),
+                          let y = summarize(group.ys, aggregate: chart.aggregate, band: band) else { return nil }
+                    return ScatterPoint(x: x, y: y)
+                }.sorted { ($0.x.center, $0.y.center) < ($1.x.center, $1.y.center) }
+                if band != .none && points.contains(where: { $0.x.count > 1 }) { result.hasBand = true }
+                result.lines.append(ScatterLine(facet: facet, label: seriesValue.map(seriesLabel) ?? chart.y, points: points))
+            }
         }
         return result
     }
@@ -242,14 +388,14 @@ enum Aggregator {
         let facetValues: [String?] = chart.facet.map { name in
             order(runs.compactMap { $0.cells[name] }, axis: data.axis(name)).map { Optional($0) }
         } ?? [nil]
-        let seriesValues: [String?] = chart.series.map { name in
+        let seriesValues: [String?] = chart.seriesAxes.first.map { name in
             order(runs.compactMap { $0.cells[name] }, axis: data.axis(name)).map { Optional($0) }
         } ?? [nil]
         var excluded = 0
         for facet in facetValues {
             for seriesValue in seriesValues {
                 let members = runs.filter { run in
-                    (chart.facet.map { run.cells[$0] == facet } ?? true) && (chart.series.map { run.cells[$0] == seriesValue } ?? true)
+                    (chart.facet.map { run.cells[$0] == facet } ?? true) && (chart.seriesAxes.first.map { run.cells[$0] == seriesValue } ?? true)
                 }
                 var cells: [String: [Double: [Double]]] = [:]
                 var steps = Set<Double>()
@@ -266,7 +412,7 @@ enum Aggregator {
                 let values = rowNames.map { row in
                     sortedSteps.map { step in median(cells[row]?[step] ?? []) ?? .nan }
                 }
-                let label = [chart.facet.map { "\($0)=\(facet ?? "")" }, chart.series.map { "\($0)=\(seriesValue ?? "")" }]
+                let label = [chart.facet.map { "\($0)=\(facet ?? "")" }, chart.seriesAxes.first.map { "\($0)=\(seriesValue ?? "")" }]
                     .compactMap { $0 }.joined(separator: ", ")
                 result.panels.append(HeatmapPanel(label: label.isEmpty ? nil : label,
                                                   rows: rowNames.map { String($0.dropFirst(prefix.count)) },

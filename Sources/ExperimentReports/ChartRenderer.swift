@@ -134,7 +134,7 @@ public enum ChartRenderer {
     }
 
     static func makeScript(chart: ChartSpec, data: ReportData, series: SeriesIndex?) -> GnuplotScript {
-        let pooled = data.axes.map(\.name).filter { ![chart.x, chart.series, chart.facet].contains($0) }
+        let pooled = data.axes.map(\.name).filter { $0 != chart.x && $0 != chart.facet && !chart.seriesAxes.contains($0) }
         var context = "source: \(chart.source.rawValue), x: \(chart.x), y: \(chart.y)"
         if let s = chart.series { context += ", series: \(s)" }
         if let f = chart.facet { context += ", facet: \(f)" }
@@ -145,6 +145,10 @@ public enum ChartRenderer {
             let line = Aggregator.lineData(chart: chart, data: data, series: series)
             context += ", band: " + (line.hasBand ? bandText(chart.band ?? .minMax) : "none")
             return GnuplotScript(lineChart: chart, data: line, context: context)
+        case .scatter:
+            let scatter = Aggregator.scatterData(chart: chart, data: data)
+            context += ", band: " + (scatter.hasBand ? bandText(chart.band ?? .minMax) + " (error bars)" : "none")
+            return GnuplotScript(scatter: chart, data: scatter, context: context)
         case .heatmap:
             let heat = Aggregator.heatmapData(chart: chart, data: data, series: series ?? SeriesIndex())
             return GnuplotScript(heatmap: chart, data: heat, context: context)

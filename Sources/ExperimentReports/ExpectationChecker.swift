@@ -72,10 +72,20 @@ public enum ExpectationChecker {
             ExpectationResult(name: e.name, description: e.description, observed: observed, expected: e.expectedText,
                               passed: passed, detail: detail)
         }
-        if case let .metric(name) = e.selector, data.table.index(of: name) == nil {
-            var detail = "runs.csv has no column '\(name)'"
-            if let hint = SpecSuggestion.closest(to: name, among: data.metrics) { detail += " (did you mean '\(hint)'?)" }
-            return result("no column", false, detail)
+        // The metric and any expression bounds, compiled once (a derived metric or expression reads several columns).
+        var metricExpression: MetricExpression?
+        var boundExpressions: [String: MetricExpression] = [:]
+        var texts: [String] = []
+        if case let .metric(name) = e.selector { texts.append(name) }
+        if case let .value(comparison) = e.check { texts += comparison.expressionBounds.map(\.text) }
+        for text in texts {
+            guard let compiled = data.expression(text) else { return result("no column", false, "'\(text)' is not a metric expression") }
+            if let name = data.missingColumns(compiled).first {
+                var detail = "runs.csv has no column '\(name)'"
+                if let hint = SpecSuggestion.closest(to: name, among: data.metrics) { detail += " (did you mean '\(hint)'?)" }
+                return result("no column", false, detail)
+            }
+            if case .metric(text) = e.selector, metricExpression == nil { metricExpression = compiled } else { boundExpressions[text] = compiled }
         }
         let matched = data.runs.filter { e.filter.accepts($0.cells) }
         guard !matched.isEmpty else {
@@ -106,7 +116,7 @@ public enum ExpectationChecker {
         }
         func value(_ run: ReportData.Run) -> Double? {
             switch e.selector {
-            case let .metric(name): return data.metric(name, of: run)
+            case .metric: return metricExpression.flatMap { data.value($0, of: run).number }
             case .status: return nil
             case let .series(name, step):
                 guard let points = series?.points[run.key]?[name], !points.isEmpty else { return nil }
@@ -122,6 +132,9 @@ public enum ExpectationChecker {
         }
 
         switch e.check {
+        case let .value(comparison) where !comparison.expressionBounds.isEmpty:
+            return perRunBounds(e, comparison, runs: runs, data: data, metric: metricExpression, bounds: boundExpressions,
+                                failedNote: failedNote, result: result)
         case let .value(comparison):
             switch e.aggregate {
             case .all, .fraction:
@@ -193,7 +206,9 @@ public enum ExpectationChecker {
 
         case let .beats(override, lower, required):
             let otherFilter = e.filter.overridden(by: override)
-            let pairedAxes = data.axisNames.filter { !override.axes.contains($0) }
+            // A named zip row (label axis) moves its members with it: they do not pair runs either.
+            let moved = Set(override.axes + override.axes.flatMap(data.linkedAxes))
+            let pairedAxes = data.axisNames.filter { !moved.contains($0) }
             func pairKey(_ run: ReportData.Run) -> [String] { pairedAxes.map { run.cells[$0] ?? "" } }
             var opponents: [[String]: ReportData.Run] = [:]
             var otherFailed = 0
@@ -217,6 +232,54 @@ public enum ExpectationChecker {
                           notes(unpaired > 0 ? "\(unpaired) run(s) without a counterpart" : "",
                                 otherFailed > 0 ? "\(otherFailed) failed run(s) of the other cell left out" : ""))
         }
+    }
+
+    /// A comparison with metric-expression bounds, run by run (aggregate `all` or `fraction`): a
+    /// failure lists the runs that miss by axis values with both sides printed exactly.
+    private static func perRunBounds(_ e: Expectation, _ comparison: Expectation.Comparison, runs: [ReportData.Run], data: ReportData,
+                                     metric: MetricExpression?, bounds: [String: MetricExpression], failedNote: String,
+                                     result: (String, Bool, String) -> ExpectationResult) -> ExpectationResult {
+        func bound(_ text: String, _ run: ReportData.Run) -> MetricExpression.Value {
+            bounds[text].map { data.value($0, of: run) } ?? .undefined("'\(text)' is not a metric expression")
+        }
+        func text(_ v: MetricExpression.Value) -> String {
+            switch v {
+            case let .value(x): return Expectation.exact(x)
+            case let .missing(name): return "no value of \(name)"
+            case let .undefined(reason): return "undefined (\(reason))"
+            }
+        }
+        var misses: [String] = []
+        for run in runs {
+            let value: MetricExpression.Value = metric.map { data.value($0, of: run) } ?? .undefined("no metric")
+            // The comparison with this run's bounds, and the bounds as shown.
+            let resolved: Expectation.Comparison?
+            let shown: String
+            switch comparison {
+            case let .compareTo(op, b):
+                let v = bound(b, run)
+                resolved = v.number.map { .compare(op, $0) }
+                shown = "\(op.rawValue) \(text(v))"
+            case let .betweenExpressions(low, high):
+                let l = bound(low, run), h = bound(high, run)
+                resolved = l.number.flatMap { lv in h.number.map { .between(lv, $0) } }
+                shown = "in [\(text(l)), \(text(h))]"
+            default:
+                resolved = comparison
+                shown = ""
+            }
+            let ok = value.number.flatMap { v in resolved.map { satisfies(v, $0) } } ?? false
+            if !ok {
+                let where_ = data.axisNames.compactMap { name in run.cells[name].map { "\(name)=\($0)" } }.joined(separator: " ")
+                misses.append("[\(where_)] \(text(value)) not \(shown)")
+            }
+        }
+        var r = proportion(e, hits: runs.count - misses.count, total: runs.count, what: "runs", result: result)
+        if !r.passed {
+            let listed = "missing it: " + misses.prefix(10).joined(separator: ", ") + (misses.count > 10 ? ", ... (\(misses.count - 10) more)" : "")
+            r.detail = [r.detail, listed, failedNote].filter { !$0.isEmpty }.joined(separator: "; ")
+        }
+        return r
     }
 
     private static func proportion(_ e: Expectation, hits: Int, total: Int, what: String,
@@ -259,6 +322,7 @@ public enum ExpectationChecker {
         case let .equals(expected):
             if case let .number(n) = expected { return value == n }
             return false
+        case .compareTo, .betweenExpressions: return false  // resolved per run first
         }
     }
 

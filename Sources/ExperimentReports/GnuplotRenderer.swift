@@ -21,7 +21,8 @@ package enum GnuplotRenderer {
         process.executableURL = URL(fileURLWithPath: gnuplot)
         process.arguments = [script]
         process.currentDirectoryURL = URL(fileURLWithPath: directory, isDirectory: true)
-        // A fixed date for the PDF's metadata (cairo reads SOURCE_DATE_EPOCH), so reruns give the same bytes.
+        // A fixed date for the PDF's metadata (cairo >= 1.17.2 reads SOURCE_DATE_EPOCH; older cairo
+        // writes the time of day, which `fixPDFDates` replaces), so reruns give the same bytes.
         var environment = ProcessInfo.processInfo.environment
         environment["SOURCE_DATE_EPOCH"] = "0"
         process.environment = environment
@@ -42,7 +43,49 @@ package enum GnuplotRenderer {
             throw .gnuplotFailed(chart: chart, status: process.terminationStatus, stderr: stderr)
         }
         try checkComplete(chart: chart, directory: directory)
+        try fixPDFDates(path: ReportData.path(directory, chart + ".pdf"))
         return stderr
+    }
+
+    /// The date every PDF's `/CreationDate` and `/ModDate` is given (the epoch, as SOURCE_DATE_EPOCH=0).
+    static let fixedPDFDate = Array("(D:19700101000000Z)".utf8)
+
+    /// Rewrites the `/CreationDate (D:YYYYMMDDHHmmSSZ)` and `/ModDate (...)` entries of the PDF at
+    /// `path` (if it exists) to ``fixedPDFDate``: the same length, so the cross-reference offsets
+    /// stay valid. Older cairo ignores SOURCE_DATE_EPOCH and writes the time of rendering.
+    static func fixPDFDates(path: String) throws(ChartError) {
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        let fixed = withFixedPDFDates([UInt8](data))
+        guard fixed != [UInt8](data) else { return }
+        do {
+            try Data(fixed).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw .writeFailed(path: path, message: "the PDF could not be rewritten with a fixed date (\(error.localizedDescription))")
+        }
+    }
+
+    /// `pdf` with every `/CreationDate (...)` and `/ModDate (...)` whose date is as long as
+    /// ``fixedPDFDate`` set to it; other bytes unchanged.
+    static func withFixedPDFDates(_ pdf: [UInt8]) -> [UInt8] {
+        var bytes = pdf
+        for key in ["/CreationDate ", "/ModDate "].map({ Array($0.utf8) }) {
+            var i = 0
+            while i + key.count + fixedPDFDate.count <= bytes.count {
+                if bytes[i] == key[0], bytes[i..<(i + key.count)].elementsEqual(key) {
+                    let start = i + key.count
+                    let end = start + fixedPDFDate.count
+                    let value = bytes[start..<end]
+                    if value.first == UInt8(ascii: "("), value.last == UInt8(ascii: ")"),
+                       value.dropFirst().prefix(2).elementsEqual(Array("D:".utf8)) {
+                        bytes.replaceSubrange(start..<end, with: fixedPDFDate)
+                    }
+                    i = end
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return bytes
     }
 
     /// gnuplot exits 0 even when it could not write its output (a full disk leaves a 0-byte PNG and

@@ -173,7 +173,7 @@ struct GnuplotScript {
         }
         // One unnamed line per panel needs no key; otherwise the key's title names the series axis.
         // The key sits outside the plot area, so it never covers data.
-        let named = chart.series != nil || chart.aggregate == .none
+        let named = chart.series != nil || chart.aggregate == .none || chart.diagonals.contains { $0.label != nil }
         var key = "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced"
         if let series = chart.series { key += " title " + GnuplotScript.quote(series) + " noenhanced" }
         body += named ? key + "\n" : "unset key\n"
@@ -216,8 +216,98 @@ struct GnuplotScript {
             if lines.isEmpty {
                 plots += GnuplotScript.emptyPlot + xrange + yrange
             } else {
+                lines += GnuplotScript.diagonals(chart, keyed: facet == facets.first ?? nil)
                 plots += "plot " + (bands + lines).joined(separator: ", \\\n     ") + "\n"
             }
+        }
+        if multi { plots += "unset multiplot\n" }
+        self.script = GnuplotScript.wrap(chart: chart, dataFile: dataFile, size: size, body: body, plots: plots)
+    }
+
+    // MARK: Scatter charts
+
+    init(scatter chart: ChartSpec, data scatter: Aggregator.ScatterData, context: String) {
+        self.chart = chart
+        self.notes = scatter.notes
+        var dat = header(context: context, notes: scatter.notes)
+        dat += "# columns: x y x_low x_high y_low y_high n\n"
+        var blockIndex: [Int: Int] = [:]
+        var written = 0
+        for (number, line) in scatter.lines.enumerated() where !line.points.isEmpty {
+            if written > 0 { dat += "\n\n" }
+            let facet = line.facet.map { "facet \(chart.facet ?? "")=\($0), " } ?? ""
+            dat += "# block \(written): " + GnuplotScript.comment(facet + line.label) + "\n"
+            for point in line.points {
+                let values = [point.x.center, point.y.center, point.x.low, point.x.high, point.y.low, point.y.high]
+                dat += values.map(GnuplotScript.number).joined(separator: " ") + " \(point.x.count)\n"
+            }
+            blockIndex[number] = written
+            written += 1
+        }
+        self.data = dat
+
+        var body = "set grid xtics ytics lt 1 lc rgb '#dcdcdc' lw 1\n"
+        body += "set border 3 lc rgb '#444444'\nset tics nomirror out\nset samples 400\n"
+        body += "set xlabel " + GnuplotScript.quote(chart.xLabel ?? chart.x) + " noenhanced\n"
+        body += "set ylabel " + GnuplotScript.quote(chart.yLabel ?? chart.y) + " noenhanced\n"
+        let points = scatter.lines.flatMap(\.points)
+        if chart.logX {
+            body += "set logscale x 10\n"
+            body += GnuplotScript.logTics(axis: "x", points.flatMap { [$0.x.low, $0.x.high] })
+        }
+        if chart.logY {
+            body += "set logscale y 10\n"
+            body += GnuplotScript.logTics(axis: "y", points.flatMap { [$0.y.low, $0.y.high] })
+        }
+        var xrange = ""
+        if let r = chart.xRange {
+            xrange = "set xrange [\(r.low.map(GnuplotScript.number) ?? "*"):\(r.high.map(GnuplotScript.number) ?? "*")]\n"
+        } else if let range = GnuplotScript.paddedRange(points.flatMap { [$0.x.low, $0.x.high] }, log: chart.logX) {
+            xrange = "set xrange [\(range)]\n"
+        }
+        body += xrange
+        body += GnuplotScript.referenceLines(chart)
+        let facets = scatter.facets
+        let multi = facets.count > 1 || (facets.first ?? nil) != nil
+        let size = GnuplotScript.canvas(facets: facets.count)
+        var yrange = ""
+        if let r = chart.yRange {
+            yrange = "set yrange [\(r.low.map(GnuplotScript.number) ?? "*"):\(r.high.map(GnuplotScript.number) ?? "*")]\n"
+        } else if let range = GnuplotScript.paddedRange(points.flatMap { [$0.y.low, $0.y.high] }, log: chart.logY) {
+            // Fixed from the data (also across panels), so a reference line does not stretch it.
+            yrange = "set yrange [\(range)]\n"
+        }
+        body += yrange
+        let named = chart.series != nil || chart.diagonals.contains { $0.label != nil }
+        var key = "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced"
+        if let series = chart.series { key += " title " + GnuplotScript.quote(series) + " noenhanced" }
+        body += named ? key + "\n" : "unset key\n"
+        var plots = ""
+        let title = GnuplotScript.title(chart.displayTitle, canvasWidth: size.0)
+        if multi {
+            let (rows, columns) = GnuplotScript.layout(facets.count)
+            plots += "set multiplot layout \(rows),\(columns) title " + title + " noenhanced font ',15'\n"
+        } else {
+            plots += "set title " + title + " noenhanced font ',15'\n"
+        }
+        for facet in facets {
+            if multi { plots += "set title " + GnuplotScript.quote("\(chart.facet ?? "")=\(facet ?? "")") + " noenhanced\n" }
+            var items: [String] = []
+            for (number, line) in scatter.lines.enumerated() where line.facet == facet {
+                guard let index = blockIndex[number] else { continue }
+                let style = GnuplotScript.style(items.count)
+                let look = "pt \(style.point) lc rgb '\(style.color)'"
+                let label = chart.series == nil ? "notitle" : "title " + GnuplotScript.quote(line.label) + " noenhanced"
+                items.append(scatter.hasBand
+                    ? "datafile index \(index) using 1:2:3:4:5:6 with xyerrorbars \(look) ps 1.1 lw 1.2 \(label)"
+                    : "datafile index \(index) using 1:2 with points \(look) ps 1.1 \(label)")
+            }
+            if items.isEmpty {
+                plots += GnuplotScript.emptyPlot + xrange + yrange
+                continue
+            }
+            items += GnuplotScript.diagonals(chart, keyed: facet == facets.first ?? nil)
+            plots += "plot " + items.joined(separator: ", \\\n     ") + "\n"
         }
         if multi { plots += "unset multiplot\n" }
         self.script = GnuplotScript.wrap(chart: chart, dataFile: dataFile, size: size, body: body, plots: plots)
@@ -328,6 +418,15 @@ struct GnuplotScript {
             }
         }
         return text
+    }
+
+    /// Plot items of the chart's sloped reference lines (functions y = slope x + intercept, dashed);
+    /// their labels go into the key when `keyed` (the first panel).
+    static func diagonals(_ chart: ChartSpec, keyed: Bool) -> [String] {
+        chart.diagonals.map { line in
+            let title = line.label.map { keyed ? "title " + quote($0) + " noenhanced" : "notitle" } ?? "notitle"
+            return "\(number(line.slope))*x + \(number(line.intercept)) with lines dt 2 lw 1.5 lc rgb '#555555' " + title
+        }
     }
 
     /// A panel that says "no data" (ranges valid on log axes too); autoscale is restored after it.

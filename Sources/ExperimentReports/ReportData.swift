@@ -26,6 +26,10 @@ package struct ReportData {
     let metrics: [String]
     let table: ResultTable
     let runs: [Run]
+    /// The spec's `derived` metrics.
+    let derived: DerivedMetrics
+    /// The zip groups whose rows are named (label axes).
+    let zipLabels: [ZipLabelAxis]
 
     package static let runsFile = "runs.csv"
     static let seriesFile = "series.csv"
@@ -42,8 +46,11 @@ package struct ReportData {
             throw ResultsError(file: file, message: "missing column '\(required)'")
         }
         let specAxes = PlotAxis.axes(of: spec.grid)
+        let labelAxes = ZipLabelAxis.axes(of: spec.grid)
+        zipLabels = labelAxes
         let axes = specAxes.filter { table.index(of: $0.name) != nil }
-        self.axes = axes
+        self.axes = axes + labelAxes.map(\.axis)
+        derived = spec.derived
         let fixed: Set<String> = ["key", "study", "status", "status_step", "status_reason"]
         let axisNames = Set(specAxes.map(\.name))
         self.metrics = table.header.filter { !fixed.contains($0) && !axisNames.contains($0) }
@@ -53,6 +60,7 @@ package struct ReportData {
         self.runs = table.rows.enumerated().map { index, row in
             var cells: [String: String] = [:]
             for (name, column) in axisIndices { cells[name] = row[column] }
+            for label in labelAxes { cells[label.axis.name] = label.label(of: cells) }
             return Run(key: row[keyIndex], cells: cells, status: row[statusIndex], row: index)
         }
     }
@@ -81,6 +89,29 @@ package struct ReportData {
     func metric(_ name: String, of run: Run) -> Double? {
         guard let column = table.index(of: name) else { return nil }
         return ResultTable.number(table.rows[run.row][column])
+    }
+
+    /// The axes that change together with `name` in a labelled zip group: a label axis' members, or
+    /// a member's label axis and fellow members (empty otherwise).
+    func linkedAxes(_ name: String) -> [String] {
+        zipLabels.filter { $0.axis.name == name || $0.members.contains(name) }
+            .flatMap { [$0.axis.name] + $0.members }.filter { $0 != name }
+    }
+
+    /// A metric column, derived metric or metric expression, compiled (nil when it does not parse).
+    func expression(_ text: String) -> MetricExpression? {
+        if let known = derived.expressions[text] { return known }
+        return try? derived.resolve(text, path: "", file: specFile)
+    }
+
+    /// The value of a compiled metric expression for a run.
+    func value(_ expression: MetricExpression, of run: Run) -> MetricExpression.Value {
+        expression.evaluate { metric($0, of: run) }
+    }
+
+    /// Names an expression reads that are not columns of runs.csv.
+    func missingColumns(_ expression: MetricExpression) -> [String] {
+        expression.metricNames.filter { table.index(of: $0) == nil }
     }
 
     /// Any column cell (text) of a run.

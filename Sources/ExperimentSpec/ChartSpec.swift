@@ -6,9 +6,17 @@
 ///  "where": {"clip": "none"}, "aggregate": "median", "band": "min-max",
 ///  "log_x": false, "log_y": true, "x_label": "...", "y_label": "..."}
 /// ```
+/// A scatter chart draws one metric against another (one point per run by default):
+/// ```json
+/// {"kind": "scatter", "x": "sigma_max.weight_hh_l0", "y": "grad_decay_per_step", "series": "init",
+///  "diagonal": {"label": "decay = σ_max"}, "log_x": true, "log_y": true}
+/// ```
+/// `series` may list several axes (`["cell", "nonlinearity"]`): one line per combination,
+/// labelled by the values joined with ", ".
 public struct ChartSpec: Sendable, Equatable {
-    /// `line` (default) or `heatmap` (source `series`, series named `<y>.<row>`).
-    public enum Kind: String, Sendable { case line, heatmap }
+    /// `line` (default), `heatmap` (source `series`, series named `<y>.<row>`) or `scatter`
+    /// (source `runs`: metric `y` against metric `x`, one point per run or per aggregated cell).
+    public enum Kind: String, Sendable { case line, heatmap, scatter }
     /// Where y values come from: a metric column of `runs.csv` or a named series of `series.csv`.
     public enum Source: String, Sendable { case runs, series }
     /// How runs that differ only in the remaining axes (the seeds) become one point.
@@ -26,12 +34,15 @@ public struct ChartSpec: Sendable, Equatable {
     public var title: String?
     public var kind: Kind
     public var source: Source
-    /// An axis name, or `step` for source `series`.
+    /// An axis name, `step` for source `series`, or a metric (expression) for a scatter chart.
     public var x: String
-    /// A metric column (source `runs`), a series name (source `series`) or a series prefix (heatmap).
+    /// A metric column, derived metric or metric expression (source `runs`), a series name (source
+    /// `series`) or a series prefix (heatmap).
     public var y: String
-    /// Axis drawn as one line per value.
-    public var series: String?
+    /// Axes drawn as one line per combination of values (empty: one line).
+    public var seriesAxes: [String]
+    /// The series axes as shown (the key's title): their names joined with ", "; nil without series.
+    public var series: String? { seriesAxes.isEmpty ? nil : seriesAxes.joined(separator: ", ") }
     /// Axis drawn as one panel per value.
     public var facet: String?
     public var filter: PlotFilter
@@ -46,6 +57,8 @@ public struct ChartSpec: Sendable, Equatable {
     /// with their label.
     public var hlines: [ReferenceLine] = []
     public var vlines: [ReferenceLine] = []
+    /// Sloped reference lines y = slope x + intercept (`"diagonal": true` is y = x), drawn dashed.
+    public var diagonals: [Diagonal] = []
     /// Axis limits (nil ends: automatic).
     public var xRange: (low: Double?, high: Double?)?
     public var yRange: (low: Double?, high: Double?)?
@@ -64,9 +77,33 @@ public struct ChartSpec: Sendable, Equatable {
         }
     }
 
+    /// A reference line y = slope * x + intercept with an optional label.
+    public struct Diagonal: Sendable, Equatable {
+        public var slope: Double
+        public var intercept: Double
+        public var label: String?
+        public init(slope: Double = 1, intercept: Double = 0, label: String? = nil) {
+            self.slope = slope
+            self.intercept = intercept
+            self.label = label
+        }
+    }
+
+    /// The series value of a run (its cells by axis name): the series axes' cells joined with
+    /// ", " (nil without series axes or when a cell is missing).
+    public func seriesValue(_ cells: [String: String]) -> String? {
+        guard !seriesAxes.isEmpty else { return nil }
+        var parts: [String] = []
+        for axis in seriesAxes {
+            guard let cell = cells[axis] else { return nil }
+            parts.append(cell == "" ? "n/a" : cell)
+        }
+        return parts.joined(separator: ", ")
+    }
+
     public static func == (a: ChartSpec, b: ChartSpec) -> Bool {
         a.name == b.name && a.title == b.title && a.kind == b.kind && a.source == b.source && a.x == b.x && a.y == b.y
-            && a.series == b.series && a.facet == b.facet && a.filter == b.filter && a.aggregate == b.aggregate
+            && a.seriesAxes == b.seriesAxes && a.diagonals == b.diagonals && a.facet == b.facet && a.filter == b.filter && a.aggregate == b.aggregate
             && a.band == b.band && a.logX == b.logX && a.logY == b.logY && a.xLabel == b.xLabel && a.yLabel == b.yLabel
             && a.hlines == b.hlines && a.vlines == b.vlines && a.xRange?.low == b.xRange?.low
             && a.xRange?.high == b.xRange?.high && a.yRange?.low == b.yRange?.low && a.yRange?.high == b.yRange?.high
@@ -83,7 +120,7 @@ public struct ChartSpec: Sendable, Equatable {
         self.source = source
         self.x = x
         self.y = y
-        self.series = series
+        self.seriesAxes = series.map { [$0] } ?? []
         self.facet = facet
         self.filter = filter
         self.aggregate = aggregate
@@ -96,7 +133,8 @@ public struct ChartSpec: Sendable, Equatable {
     }
 
     static let keys = ["name", "title", "kind", "source", "x", "y", "series", "facet", "where", "aggregate",
-                       "band", "log_x", "log_y", "x_label", "y_label", "hline", "vline", "x_range", "y_range", "pdf"]
+                       "band", "log_x", "log_y", "x_label", "y_label", "hline", "vline", "x_range", "y_range", "pdf",
+                       "diagonal"]
 
     /// `hline`/`vline`: a number, `{"at": n, "label": "..."}`, or an array of these.
     static func referenceLines(_ object: CheckedObject, _ key: String) throws(SpecError) -> [ReferenceLine] {
@@ -124,6 +162,53 @@ public struct ChartSpec: Sendable, Equatable {
             }
         }
         return lines
+    }
+
+    /// `diagonal`: `true` (y = x), `{"slope": s, "intercept": c, "label": "..."}` (slope 1 and
+    /// intercept 0 by default), or an array of these.
+    static func diagonals(_ object: CheckedObject) throws(SpecError) -> [Diagonal] {
+        guard let value = object["diagonal"] else { return [] }
+        let items: [JSONValue]
+        if case let .array(list) = value { items = list } else { items = [value] }
+        let expected = "true, {\"slope\": <number>, \"intercept\": <number>, \"label\": \"...\"} or an array of these"
+        var lines: [Diagonal] = []
+        for item in items {
+            switch item {
+            case .bool(true):
+                lines.append(Diagonal())
+            case let .object(pairs):
+                var line = Diagonal()
+                for (key, v) in pairs {
+                    switch (key, v) {
+                    case let ("slope", .number(n)) where n.isFinite: line.slope = n
+                    case let ("intercept", .number(n)) where n.isFinite: line.intercept = n
+                    case let ("label", .string(text)): line.label = text
+                    default: throw object.error("diagonal", expected: expected, found: "\"\(key)\": " + v.excerpt)
+                    }
+                }
+                lines.append(line)
+            default:
+                throw object.error("diagonal", expected: expected, found: item.excerpt)
+            }
+        }
+        return lines
+    }
+
+    /// `series`: an axis name or a non-empty array of distinct axis names.
+    static func seriesAxes(_ object: CheckedObject) throws(SpecError) -> [String] {
+        guard let value = object["series"] else { return [] }
+        if case let .array(items) = value {
+            var names: [String] = []
+            for item in items {
+                guard case let .string(name) = item, !name.isEmpty, !names.contains(name) else {
+                    throw object.error("series", expected: "distinct axis names", found: value.excerpt)
+                }
+                names.append(name)
+            }
+            if names.isEmpty { throw object.error("series", expected: "an axis name or a non-empty array of axis names", found: "[]") }
+            return names
+        }
+        return try object.nonEmptyString("series").map { [$0] } ?? []
     }
 
     /// `x_range`/`y_range`: `[low, high]`, either may be null (automatic); low < high.
@@ -164,7 +249,7 @@ public struct ChartSpec: Sendable, Equatable {
     public static func parse(_ json: JSONValue, path: String, file: String) throws(SpecError) -> ChartSpec {
         let object = try CheckedObject(json, path: path, file: file, what: "a chart object")
         try object.rejectUnknownKeys(allowed: keys)
-        let kind = Kind(rawValue: try object.choice("kind", ["line", "heatmap"]) ?? "line") ?? .line
+        let kind = Kind(rawValue: try object.choice("kind", ["line", "heatmap", "scatter"]) ?? "line") ?? .line
         let sourceDefault = kind == .heatmap ? "series" : "runs"
         let source = Source(rawValue: try object.choice("source", ["runs", "series"]) ?? sourceDefault) ?? .runs
         guard let y = try object.nonEmptyString("y") else {
@@ -177,7 +262,11 @@ public struct ChartSpec: Sendable, Equatable {
         } else if source == .series {
             x = "step"
         } else {
-            throw SpecError(file: file, path: object.childPath("x"), expected: "an axis name", found: "nothing")
+            throw SpecError(file: file, path: object.childPath("x"),
+                            expected: kind == .scatter ? "a metric (or metric expression) for the x axis" : "an axis name", found: "nothing")
+        }
+        if kind == .scatter && source != .runs {
+            throw object.error("source", expected: "\"runs\" for a scatter chart (metrics of runs.csv)", found: "\"\(source.rawValue)\"")
         }
         if kind == .heatmap && source != .series {
             throw object.error("source", expected: "\"series\" for a heatmap", found: "\"runs\"")
@@ -185,7 +274,9 @@ public struct ChartSpec: Sendable, Equatable {
         if source == .series && x != "step" {
             throw object.error("x", expected: "\"step\" for a chart of series", found: "\"\(x)\"")
         }
-        let aggregate = Aggregate(rawValue: try object.choice("aggregate", ["median", "mean", "none"]) ?? "median") ?? .median
+        // A scatter chart shows every run unless asked to aggregate.
+        let aggregate = Aggregate(rawValue: try object.choice("aggregate", ["median", "mean", "none"])
+            ?? (kind == .scatter ? "none" : "median")) ?? .median
         var band: Band?
         if let text = try object.string("band") {
             guard let parsed = parseBand(text) else {
@@ -199,19 +290,27 @@ public struct ChartSpec: Sendable, Equatable {
             throw object.error("name", expected: "a file stem of letters, digits, '.', '_', '-' (not starting with '.')",
                                found: "\"\(name)\"")
         }
-        let series = try object.nonEmptyString("series")
+        let seriesAxes = try seriesAxes(object)
         let facet = try object.nonEmptyString("facet")
-        if let series, series == facet {
-            throw object.error("facet", expected: "an axis other than the series axis", found: "\"\(series)\"")
+        if let facet, seriesAxes.contains(facet) {
+            throw object.error("facet", expected: "an axis other than the series axes", found: "\"\(facet)\"")
+        }
+        if kind == .heatmap && seriesAxes.count > 1 {
+            throw object.error("series", expected: "one axis for a heatmap", found: "\(seriesAxes.count) axes")
         }
         let filter = try object["where"].map { (v: JSONValue) throws(SpecError) in
             try PlotFilter.parse(v, path: object.childPath("where"), file: file)
         } ?? PlotFilter(path: object.childPath("where"))
         var chart = ChartSpec(
             name: name, title: try object.string("title"), kind: kind, source: source, x: x, y: y,
-            series: series, facet: facet, filter: filter, aggregate: aggregate, band: band,
+            series: nil, facet: facet, filter: filter, aggregate: aggregate, band: band,
             logX: try object.bool("log_x") ?? false, logY: try object.bool("log_y") ?? false,
             xLabel: try object.string("x_label"), yLabel: try object.string("y_label"), path: path)
+        chart.seriesAxes = seriesAxes
+        if name == nil {
+            chart.name = ChartSpec.defaultName(kind: kind, x: x, y: y, series: chart.seriesAxes.joined(separator: "_"), facet: facet)
+        }
+        chart.diagonals = try diagonals(object)
         chart.hlines = try referenceLines(object, "hline")
         chart.vlines = try referenceLines(object, "vline")
         chart.xRange = try range(object, "x_range")
@@ -242,10 +341,10 @@ public struct ChartSpec: Sendable, Equatable {
 
     /// Fails when `x`, `series`, `facet` or a `where` key names an axis the grid does not have.
     public func validate(axes: [String], file: String) throws(SpecError) {
-        if source == .runs && !axes.contains(x) {
+        if source == .runs && kind != .scatter && !axes.contains(x) {
             throw PlotFilter.unknownAxis(x, path: JSONPath.child(path, "x"), axes: axes, file: file)
         }
-        if let series, !axes.contains(series) {
+        for series in seriesAxes where !axes.contains(series) {
             throw PlotFilter.unknownAxis(series, path: JSONPath.child(path, "series"), axes: axes, file: file)
         }
         if let facet, !axes.contains(facet) {
@@ -262,7 +361,7 @@ public struct ChartSpec: Sendable, Equatable {
 
     static func defaultName(kind: Kind, x: String, y: String, series: String?, facet: String?) -> String {
         var stem = kind == .heatmap ? "heatmap_\(y)" : "\(y)_vs_\(x)"
-        if let series { stem += "_by_\(series)" }
+        if let series, !series.isEmpty { stem += "_by_\(series)" }
         if let facet { stem += "_per_\(facet)" }
         return sanitizeStem(stem)
     }

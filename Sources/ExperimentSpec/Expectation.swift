@@ -29,6 +29,20 @@ public struct Expectation: Sendable, Equatable {
         case between(Double, Double)
         /// Equality with a number, or with text for `metric: "status"`.
         case equals(JSONValue)
+        /// A bound that is a metric expression (``MetricExpression``), evaluated for each run:
+        /// `{"metric": "grad_decay_per_step", "<=": "sigma_max.weight_hh_l0"}`.
+        case compareTo(Operator, String)
+        /// Inclusive bounds of which at least one is a metric expression (numbers as text).
+        case betweenExpressions(String, String)
+
+        /// The expression bounds with the key they were written under (`<=`, `between`).
+        public var expressionBounds: [(key: String, text: String)] {
+            switch self {
+            case let .compareTo(op, text): return [(op.rawValue, text)]
+            case let .betweenExpressions(low, high): return [("between", low), ("between", high)]
+            default: return []
+            }
+        }
     }
 
     /// What is checked.
@@ -119,6 +133,13 @@ public struct Expectation: Sendable, Equatable {
         let aggregateText = try object.choice("aggregate", ["median", "mean", "min", "max", "all", "fraction"])
         var aggregate = Aggregate(rawValue: aggregateText ?? "median") ?? .median
         if selector == .status && aggregateText == nil { aggregate = .fraction }
+        // A bound that is an expression is evaluated run by run: every run must satisfy it by default.
+        let expressionBound = comparisonKeys.contains { key in
+            if case .string? = object[key] { return key != "equals" }
+            if key == "between", case let .array(items)? = object[key] { return items.contains { if case .string = $0 { true } else { false } } }
+            return false
+        }
+        if expressionBound && aggregateText == nil && !modeKeys.contains(where: object.has) { aggregate = .all }
         let atLeast = try object.fraction("at_least")
         if aggregate == .fraction && atLeast == nil {
             throw object.error("at_least", expected: "the required fraction (0...1) for aggregate \"fraction\"", found: "nothing")
@@ -169,6 +190,9 @@ public struct Expectation: Sendable, Equatable {
             try requireAggregate(object, aggregate, aggregateText, mode: "ratio_to")
             let comparison = try parseComparison(object, key: comparisons[0])
             if case .equals = comparison { throw object.error("equals", expected: "'<', '>', '<=', '>=' or 'between' with ratio_to", found: "'equals'") }
+            if !comparison.expressionBounds.isEmpty {
+                throw object.error(comparisons[0], expected: "a number with ratio_to", found: "an expression")
+            }
             check = .ratio(to: other, comparison)
         case "beats"?:
             let other = try PlotFilter.parse(object["beats"] ?? .null, path: object.childPath("beats"), file: file)
@@ -187,6 +211,13 @@ public struct Expectation: Sendable, Equatable {
                 guard case .equals(.string) = comparison else {
                     throw object.error(comparisons[0], expected: "\"equals\": \"ok\" | \"diverged\" | \"failed\" for metric \"status\"",
                                        found: "'\(comparisons[0])'")
+                }
+            }
+            if !comparison.expressionBounds.isEmpty {
+                if selector == .status { throw object.error("metric", expected: "a numeric metric with an expression bound", found: "\"status\"") }
+                if aggregate != .all && aggregate != .fraction {
+                    throw object.error("aggregate", expected: "\"all\" (default) or \"fraction\" with an expression bound (it is evaluated run by run)",
+                                       found: "\"\(aggregate.rawValue)\"")
                 }
             }
             check = .value(comparison)
@@ -223,10 +254,23 @@ public struct Expectation: Sendable, Equatable {
     private static func parseComparison(_ object: CheckedObject, key: String) throws(SpecError) -> Comparison {
         switch key {
         case "between":
+            if case let .array(bounds)? = object["between"], bounds.count == 2,
+               bounds.contains(where: { if case .string = $0 { true } else { false } }) {
+                var texts: [String] = []
+                for bound in bounds {
+                    switch bound {
+                    case let .number(n): texts.append(JSONValue.format(n))
+                    case let .string(text) where !text.isEmpty: texts.append(text)
+                    default: throw object.error("between", expected: "[low, high] of numbers or metric expressions", found: bound.excerpt)
+                    }
+                }
+                return .betweenExpressions(texts[0], texts[1])
+            }
             guard case let .array(bounds)? = object["between"], bounds.count == 2,
                   case let .number(low) = bounds[0], case let .number(high) = bounds[1], low <= high
             else {
-                throw object.error("between", expected: "[low, high] with low <= high", found: object["between"]?.excerpt ?? "nothing")
+                throw object.error("between", expected: "[low, high] with low <= high (numbers or metric expressions)",
+                                   found: object["between"]?.excerpt ?? "nothing")
             }
             return .between(low, high)
         case "equals":
@@ -236,6 +280,10 @@ public struct Expectation: Sendable, Equatable {
             default: throw object.error("equals", expected: "a number or a string", found: value.typeDescription)
             }
         default:
+            if let op = Operator(rawValue: key), case let .string(text)? = object[key] {
+                guard !text.isEmpty else { throw object.error(key, expected: "a number or a metric expression", found: "\"\"") }
+                return .compareTo(op, text)
+            }
             guard let op = Operator(rawValue: key), let bound = try object.number(key) else {
                 throw object.error(key, expected: "a number", found: "nothing")
             }
@@ -262,6 +310,8 @@ public struct Expectation: Sendable, Equatable {
             case let .compare(op, bound): return "\(op.rawValue) \(Expectation.exact(bound))"
             case let .between(low, high): return "in [\(Expectation.exact(low)), \(Expectation.exact(high))]"
             case let .equals(value): return "= \(PlotFilter.text(value))"
+            case let .compareTo(op, text): return "\(op.rawValue) \(text)"
+            case let .betweenExpressions(low, high): return "in [\(low), \(high)]"
             }
         }
         switch check {

@@ -33,6 +33,9 @@ public struct Grid: Sendable {
     /// Every axis option name in spec order (zip members in their order).
     public var axisNames: [String] { axes.flatMap(\.names) }
 
+    /// The label axes of zip groups (``GridAxis/Label``), in spec order.
+    public var labelAxes: [GridAxis.Label] { axes.compactMap(\.label) }
+
     /// Number of points before `where` / `exclude`.
     public var size: Int { axes.reduce(1) { $0 * $1.points.count } }
 
@@ -82,8 +85,13 @@ public struct Grid: Sendable {
             }
             var names: [String] = []
             var columns: [[JSONValue]] = []
+            var labelMember: (value: JSONValue, path: String)?
             for member in members {
                 let memberPath = JSONPath.child(groupPath, member.key)
+                if member.key == GridAxis.labelKey {
+                    labelMember = (member.value, memberPath)
+                    continue
+                }
                 let opt = try option(member.key, at: memberPath)
                 let values = try GridAxis.values(of: member.value, for: opt, path: memberPath, distinct: false)
                 if let first = columns.first, first.count != values.count {
@@ -99,7 +107,45 @@ public struct Grid: Sendable {
                 throw SpecError(path: JSONPath.element(JSONPath.child(groupPath, names[0]), i),
                                 expected: "distinct points in a zip group", found: "the point \(JSONValue.array(point).excerpt) again")
             }
-            return GridAxis(names: names, points: points, path: groupPath)
+            guard !names.isEmpty else {
+                throw SpecError(path: groupPath, expected: "an object of equally long axes", found: group.excerpt)
+            }
+            var axis = GridAxis(names: names, points: points, path: groupPath)
+            if let labelMember { axis.label = try label(labelMember.value, path: labelMember.path, rows: points.count) }
+            return axis
+        }
+
+        // `"label": {"model": ["IRNN", "tanh RNN", "LSTM"]}`: one distinct name per zip row.
+        func label(_ value: JSONValue, path labelPath: String, rows: Int) throws(SpecError) -> GridAxis.Label {
+            guard case let .object(pairs) = value, pairs.count == 1, let (name, list) = pairs.first.map({ ($0.key, $0.value) }) else {
+                throw SpecError(path: labelPath, expected: "{\"<axis name>\": [one label per zip row]}", found: value.excerpt)
+            }
+            let namePath = JSONPath.child(labelPath, name)
+            let reserved = ["seed", "zip", "where", "exclude", "step", "key", "study", "status", GridAxis.labelKey]
+            guard MetricExpression.isPlainName(name), !reserved.contains(name), OptionCatalog.option(named: name) == nil else {
+                throw SpecError(path: namePath, expected: "a new axis name (not an option, not " + reserved.joined(separator: ", ") + ")",
+                                found: "'\(name)'")
+            }
+            guard !used.contains(name) else {
+                throw SpecError(path: namePath, expected: "a label axis name used once", found: "'\(name)' again")
+            }
+            used.insert(name)
+            guard case let .array(items) = list, items.count == rows else {
+                throw SpecError(path: namePath, expected: "\(rows) labels, one per zip row", found: list.excerpt)
+            }
+            var labels: [String] = []
+            for (i, item) in items.enumerated() {
+                guard case let .string(text) = item, !text.isEmpty else {
+                    throw SpecError(path: JSONPath.element(namePath, i), expected: "a non-empty label string", found: item.excerpt)
+                }
+                // Rows sharing a label would be pooled on every chart drawn by it.
+                if let first = labels.firstIndex(of: text) {
+                    throw SpecError(path: JSONPath.element(namePath, i), expected: "distinct labels (rows sharing one would be pooled)",
+                                    found: "'\(text)' again (row \(first) has it)")
+                }
+                labels.append(text)
+            }
+            return GridAxis.Label(name: name, values: labels)
         }
 
         func constraints(_ list: JSONValue, path listPath: String) throws(SpecError) -> [Constraint] {

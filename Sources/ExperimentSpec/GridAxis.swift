@@ -10,11 +10,24 @@ public struct GridAxis: Sendable {
     public let points: [[JSONValue]]
     /// Where the axis is in the spec, for error messages.
     public let path: String
+    /// A zip group's named rows (`"label": {"model": ["IRNN", "tanh RNN", "LSTM"]}`): a pseudo-axis
+    /// for charts and expectations, one distinct name per point. Not an option: run keys and
+    /// runs.csv are unchanged; reports compute it from the members' values.
+    public var label: Label? = nil
+
+    /// The name of a zip group's label axis and one label per point.
+    public struct Label: Sendable, Equatable {
+        public let name: String
+        public let values: [String]
+    }
 
     /// The pseudo-option of the `seed` axis: an integer >= 0.
     static let seedOption = OptionSpec(
         "seed", [], .int(min: 0, max: nil), default: .number(0), studies: Set(StudyKind.allCases),
         "random seed of the run", binds: .set(\.seed, "the study's seed"))
+
+    /// The key of a zip group that names its rows.
+    static let labelKey = "label"
 
     /// Largest number of points any single axis may have before it is generated.
     static let maximumPoints = 1_000_000

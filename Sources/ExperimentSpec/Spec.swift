@@ -42,6 +42,8 @@ public struct Spec: Sendable {
     public let chartSpecs: [ChartSpec]?
     /// The expectations, decoded and checked against the grid and the study's outputs.
     public let expectations: [Expectation]
+    /// The `derived` block: named metric expressions (empty when absent).
+    public internal(set) var derived = DerivedMetrics()
     /// The weights files the spec names (`model.weights`, as a block value or on a grid axis), by path as written.
     public let weights: [String: SpecWeights]
     /// False for a results folder's `spec.resolved.json` decoded for its charts (weights not read).
@@ -168,6 +170,7 @@ public struct Spec: Sendable {
             pairs.append((block.rawValue, .object(members.map { ($0.name, baseValue(of: $0)) })))
         }
         pairs.append(("grid", gridDocument))
+        if let derived = derived.document { pairs.append(("derived", derived)) }
         if charts != .null { pairs.append(("charts", charts)) }
         pairs.append(("expect", expect))
         return .object(pairs)

@@ -5,7 +5,8 @@ import Interchange
 public enum SpecDecoder {
     /// The top-level keys, in the order `spec.resolved.json` writes them.
     public static let topLevelKeys = [
-        "version", "name", "description", "study", "model", "training", "task", "study_options", "grid", "charts", "expect",
+        "version", "name", "description", "study", "model", "training", "task", "study_options", "grid", "derived", "charts",
+        "expect",
     ]
 
     /// Reads the spec at `path` (`-`: standard input). A missing, unreadable or non-JSON file,
@@ -158,15 +159,19 @@ public enum SpecDecoder {
             throw SpecError(path: "expect", expected: "an array of expectations", found: expect.typeDescription)
         }
         // charts and expectations: decoded once into types and checked against the grid and the study
-        let references = SpecReferences(file: file, grid: grid, study: study)
+        let outputs = StudyOutputs.of(study)
+        let derived = try DerivedMetrics.parse(document["derived"], file: file, isMetric: outputs.map { o in { o.hasMetric($0) } },
+                                               metricCandidates: outputs?.metricCandidates ?? [])
+        let references = SpecReferences(file: file, grid: grid, study: study, derived: derived)
         let chartSpecs = charts == .null ? nil : try ChartSpec.parseAll(charts, file: file)
         for chart in chartSpecs ?? [] { try references.check(chart) }
         let expectations = try Expectation.parseAll(expect, file: file)
         for expectation in expectations { try references.check(expectation) }
         let weights = readsWeights ? try loadWeights(blockValues: blockValues, study: study, grid: grid, file: file) : [:]
-        let spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
+        var spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
                         blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect,
                         chartSpecs: chartSpecs, expectations: expectations, weights: weights, weightsRead: readsWeights)
+        spec.derived = derived
         try spec.checkConditions(blockPaths: values.mapValues(\.path))
         try spec.checkLyapunovOptions()
         try spec.checkInitGainAndCopyLag(blockPaths: values.mapValues(\.path))

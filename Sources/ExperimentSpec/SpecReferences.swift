@@ -5,11 +5,15 @@ struct SpecReferences {
     /// The axes in spec order, each with its values.
     let axes: [PlotAxis]
     let outputs: StudyOutputs?
+    let derived: DerivedMetrics
+    let grid: Grid
 
-    init(file: String, grid: Grid, study: StudyKind) {
+    init(file: String, grid: Grid, study: StudyKind, derived: DerivedMetrics = DerivedMetrics()) {
         self.file = file
-        axes = PlotAxis.axes(of: grid)
+        self.grid = grid
+        axes = PlotAxis.axes(of: grid) + ZipLabelAxis.axes(of: grid).map(\.axis)
         outputs = StudyOutputs.of(study)
+        self.derived = derived
     }
 
     var axisNames: [String] { axes.map(\.name) }
@@ -30,11 +34,17 @@ struct SpecReferences {
         }
     }
 
-    /// Fails when `name` at `path` is not a metric of the study.
+    /// Fails when `name` at `path` is neither a metric of the study, nor a derived metric, nor a
+    /// metric expression (``MetricExpression``) over these.
     func checkMetric(_ name: String, path: String) throws(SpecError) {
-        guard let outputs, !outputs.hasMetric(name) else { return }
-        throw SpecError(file: file, path: path, expected: "a metric of the study (" + outputs.metricCandidates.joined(separator: ", ") + ")",
-                        found: "'\(name)'" + SpecSuggestion.didYouMean(name, among: outputs.metricCandidates))
+        if derived.names.contains(name) { return }
+        if MetricExpression.isPlainName(name), let outputs, !outputs.hasMetric(name) {
+            let candidates = outputs.metricCandidates + derived.names
+            throw SpecError(file: file, path: path, expected: "a metric of the study (" + candidates.joined(separator: ", ") + ")",
+                            found: "'\(name)'" + SpecSuggestion.didYouMean(name, among: candidates))
+        }
+        _ = try derived.resolve(name, path: path, file: file, isMetric: outputs.map { o in { o.hasMetric($0) } },
+                                metricCandidates: outputs?.metricCandidates ?? [])
     }
 
     /// Fails when `name` at `path` is not a series of the study (or, for a heatmap, a family of series).
@@ -50,11 +60,60 @@ struct SpecReferences {
     func check(_ chart: ChartSpec) throws(SpecError) {
         try chart.validate(axes: axisNames, file: file)
         try checkValues(of: chart.filter)
+        try checkZipPooling(chart)
         let y = JSONPath.child(chart.path, "y")
         switch (chart.source, chart.kind) {
+        case (.runs, .scatter):
+            try checkMetric(chart.y, path: y)
+            try checkMetric(chart.x, path: JSONPath.child(chart.path, "x"))
         case (.runs, _): try checkMetric(chart.y, path: y)
         case (.series, .heatmap): try checkSeries(chart.y, path: y, family: true)
-        case (.series, .line): try checkSeries(chart.y, path: y)
+        case (.series, .line), (.series, .scatter): try checkSeries(chart.y, path: y)
+        }
+    }
+
+    /// Fails when an aggregating chart would pool zip rows silently: two rows of a zip group that
+    /// the chart's `where` keeps share the values of the members it draws (x, series, facet) and
+    /// differ in another member. Drawing the group's label axis keeps its rows apart.
+    func checkZipPooling(_ chart: ChartSpec) throws(SpecError) {
+        guard chart.aggregate != .none, chart.kind != .scatter else { return }
+        let drawn = (chart.source == .runs ? [chart.x] : []) + chart.seriesAxes + [chart.facet].compactMap { $0 }
+        for axis in grid.axes where axis.names.count > 1 {
+            if let label = axis.label, drawn.contains(label.name) { continue }
+            let members = axis.names.indices.filter { drawn.contains(axis.names[$0]) }
+            guard !members.isEmpty else { continue }
+            let rows = axis.points.indices.filter { row in
+                chart.filter.conditions.allSatisfy { condition in
+                    if let m = axis.names.firstIndex(of: condition.axis) {
+                        let cell = CSVTable.format(value: axis.points[row][m])
+                        return condition.values.contains { PlotAxis.cell(cell, matches: $0) }
+                    }
+                    if let label = axis.label, label.name == condition.axis {
+                        return condition.values.contains { PlotAxis.cell(label.values[row], matches: $0) }
+                    }
+                    return true
+                }
+            }
+            var seen: [[String]: Int] = [:]
+            for row in rows {
+                let key = members.map { axis.points[row][$0].canonicalText }
+                guard let first = seen[key] else {
+                    seen[key] = row
+                    continue
+                }
+                let shared = members.map { "\(axis.names[$0])=\(axis.points[row][$0].excerpt)" }.joined(separator: " ")
+                let differing = axis.names.indices.filter { axis.points[first][$0] != axis.points[row][$0] }
+                    .map { "\(axis.names[$0]) \(axis.points[first][$0].excerpt) vs \(axis.points[row][$0].excerpt)" }
+                let field = chart.seriesAxes.contains(axis.names[members[0]]) ? "series" : chart.facet == axis.names[members[0]] ? "facet" : "x"
+                let others = axis.names.filter { !drawn.contains($0) }.map { "\"\($0)\"" }.joined(separator: ", ")
+                let naming = axis.label.map { "draw the group's label axis '\($0.name)'" }
+                    ?? "name the rows with \"label\" in the zip group and draw that axis"
+                throw SpecError(file: file, path: JSONPath.child(chart.path, field),
+                                expected: "zip rows kept apart: add \(others) to \"series\" (an array of axes), \(naming), "
+                                    + "or set \"aggregate\": \"none\"",
+                                found: "rows \(first) and \(row) of \(axis.path) (\(shared)) pooled into one point although they differ ("
+                                    + differing.joined(separator: ", ") + ")")
+            }
         }
     }
 
@@ -64,10 +123,13 @@ struct SpecReferences {
         try checkValues(of: expectation.filter)
         switch expectation.check {
         case let .ratio(other, _), let .beats(other, _, _): try checkValues(of: other)
-        case .trend, .value: break
+        case .trend: break
+        case let .value(comparison):
+            for (key, text) in comparison.expressionBounds { try checkMetric(text, path: JSONPath.child(expectation.path, key)) }
         }
         switch expectation.selector {
-        case let .metric(name): try checkMetric(name, path: JSONPath.child(expectation.path, "metric"))
+        case let .metric(name):
+            if name != "status" { try checkMetric(name, path: JSONPath.child(expectation.path, "metric")) }
         case let .series(name, _): try checkSeries(name, path: JSONPath.child(expectation.path, "series"))
         case .status: break
         }

@@ -16,9 +16,18 @@ public enum SpecSchema {
             ($0.name, ref("option." + $0.name))
         }
         defs.append(("zipGroup", .object([
-            ("description", .string("Axes taken together: equally long, the i-th values of each form one point.")),
+            ("description", .string("Axes taken together: equally long, the i-th values of each form one point. "
+                                     + "\"label\": {\"<axis>\": [one distinct name per point]} names the points: a pseudo-axis for "
+                                     + "charts and expectations (run keys and runs.csv unchanged).")),
             ("type", .string("object")), ("minProperties", .number(1)), ("additionalProperties", .bool(false)),
-            ("properties", .object(axisProperties)),
+            ("properties", .object(axisProperties + [
+                ("label", .object([
+                    ("description", .string("Names the zip rows: {\"model\": [\"IRNN\", \"tanh RNN\", \"LSTM\"]}.")),
+                    ("type", .string("object")), ("minProperties", .number(1)), ("maxProperties", .number(1)),
+                    ("additionalProperties", .object([("type", .string("array")), ("uniqueItems", .bool(true)),
+                                                      ("items", .object([("type", .string("string")), ("minLength", .number(1))]))])),
+                ])),
+            ])),
         ])))
         defs.append(("assignment", .object([
             ("description", .string("A partial assignment: matches runs whose options have all these values.")),
@@ -50,6 +59,13 @@ public enum SpecSchema {
             ])))
         }
         properties.append(("grid", ref("grid")))
+        properties.append(("derived", .object([
+            ("description", .string("Named derived metrics: name -> metric expression (numbers, metric names, + - * / ^, "
+                                    + "parentheses, ln log log10 log2 exp sqrt abs min max, pi). Usable wherever a metric is.")),
+            ("type", .string("object")),
+            ("propertyNames", .object([("pattern", .string("^[A-Za-z_][A-Za-z0-9_.]*$"))])),
+            ("additionalProperties", .object([("type", .string("string")), ("minLength", .number(1))])),
+        ])))
         properties.append(("charts", .object([("description", .string("Charts (absent: the study's defaults; []: none).")),
                                                ("type", .string("array")), ("items", ref("chart"))])))
         properties.append(("expect", .object([("description", .string("Expectations checked by `experiments check`.")),

@@ -10,6 +10,8 @@ extension StudyOutputs {
         case classificationTasks
         /// Runs that diverged (`diverged_at_step`).
         case divergedRuns
+        /// Runs on the copy task (its answer steps: `test_answer_loss`, `test_answer_accuracy`).
+        case copyTask
     }
 
     /// How a metric is written beyond a real number: as an integer (a count, `20` not `20.0`), and
@@ -28,6 +30,8 @@ extension StudyOutputs {
     public enum StepUnit: String, Sendable, CaseIterable {
         /// Training epochs (0: before the first epoch, where measured).
         case epoch
+        /// Optimiser updates made (training series of a run with `eval_every` > 0).
+        case update
         /// The time step t = 1…T of the sequence.
         case timeStep = "t"
         /// The distance T−t from the last time step (0: the last step).
@@ -59,6 +63,8 @@ extension StudyOutputs {
 public struct RunCells: Sendable {
     private let outputs: StudyOutputs?
     private let classification: Bool
+    private let copyTask: Bool
+    private let evaluatesByUpdates: Bool
     private let diverged: Bool
 
     /// The rules for a run of configuration `config` (``RunConfiguration/document``) that
@@ -71,9 +77,12 @@ public struct RunCells: Sendable {
         }
         if case let .string(task)? = config["task"], let kind = TaskKind(rawValue: task) {
             classification = !kind.isRegression
+            copyTask = kind == .copy
         } else {
             classification = true
+            copyTask = false
         }
+        if case let .number(n)? = config["eval_every"], n > 0 { evaluatesByUpdates = true } else { evaluatesByUpdates = false }
         self.diverged = diverged
     }
 
@@ -82,6 +91,7 @@ public struct RunCells: Sendable {
         case .everyRun: return true
         case .classificationTasks: return classification
         case .divergedRuns: return diverged
+        case .copyTask: return copyTask
         }
     }
 
@@ -95,8 +105,15 @@ public struct RunCells: Sendable {
         applies(outputs?.scope(ofSeries: name) ?? .everyRun)
     }
 
-    /// The step unit of series `name` (empty when not declared).
-    public func stepUnit(ofSeries name: String) -> String { outputs?.stepUnit(ofSeries: name)?.rawValue ?? "" }
+    /// The step unit of series `name` (empty when not declared): a training series of a run that
+    /// evaluates every N updates (`eval_every`) counts updates instead of epochs.
+    public func stepUnit(ofSeries name: String) -> String {
+        guard let unit = outputs?.stepUnit(ofSeries: name) else { return "" }
+        if unit == .epoch, evaluatesByUpdates, outputs?.evaluationSeries.contains(name) == true {
+            return StudyOutputs.StepUnit.update.rawValue
+        }
+        return unit.rawValue
+    }
 
     /// The runs.csv cell of metric `name` with value `value`: empty when it does not apply; an
     /// integer metric as an integer when it is one exactly (a NaN or a fraction, which a count should

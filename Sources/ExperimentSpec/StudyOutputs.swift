@@ -12,6 +12,8 @@ public struct StudyOutputs: Sendable {
     var seriesScopes: [String: Scope] = [:]
     /// What `step` counts in each series, by exact name or by family prefix (`grad_h.l`).
     var stepUnits: [String: StepUnit] = [:]
+    /// Series recorded at every evaluation of training: per epoch, or every `eval_every` updates.
+    var evaluationSeries: Set<String> = []
 
     /// What `study` emits, or nil for a study this table does not describe (then nothing is checked).
     public static func of(_ study: StudyKind) -> StudyOutputs? { table[study] }
@@ -25,7 +27,9 @@ public struct StudyOutputs: Sendable {
                  "final_val_accuracy": MetricTraits(scope: .classificationTasks),
                  "test_accuracy": MetricTraits(scope: .classificationTasks),
                  "epochs_run": MetricTraits(integer: true), "updates": MetricTraits(integer: true),
-                 "diverged_at_step": MetricTraits(integer: true, scope: .divergedRuns)],
+                 "diverged_at_step": MetricTraits(integer: true, scope: .divergedRuns),
+                 "test_answer_loss": MetricTraits(scope: .copyTask),
+                 "test_answer_accuracy": MetricTraits(scope: .copyTask)],
         seriesScopes: ["train_accuracy": Scope.classificationTasks, "val_accuracy": .classificationTasks])
 
     /// The spectrum's metrics (also `train`/`states` with `lyapunov_per_epoch`).
@@ -47,14 +51,15 @@ public struct StudyOutputs: Sendable {
         .train: StudyOutputs(
             metrics: training.metrics + lyapunov.metrics, metricPrefixes: [], series: training.series + lyapunov.series,
             seriesPrefixes: [], metricTraits: training.traits, seriesScopes: training.seriesScopes,
-            stepUnits: trainingUnits),
+            stepUnits: trainingUnits, evaluationSeries: Set(training.series)),
         .states: StudyOutputs(
             metrics: training.metrics + ["sample_target"] + lyapunov.metrics, metricPrefixes: [],
             series: training.series + lyapunov.series, seriesPrefixes: ["input.f", "state.h", "output.o"],
             // The first test sequence's class (an integer; a regression target is not reported).
             metricTraits: training.traits.merging(["sample_target": MetricTraits(integer: true, scope: .classificationTasks)]) { $1 },
             seriesScopes: training.seriesScopes,
-            stepUnits: trainingUnits.merging(["input.f": .timeStep, "state.h": .timeStep, "output.o": .timeStep]) { $1 }),
+            stepUnits: trainingUnits.merging(["input.f": .timeStep, "state.h": .timeStep, "output.o": .timeStep]) { $1 },
+            evaluationSeries: Set(training.series)),
         .lyapunov: StudyOutputs(
             metrics: lyapunov.metrics + ["grad_decay_per_step", "lyapunov_vs_decay_ratio", "final_train_loss", "test_loss"],
             metricPrefixes: [], series: lyapunov.series + ["lyapunov_convergence", "jacobian_sv", "train_loss"],

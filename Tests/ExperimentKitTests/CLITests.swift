@@ -177,6 +177,7 @@ struct CLIProcess {
         ("missing.json", "no such file"),
         ("bad.json", "grid.seed"),
         ("notjson.json", "line 1, column"),
+        ("expression.json", "field 'expect[0].<=': expected a number, a metric name, a function or '(' at character 26 of"),
     ])
     func specErrorsExitTwo(file: String, gist: String) throws {
         guard let binary = experimentsBinary() else {
@@ -186,6 +187,8 @@ struct CLIProcess {
         let folder = try TemporaryFolder()
         _ = try folder.write("bad.json", #"{"version": 1, "name": "bad", "study": "train", "grid": {"seed": {"count": 0}}}"#)
         _ = try folder.write("notjson.json", "{nope")
+        _ = try folder.write("expression.json", #"{"version": 1, "name": "e", "study": "gradient-flow", "#
+                             + #""expect": [{"metric": "grad_decay_per_step", "<=": "sigma_max.weight_hh_l0 * "}]}"#)
         for command in ["validate", "expand", "run"] {
             let (status, log) = try CLIProcess(binary, [command, folder.path + "/" + file, "--out", folder.path + "/out"]
                 .filter { command == "run" || ($0 != "--out" && !$0.hasSuffix("/out")) }).wait()

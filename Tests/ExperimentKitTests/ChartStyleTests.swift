@@ -88,6 +88,31 @@ import Testing
         #expect(script.contains("set terminal pdfcairo") && script.contains("set output 'c.pdf'"))
     }
 
+    @Test func pdfDatesAreFixedWithoutMovingAByte() {
+        let pdf = Array("<< /Producer (cairo) /CreationDate (D:20261204191802Z) /ModDate (D:20261204191803Z) >>\nxref".utf8)
+        let fixed = GnuplotRenderer.withFixedPDFDates(pdf)
+        #expect(fixed.count == pdf.count)
+        #expect(String(decoding: fixed, as: UTF8.self)
+            == "<< /Producer (cairo) /CreationDate (D:19700101000000Z) /ModDate (D:19700101000000Z) >>\nxref")
+        // A date of another length (with a time zone) is left alone rather than shifting the offsets.
+        let zoned = Array("/CreationDate (D:20261204191802+01'00) x".utf8)
+        #expect(GnuplotRenderer.withFixedPDFDates(zoned) == zoned)
+    }
+
+    @Test func aRenderedPDFCarriesTheFixedDate() throws {
+        guard let gnuplot = GnuplotRenderer.locate() else { return }
+        let spec = """
+            {"version": 1, "name": "c", "study": "train", "grid": {"lr": [0.1, 1], "seed": [1]},
+             "charts": [{"name": "c", "x": "lr", "y": "test_loss", "pdf": true}]}
+            """
+        let folder = try ResultsFolder(runs: Self.runs, spec: spec)
+        defer { folder.remove() }
+        _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: gnuplot)
+        let pdf = String(decoding: FileManager.default.contents(atPath: folder.file("c.pdf")) ?? Data(), as: UTF8.self)
+        #expect(pdf.hasPrefix("%PDF"))
+        #expect(pdf.contains("/CreationDate (D:19700101000000Z)"))
+    }
+
     @Test(arguments: [
         (#""hline": "high""#, "hline"), (#""hline": {"at": 1, "color": "red"}"#, "hline"),
         (#""x_range": [2, 1]"#, "x_range"), (#""y_range": [0, 1], "log_y": true"#, "positive limits"),

@@ -39,7 +39,7 @@ import Testing
             switch (chart.source, chart.kind) {
             case (.runs, _): #expect(outputs.hasMetric(chart.y), "\(chart.y)")
             case (.series, .heatmap): #expect(outputs.hasSeriesFamily(chart.y), "\(chart.y)")
-            case (.series, .line): #expect(outputs.hasSeries(chart.y), "\(chart.y)")
+            case (.series, .line), (.series, .scatter): #expect(outputs.hasSeries(chart.y), "\(chart.y)")
             }
         }
     }

@@ -35,6 +35,22 @@ import Testing
         #expect(diverged["diverged_at_step"] == "7" && diverged["updates"] == "12")
     }
 
+    @Test func answerStepMetricsApplyToTheCopyTaskOnly() throws {
+        let metrics: [(name: String, value: Double)] = [("test_answer_loss", 2), ("test_answer_accuracy", 0.125)]
+        let copy = try cells(task: "copy", metrics)
+        #expect(copy["test_answer_loss"] == "2.0" && copy["test_answer_accuracy"] == "0.125")
+        let tagging = try cells(task: "tagging", metrics)
+        #expect(tagging["test_answer_loss"] == "" && tagging["test_answer_accuracy"] == "")
+    }
+
+    @Test(arguments: [(0, "epoch"), (5, "update")])
+    func trainingSeriesCountUpdatesWhenEvaluatedEveryNUpdates(evalEvery: Int, unit: String) {
+        let config: JSONValue = .object([("study", .string("train")), ("task", .string("adding")), ("eval_every", .number(Double(evalEvery)))])
+        let rules = RunCells(config: config, diverged: false)
+        #expect(rules.stepUnit(ofSeries: "train_loss") == unit && rules.stepUnit(ofSeries: "val_loss") == unit)
+        #expect(rules.stepUnit(ofSeries: "lyapunov_max_epoch") == "epoch" && rules.stepUnit(ofSeries: "lyapunov") == "index")
+    }
+
     @Test(arguments: [0.0, 1, -1, 20, 640, 9_007_199_254_740_992, -9_007_199_254_740_992])
     func anIntegerCellReadsBackAsTheSameDouble(_ x: Double) throws {
         let text = try cells(task: "binary-sum", [("updates", x)])["updates"] ?? ""
