@@ -23,17 +23,17 @@ public struct EngineExecutor: StudyExecutor {
     public func prepare() {}
 
     public func run(_ config: RunConfiguration) throws -> RunOutcome {
+        let settings = try RunSettings(config)
         // The numerics mode is process-wide: one value per spec (never a grid axis), so every run
         // of the process selects the same one.
-        let numerics = Numerics(rawValue: try config.string("numerics")) ?? .reproducible
-        guard Numerics.select(numerics) else {
+        guard Numerics.select(settings.numerics) else {
             throw RunConfiguration.AccessError(option: "numerics", problem: "openblas asked for, but OpenBLAS (libopenblas0) cannot be loaded")
         }
         // A configuration the engine rejects throws; the scheduler records the run as failed
         // with the error's text, which names the option and the reason.
-        let output = try study(config)
+        let output = try Self.study(settings, weights: config.initialWeights).run()
         if let parameters = output.finalParameters, let directory = config.weightsDirectory {
-            try WeightsExport.write(parameters, of: config, to: directory)
+            try WeightsExport.write(parameters, of: config, dtype: settings.model.dtype, to: directory)
         }
         let status: RunStatus
         switch output.status {
@@ -45,136 +45,95 @@ public struct EngineExecutor: StudyExecutor {
             series: output.series)
     }
 
-    private func study(_ c: RunConfiguration) throws -> StudyOutput {
-        let model = try modelSettings(c)
-        switch c.study {
+    /// The study of a run, built from its settings alone (the options are read into them by their
+    /// bindings, ``RunSettings/init(_:)``); `weights` are the loaded `model.weights` file, if any.
+    static func study(_ s: RunSettings, weights: SpecWeights?) throws -> any Study {
+        let model = try modelSettings(s, weights: weights)
+        let options = s.studyOptions
+        switch s.study {
         case .gradientFlow:
-            let k = try c.int("truncation")
-            return try GradientFlowStudy(
-                model: model, sequenceLength: try c.int("seq_len"), batchSize: try c.int("batch"),
-                truncation: k > 0 ? k : nil, seed: c.seed
-            ).run()
+            return GradientFlowStudy(
+                model: model, sequenceLength: options.sequenceLength, batchSize: options.batchSize,
+                truncation: options.truncation, seed: s.seed)
         case .propagation:
-            let derivative = PropagationStudy.Derivative(rawValue: try c.string("derivative")) ?? .none
-            return try PropagationStudy(model: model, steps: try c.int("steps"), derivative: derivative, seed: c.seed).run()
+            return PropagationStudy(model: model, steps: options.steps, derivative: options.derivative, seed: s.seed)
         case .train:
-            return try trainStudy(c, model).run()
+            return try trainStudy(s, model)
         case .states:
-            return try StatesStudy(training: try trainStudy(c, model)).run()
+            return StatesStudy(training: try trainStudy(s, model))
         case .lyapunov:
-            return try lyapunovStudy(c, model).run()
+            let train = try trainStudy(s, model)
+            return LyapunovStudy(
+                model: model, steps: options.lyapunovSteps, options: options.spectrum, drive: options.drive,
+                gain: options.gain, task: train.task, training: options.measuresTraining ? train.training : nil, seed: s.seed)
         }
     }
 
+    /// The model settings of a run's configuration (see ``study(_:weights:)``).
     func modelSettings(_ c: RunConfiguration) throws -> ModelSettings {
-        let initName = try c.string("init")
-        let ih = try c.string("init_ih")
-        let hh = try c.string("init_hh")
-        // Opt-ins left out of the configuration at their defaults. init_gain is the suffix of the
-        // name the recurrent initialiser comes from: init_hh, else init (then also the input's,
-        // when init_ih is empty, as with init "orthogonal-1.2").
-        let gained = hh.isEmpty ? initName : hh
-        var recurrentInit = try Initializer(name: gained)
-        if case let .number(gain)? = c.value("init_gain"), gain > 0 {
+        try Self.modelSettings(RunSettings(c), weights: c.initialWeights)
+    }
+
+    private static func modelSettings(_ s: RunSettings, weights: SpecWeights?) throws -> ModelSettings {
+        var model = s.model
+        let i = s.initializers
+        // init_gain is the suffix of the name the recurrent initialiser comes from: init_hh, else
+        // init (then also the input's, when init_ih is empty, as with init "orthogonal-1.2").
+        let gained = i.recurrentName
+        model.recurrentInit = try Initializer(name: gained)
+        if i.gain > 0 {
             guard !Initializer.hasParameterSuffix(gained) else {
                 throw RunConfiguration.AccessError(option: "init_gain", problem: "set together with '\(gained)', which has a parameter already")
             }
-            recurrentInit = try recurrentInit.withParameter(gain)
+            model.recurrentInit = try model.recurrentInit.withParameter(i.gain)
         }
-        let inputInit = !ih.isEmpty ? try Initializer(name: ih) : hh.isEmpty ? recurrentInit : try Initializer(name: initName)
-        var biasInit = BiasInitializer.pytorchDefault
-        switch c.value("bias_init") {
-        case .string("zeros")?: biasInit = .zeros
-        case .string("constant")?:
-            if case let .number(v)? = c.value("bias_value") { biasInit = .constant(v) } else { biasInit = .constant(0) }
-        default: break
+        model.inputInit = !i.input.isEmpty ? try Initializer(name: i.input) : i.recurrent.isEmpty ? model.recurrentInit : try Initializer(name: i.both)
+        switch i.bias {
+        case "zeros": model.biasInit = .zeros
+        case "constant": model.biasInit = .constant(i.biasValue)
+        default: model.biasInit = .pytorchDefault
         }
-        var forgetBias: Double?
-        if case let .number(v)? = c.value("forget_bias") { forgetBias = v }
-        var headInit = Initializer.pytorchDefault
-        if case let .string(name)? = c.value("head_init") { headInit = try Initializer(name: name) }
-        return ModelSettings(
-            cell: CellKind(rawValue: try c.string("cell")) ?? .rnn,
-            nonlinearity: Nonlinearity(rawValue: try c.string("nonlinearity")) ?? .tanh,
-            inputSize: try c.int("input"), hiddenSize: try c.int("hidden"), layers: try c.int("layers"),
-            inputInit: inputInit,
-            recurrentInit: recurrentInit,
-            initialState: InitialStateMode(rawValue: try c.string("h0")) ?? .zeros,
-            dtype: DType(rawValue: try c.string("dtype")) ?? .float32,
-            initialParameters: c.study == .train || c.study == .states ? c.initialWeights?.withHead : c.initialWeights?.withoutHead,
-            biasInit: biasInit, forgetGateBias: forgetBias, headInit: headInit)
+        model.headInit = try Initializer(name: i.head)
+        let file = s.weights.path.isEmpty ? nil : weights
+        model.initialParameters = s.study == .train || s.study == .states ? file?.withHead : file?.withoutHead
+        return model
     }
 
-    private func lyapunovStudy(_ c: RunConfiguration, _ model: ModelSettings) throws -> LyapunovStudy {
-        let k = try c.int("exponents")
-        let train = try trainStudy(c, model)
-        return LyapunovStudy(
-            model: model, steps: try c.int("lyapunov_steps"),
-            options: LyapunovSpectrum.Options(
-                transient: try c.int("transient"), exponents: k > 0 ? k : nil, interval: try c.int("reorthonormalize")),
-            drive: LyapunovStudy.Drive(rawValue: try c.string("drive")) ?? .normal, gain: try c.double("gain"),
-            task: train.task, training: try c.bool("measure_training") ? train.training : nil, seed: c.seed)
-    }
-
-    private func trainStudy(_ c: RunConfiguration, _ model: ModelSettings) throws -> TrainStudy {
-        let lr = try c.double("lr")
-        let weightDecay = try c.double("weight_decay")
-        let momentum = try c.double("momentum")
+    private static func trainStudy(_ s: RunSettings, _ model: ModelSettings) throws -> TrainStudy {
+        let o = s.optimizer
         let optimizer: OptimizerConfiguration
-        switch try c.string("optimizer") {
+        switch o.name {
         case "momentum":
-            optimizer = try OptimizerConfiguration(name: "sgd", learningRate: lr, momentum: momentum, weightDecay: weightDecay)
+            optimizer = try OptimizerConfiguration(name: "sgd", learningRate: o.learningRate, momentum: o.momentum, weightDecay: o.weightDecay)
         case "nesterov":
             optimizer = try OptimizerConfiguration(
-                name: "sgd", learningRate: lr, momentum: momentum, nesterov: true, weightDecay: weightDecay)
+                name: "sgd", learningRate: o.learningRate, momentum: o.momentum, nesterov: true, weightDecay: o.weightDecay)
         case let name:
-            // Opt-ins left out of the configuration at their defaults (PyTorch's).
-            var eps = 1e-8, alpha = 0.99
-            if case let .number(n)? = c.value("eps") { eps = n }
-            if case let .number(n)? = c.value("rmsprop_alpha") { alpha = n }
-            optimizer = try OptimizerConfiguration(name: name, learningRate: lr, weightDecay: weightDecay, eps: eps, alpha: alpha)
+            optimizer = try OptimizerConfiguration(name: name, learningRate: o.learningRate, weightDecay: o.weightDecay, eps: o.eps, alpha: o.alpha)
         }
+        let t = s.training
         let clipping: GradientClipping
-        switch try c.string("clip") {
-        case "norm": clipping = .norm(maxNorm: try c.double("max_norm"))
-        case "value": clipping = .value(try c.double("clip_value"))
+        switch t.clip {
+        case "norm": clipping = .norm(maxNorm: t.maxNorm)
+        case "value": clipping = .value(t.clipValue)
         default: clipping = .none
         }
         let schedule: ScheduleSetting
-        switch try c.string("schedule") {
-        case "step":
-            schedule = .perUpdate(.step(stepSize: try c.int("lr_step_size"), gamma: try c.double("lr_gamma")))
-        case "warmup":
-            schedule = .perUpdate(.warmup(modelSize: model.hiddenSize, warmupSteps: try c.int("warmup_steps")))
-        case "plateau":
-            schedule = .plateau(factor: try c.double("plateau_factor"), patience: try c.int("plateau_patience"))
-        default:
-            schedule = .perUpdate(.constant)
+        switch t.schedule {
+        case "step": schedule = .perUpdate(.step(stepSize: t.stepSize, gamma: t.gamma))
+        case "warmup": schedule = .perUpdate(.warmup(modelSize: model.hiddenSize, warmupSteps: t.warmupSteps))
+        case "plateau": schedule = .plateau(factor: t.plateauFactor, patience: t.plateauPatience)
+        default: schedule = .perUpdate(.constant)
         }
-        let k = try c.int("truncation")
         let settings = try TrainingSettings(
-            optimizer: optimizer, clipping: clipping, schedule: schedule, epochs: try c.int("epochs"),
-            batchSize: try c.int("batch_size"), truncation: k > 0 ? k : nil,
-            dropout: DropoutRates(
-                input: try c.double("dropout_input"), between: try c.double("dropout_between"),
-                output: try c.double("dropout_output")),
-            earlyStoppingPatience: try c.int("early_stopping_patience"),
-            updateBudget: Self.positive(c.value("updates")), evaluationInterval: Self.positive(c.value("eval_every")))
+            optimizer: optimizer, clipping: clipping, schedule: schedule, epochs: t.epochs, batchSize: t.batchSize,
+            truncation: s.studyOptions.truncation, dropout: t.dropout, earlyStoppingPatience: t.earlyStoppingPatience,
+            updateBudget: t.updateBudget, evaluationInterval: t.evaluationInterval)
         let task = try TaskConfiguration(
-            name: try c.string("task"), steps: try c.int("seq_len"), trainCount: try c.int("samples"),
-            validationCount: try c.int("validation_samples"), testCount: try c.int("test_samples"),
-            symbolCount: Self.positive(c.value("symbols")), copyLength: Self.positive(c.value("copy_length")))
-        // An opt-in left out of the configuration at its default (0: off).
-        var lyapunovSteps: Int?
-        if case let .number(n)? = c.value("lyapunov_per_epoch"), n >= 2 { lyapunovSteps = Int(n) }
-        let save = c.value("save_weights") == .bool(true)
-        return TrainStudy(model: model, task: task, training: settings, seed: c.seed, lyapunovSteps: lyapunovSteps,
-                          keepsParameters: save)
-    }
-
-    /// An opt-in count: nil (the task's default) when absent or 0.
-    private static func positive(_ value: JSONValue?) -> Int? {
-        if case let .number(n)? = value, n >= 1 { return Int(n) }
-        return nil
+            name: s.task.kind.rawValue, steps: s.studyOptions.sequenceLength, trainCount: s.task.trainCount,
+            validationCount: s.task.validationCount, testCount: s.task.testCount, symbolCount: s.task.symbolCount,
+            copyLength: s.task.copyLength)
+        return TrainStudy(model: model, task: task, training: settings, seed: s.seed, lyapunovSteps: t.lyapunovSteps,
+                          keepsParameters: t.keepsParameters)
     }
 }

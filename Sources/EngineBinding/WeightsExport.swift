@@ -1,6 +1,7 @@
 import Foundation
 import Interchange
 import RecurrentNets
+import Studies
 import ExperimentSpec
 import ExperimentRunner
 
@@ -8,8 +9,8 @@ import ExperimentRunner
 /// (`rnn.weight_ih_l0`, ..., `head.weight`, `head.bias`), in the run's dtype, with the run's
 /// configuration in `__metadata__`.
 enum WeightsExport {
-    static func write(_ parameters: ParameterSet<Double>, of config: RunConfiguration, to directory: String) throws {
-        let dtype: SafetensorsDType = config.value("dtype") == .string("float64") ? .f64 : .f32
+    static func write(_ parameters: ParameterSet<Double>, of config: RunConfiguration, dtype runDType: DType, to directory: String) throws {
+        let dtype: SafetensorsDType = runDType == .float64 ? .f64 : .f32
         var metadata: [(key: String, value: String)] = [("format", "pt"), ("key", config.key.hex), ("config", config.canonicalJSON)]
         for (name, value) in config.options {
             if case let .string(s) = value { metadata.append((name, s)) } else { metadata.append((name, value.excerpt)) }

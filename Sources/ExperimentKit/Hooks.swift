@@ -20,7 +20,6 @@ public enum PostRunHooks {
     /// writes `report.md` whole. The caller writes the manifest afterwards. Any failure throws.
     static func publish(directory: String, spec: Spec, expectations: [ExpectationResult]?,
                         fault: TestFault?) throws(ChartError) -> Published {
-        let document = spec.resolvedDocument
         let staging = directory + "/" + FileOutput.temporaryPrefix + "\(getpid())-charts"
         do {
             try FileOutput.createFolder(staging)
@@ -29,7 +28,7 @@ public enum PostRunHooks {
         }
         defer { try? FileManager.default.removeItem(atPath: staging) }
         let (charts, gnuplotMissing) = try ChartRenderer.render(
-            resultsDirectory: directory, spec: document, specFile: spec.file, into: staging, gnuplot: GnuplotRenderer.locate(),
+            resultsDirectory: directory, spec: spec, into: staging, gnuplot: GnuplotRenderer.locate(),
             fault: fault)
         var files: [String] = []
         for chart in charts {
@@ -45,8 +44,7 @@ public enum PostRunHooks {
         }
         let path = directory + "/" + ReportWriter.fileName
         do {
-            let text = try ReportWriter.text(resultsDirectory: directory, spec: document, specFile: spec.file, charts: charts,
-                                             expectations: expectations)
+            let text = try ReportWriter.text(resultsDirectory: directory, spec: spec, charts: charts, expectations: expectations)
             let temporary = try FileOutput.writeTemporary([Array(text.utf8)], for: path, fault: fault, phase: .report)
             fault?.reach(.report)
             try FileOutput.commit(temporary, to: path)
@@ -62,8 +60,8 @@ public enum PostRunHooks {
 
     /// The expectations of `spec` against the tables in `directory`: nil when the spec has none.
     static func expectations(directory: String, spec: Spec) throws(CheckError) -> [ExpectationResult]? {
-        guard spec.expect != .array([]) else { return nil }
-        return try ExpectationChecker.check(resultsDirectory: directory, spec: spec.resolvedDocument, specFile: spec.file)
+        guard !spec.expectations.isEmpty else { return nil }
+        return try ExpectationChecker.check(resultsDirectory: directory, spec: spec)
     }
 
     /// `experiments plot DIR`: checks that the tables are the ones the manifest lists, renders the

@@ -50,14 +50,12 @@ enum ResultsCheck {
             console.err("experiments: \(error)\n")
             return .failure
         }
-        let document = spec.resolvedDocument
         let results: [ExpectationResult]
         let report: String
         do {
-            results = try ExpectationChecker.check(resultsDirectory: directory, spec: document, specFile: spec.file)
-            let charts = try ChartRenderer.existingOutputs(resultsDirectory: directory, spec: document, specFile: spec.file)
-            report = try ReportWriter.text(resultsDirectory: directory, spec: document, specFile: spec.file, charts: charts,
-                                           expectations: results)
+            results = try ExpectationChecker.check(resultsDirectory: directory, spec: spec)
+            let charts = try ChartRenderer.existingOutputs(resultsDirectory: directory, spec: spec)
+            report = try ReportWriter.text(resultsDirectory: directory, spec: spec, charts: charts, expectations: results)
         } catch {
             console.err("experiments: \(error)\n")
             return .failure

@@ -5,39 +5,32 @@ package import ExperimentRunner
 /// Produces the charts of a results folder: `<name>.dat`, `<name>.gp`, `<name>.svg`, `<name>.png`.
 public enum ChartRenderer {
     /// Renders every chart of the spec (or the study's default charts when it has no `charts`
-    /// block) into `resultsDirectory`. `spec` nil reads `spec.resolved.json` from the folder.
+    /// block) into `resultsDirectory`. `spec` nil decodes `spec.resolved.json` from the folder.
     ///
     /// When gnuplot is not installed the `.dat` and `.gp` files are still written and
     /// `ChartError.gnuplotNotFound` is thrown afterwards.
-    public static func renderAll(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError) -> [ChartOutput] {
-        try render(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, gnuplot: GnuplotRenderer.locate())
+    public static func renderAll(resultsDirectory: String, spec: Spec?) throws(ChartError) -> [ChartOutput] {
+        try render(resultsDirectory: resultsDirectory, spec: spec, gnuplot: GnuplotRenderer.locate())
     }
 
-    /// Checks the `charts` block of a spec without results: strict parsing, and axes when given
-    /// (by default the axes of the spec's `grid`).
-    public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
-        let charts = try ChartSpec.parseAll(spec["charts"], path: "charts", file: file)
-        let names = axes ?? (PlotAxis.axes(ofSpec: spec) + ZipLabelAxis.axes(ofSpec: spec).map(\.axis)).map(\.name)
-        for chart in charts { try chart.validate(axes: names, file: file) }
-    }
-
-    /// The charts a spec asks for, validated against its axes; the defaults when it has none.
+    /// The charts the spec asks for (decoded with it), checked against the axes runs.csv has; the
+    /// defaults when it has none.
     static func charts(for data: ReportData) throws(ChartError) -> [ChartSpec] {
-        let parsed: [ChartSpec]
+        guard let charts = data.spec.chartSpecs else {
+            return ChartSpec.defaults(study: data.studyKind, axes: data.axes, metrics: data.metrics)
+        }
         do {
-            parsed = try ChartSpec.parseAll(data.spec["charts"], path: "charts", file: data.specFile)
-            for chart in parsed { try chart.validate(axes: data.axisNames, file: data.specFile) }
+            for chart in charts { try chart.validate(axes: data.axisNames, file: data.specFile) }
         } catch {
             throw .spec(error)
         }
-        if data.spec["charts"] != nil { return parsed }
-        return ChartSpec.defaults(study: data.studyKind, axes: data.axes, metrics: data.metrics)
+        return charts
     }
 
     /// The charts a results folder holds for its spec (no rendering): names and titles from the
     /// spec (or the defaults), with the `.svg`/`.png` files that exist.
-    public static func existingOutputs(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError) -> [ChartOutput] {
-        let prepared = try prepare(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile)
+    public static func existingOutputs(resultsDirectory: String, spec: Spec?) throws(ChartError) -> [ChartOutput] {
+        let prepared = try prepare(resultsDirectory: resultsDirectory, spec: spec)
         let files = FileManager.default
         return prepared.charts.map { chart in
             let svg = chart.name + ".svg"
@@ -56,11 +49,17 @@ public enum ChartRenderer {
 
     /// A results folder's data, the charts of its spec and, when a chart needs it, series.csv
     /// (or a note that it is missing).
-    private static func prepare(resultsDirectory: String, spec: JSONValue?, specFile: String) throws(ChartError)
+    private static func prepare(resultsDirectory: String, spec: Spec?) throws(ChartError)
         -> (data: ReportData, charts: [ChartSpec], series: SeriesIndex?, seriesNote: String?) {
+        let decoded: Spec
+        do {
+            decoded = try ReportData.spec(spec, directory: resultsDirectory)
+        } catch {
+            throw .spec(error)
+        }
         let data: ReportData
         do {
-            data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
+            data = try ReportData(directory: resultsDirectory, spec: decoded)
         } catch {
             throw .results(error)
         }
@@ -86,19 +85,18 @@ public enum ChartRenderer {
     /// Writes the files of every chart; runs `gnuplot` when given (one process per chart, as many
     /// at once as there are cores), else throws `gnuplotNotFound` at the end. A chart gnuplot fails
     /// on throws (the first such chart in spec order), after the other charts were rendered.
-    static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
-        let rendered = try render(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, into: resultsDirectory,
-                                  gnuplot: gnuplot)
+    static func render(resultsDirectory: String, spec: Spec?, gnuplot: String?) throws(ChartError) -> [ChartOutput] {
+        let rendered = try render(resultsDirectory: resultsDirectory, spec: spec, into: resultsDirectory, gnuplot: gnuplot)
         if rendered.gnuplotMissing { throw .gnuplotNotFound(directory: resultsDirectory) }
         return rendered.outputs
     }
 
-    /// ``render(resultsDirectory:spec:specFile:gnuplot:)`` writing every file into `folder` (e.g. a
+    /// ``render(resultsDirectory:spec:gnuplot:)`` writing every file into `folder` (e.g. a
     /// staging folder, from which they are moved into the results folder): it does not throw when
     /// gnuplot is missing but says so in `gnuplotMissing`. `fault` (a test hook) may fail the writes.
-    package static func render(resultsDirectory: String, spec: JSONValue?, specFile: String, into folder: String, gnuplot: String?,
+    package static func render(resultsDirectory: String, spec: Spec?, into folder: String, gnuplot: String?,
                        fault: TestFault? = nil) throws(ChartError) -> (outputs: [ChartOutput], gnuplotMissing: Bool) {
-        let (data, charts, series, seriesNote) = try prepare(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile)
+        let (data, charts, series, seriesNote) = try prepare(resultsDirectory: resultsDirectory, spec: spec)
         var scripts: [GnuplotScript] = []
         for chart in charts {
             var script = makeScript(chart: chart, data: data, series: series)

@@ -7,18 +7,24 @@ import ExperimentRunner
 /// `all` and `fraction` a NaN or missing value does not satisfy the comparison. An expectation
 /// whose `where` matches no run fails with "no runs match".
 public enum ExpectationChecker {
-    /// Checks every expectation of `spec` against the results in `resultsDirectory`.
-    public static func check(resultsDirectory: String, spec: JSONValue, specFile: String) throws(CheckError) -> [ExpectationResult] {
+    /// Checks every expectation of `spec` (nil: the folder's `spec.resolved.json`) against the
+    /// results in `resultsDirectory`.
+    public static func check(resultsDirectory: String, spec: Spec?) throws(CheckError) -> [ExpectationResult] {
+        let decoded: Spec
+        do {
+            decoded = try ReportData.spec(spec, directory: resultsDirectory)
+        } catch {
+            throw .spec(error)
+        }
         let data: ReportData
         do {
-            data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
+            data = try ReportData(directory: resultsDirectory, spec: decoded)
         } catch {
             throw .results(error)
         }
-        let expectations: [Expectation]
+        let expectations = decoded.expectations
         do {
-            expectations = try Expectation.parseAll(spec["expect"], path: "expect", file: specFile)
-            for expectation in expectations { try expectation.validate(axes: data.axisNames, file: specFile) }
+            for expectation in expectations { try expectation.validate(axes: data.axisNames, file: data.specFile) }
         } catch {
             throw .spec(error)
         }
@@ -31,13 +37,6 @@ public enum ExpectationChecker {
             }
         }
         return expectations.map { evaluate($0, data: data, series: series) }
-    }
-
-    /// Checks the `expect` block of a spec without results: strict parsing, and axes when given.
-    public static func validate(spec: JSONValue, file: String, axes: [String]? = nil) throws(SpecError) {
-        let expectations = try Expectation.parseAll(spec["expect"], path: "expect", file: file)
-        let names = axes ?? (PlotAxis.axes(ofSpec: spec) + ZipLabelAxis.axes(ofSpec: spec).map(\.axis)).map(\.name)
-        for expectation in expectations { try expectation.validate(axes: names, file: file) }
     }
 
     /// An aligned table: name | observed | expected | PASS/FAIL, details of failures below, and a total.

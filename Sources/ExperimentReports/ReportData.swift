@@ -16,8 +16,10 @@ package struct ReportData {
     }
 
     let directory: String
-    let spec: JSONValue
-    let specFile: String
+    /// The spec of the runs, decoded once: its grid gives the axes, its charts and expectations
+    /// are already typed.
+    let spec: Spec
+    var specFile: String { spec.file }
     /// Spec axes present as columns of runs.csv, in spec order.
     let axes: [PlotAxis]
     /// Metric columns of runs.csv in file order.
@@ -33,33 +35,22 @@ package struct ReportData {
     static let seriesFile = "series.csv"
     static let specFileName = "spec.resolved.json"
 
-    /// Loads `runs.csv`; `spec` nil reads `spec.resolved.json`.
-    init(directory: String, spec: JSONValue?, specFile: String) throws(ResultsError) {
+    /// Loads `runs.csv` of the runs of `spec`.
+    init(directory: String, spec: Spec) throws(ResultsError) {
         self.directory = directory
-        if let spec {
-            self.spec = spec
-            self.specFile = specFile
-        } else {
-            let path = ReportData.path(directory, ReportData.specFileName)
-            self.spec = try ReportData.loadSpec(path: path)
-            self.specFile = path
-        }
+        self.spec = spec
         let table = try ResultTable.load(path: ReportData.path(directory, ReportData.runsFile))
         self.table = table
         let file = ReportData.path(directory, ReportData.runsFile)
         for required in ["key", "status"] where table.index(of: required) == nil {
             throw ResultsError(file: file, message: "missing column '\(required)'")
         }
-        let specAxes = PlotAxis.axes(ofSpec: self.spec)
-        let labelAxes = ZipLabelAxis.axes(ofSpec: self.spec)
+        let specAxes = PlotAxis.axes(of: spec.grid)
+        let labelAxes = ZipLabelAxis.axes(of: spec.grid)
         zipLabels = labelAxes
         let axes = specAxes.filter { table.index(of: $0.name) != nil }
         self.axes = axes + labelAxes.map(\.axis)
-        do {
-            derived = try DerivedMetrics.parse(self.spec["derived"], file: self.specFile)
-        } catch {
-            throw ResultsError(file: self.specFile, message: error.description)
-        }
+        derived = spec.derived
         let fixed: Set<String> = ["key", "study", "status", "status_step", "status_reason"]
         let axisNames = Set(specAxes.map(\.name))
         self.metrics = table.header.filter { !fixed.contains($0) && !axisNames.contains($0) }
@@ -74,15 +65,14 @@ package struct ReportData {
         }
     }
 
-    static func loadSpec(path: String) throws(ResultsError) -> JSONValue {
+    /// `spec` itself, or (nil) the results folder's `spec.resolved.json`, decoded.
+    static func spec(_ spec: Spec?, directory: String) throws(SpecError) -> Spec {
+        if let spec { return spec }
+        let path = ReportData.path(directory, ReportData.specFileName)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ResultsError(file: path, message: "cannot read the resolved spec")
+            throw SpecError(file: path, path: "", expected: "a results folder's resolved spec", found: "no readable file")
         }
-        do {
-            return try JSONParser.parse(bytes: [UInt8](data))
-        } catch {
-            throw ResultsError(file: path, message: "line \(error.line), column \(error.column): \(error.message)")
-        }
+        return try SpecDecoder.decodeResults(text: String(decoding: data, as: UTF8.self), file: path)
     }
 
     static func path(_ directory: String, _ name: String) -> String {
@@ -93,11 +83,7 @@ package struct ReportData {
 
     func axis(_ name: String) -> PlotAxis? { axes.first { $0.name == name } }
 
-    var studyKind: String {
-        if case let .string(s)? = spec["study"] { return s }
-        if case let .object(pairs)? = spec["study"], case let .string(s)? = JSONValue.object(pairs)["kind"] { return s }
-        return ""
-    }
+    var studyKind: String { spec.study.rawValue }
 
     /// A metric cell of a run (nil when the column is missing or the cell empty / not a number).
     func metric(_ name: String, of run: Run) -> Double? {

@@ -5,13 +5,12 @@ import ExperimentRunner
 /// Writes `report.md` in a results folder: title, study, description, run counts by status,
 /// the charts and the expectation table. The report has no timestamps (reruns are identical).
 public enum ReportWriter {
-    /// Writes `<resultsDirectory>/report.md` and returns its path. `spec` nil reads
+    /// Writes `<resultsDirectory>/report.md` and returns its path. `spec` nil decodes
     /// `spec.resolved.json`; `expectations` nil leaves the expectations section out.
     @discardableResult
-    public static func write(resultsDirectory: String, spec: JSONValue?, specFile: String, charts: [ChartOutput],
+    public static func write(resultsDirectory: String, spec: Spec?, charts: [ChartOutput],
                              expectations: [ExpectationResult]?) throws(ResultsError) -> String {
-        let text = try text(resultsDirectory: resultsDirectory, spec: spec, specFile: specFile, charts: charts,
-                            expectations: expectations)
+        let text = try text(resultsDirectory: resultsDirectory, spec: spec, charts: charts, expectations: expectations)
         let path = ReportData.path(resultsDirectory, fileName)
         do {
             try FileOutput.write(text, to: path)
@@ -24,20 +23,24 @@ public enum ReportWriter {
     /// `report.md`.
     public static let fileName = "report.md"
 
-    /// The text of `report.md` (see ``write(resultsDirectory:spec:specFile:charts:expectations:)``).
-    public static func text(resultsDirectory: String, spec: JSONValue?, specFile: String, charts: [ChartOutput],
+    /// The text of `report.md` (see ``write(resultsDirectory:spec:charts:expectations:)``).
+    public static func text(resultsDirectory: String, spec: Spec?, charts: [ChartOutput],
                             expectations: [ExpectationResult]?) throws(ResultsError) -> String {
-        let data = try ReportData(directory: resultsDirectory, spec: spec, specFile: specFile)
+        let decoded: Spec
+        do {
+            decoded = try ReportData.spec(spec, directory: resultsDirectory)
+        } catch {
+            throw ResultsError(file: error.file, message: error.description)
+        }
+        let data = try ReportData(directory: resultsDirectory, spec: decoded)
         return markdown(data: data, charts: charts, expectations: expectations)
     }
 
     static func markdown(data: ReportData, charts: [ChartOutput], expectations: [ExpectationResult]?) -> String {
         let spec = data.spec
-        var name = "Experiment report"
-        if case let .string(s)? = spec["name"] { name = s }
-        var text = "# " + inline(name) + "\n\n"
+        var text = "# " + inline(spec.name) + "\n\n"
         if !data.studyKind.isEmpty { text += "Study: `" + data.studyKind.replacingOccurrences(of: "`", with: "'") + "`\n\n" }
-        if case let .string(description)? = spec["description"], !description.isEmpty { text += description + "\n\n" }
+        if let description = spec.description, !description.isEmpty { text += description + "\n\n" }
 
         text += "## Runs\n\n"
         var counts: [String: Int] = [:]

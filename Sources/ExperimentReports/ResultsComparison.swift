@@ -98,12 +98,11 @@ public struct ResultsComparison: Sendable {
         do { return try CSVTable(contentsOf: path) } catch { throw ReadError(description: error.description) }
     }
 
-    /// The grid's axes (seed excluded) from the folder's spec.resolved.json (``PlotAxis/axes(ofSpec:)``),
+    /// The grid's axes (seed excluded) from the folder's spec.resolved.json (``PlotAxis/axes(of:)``),
     /// in the table's column order; without it, the columns between `study` and `seed`.
     static func axes(folder: String, header: [String]) -> [String] {
-        let specPath = (folder as NSString).appendingPathComponent("spec.resolved.json")
-        if let data = FileManager.default.contents(atPath: specPath), let spec = try? JSONParser.parse(bytes: [UInt8](data)) {
-            let names = Set(PlotAxis.axes(ofSpec: spec).filter { !$0.isReplication }.map(\.name))
+        if let spec = try? ReportData.spec(nil, directory: folder) {
+            let names = Set(PlotAxis.axes(of: spec.grid).filter { !$0.isReplication }.map(\.name))
             return header.filter(names.contains)
         }
         guard let start = header.firstIndex(of: "study"), let end = header.firstIndex(of: "seed"), start < end else { return [] }

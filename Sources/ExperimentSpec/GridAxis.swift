@@ -24,7 +24,7 @@ public struct GridAxis: Sendable {
     /// The pseudo-option of the `seed` axis: an integer >= 0.
     static let seedOption = OptionSpec(
         "seed", [], .int(min: 0, max: nil), default: .number(0), studies: Set(StudyKind.allCases),
-        "random seed of the run", binds: "the study's seed")
+        "random seed of the run", binds: .set(\.seed, "the study's seed"))
 
     /// The key of a zip group that names its rows.
     static let labelKey = "label"

@@ -25,7 +25,7 @@ public enum OptionTable {
                 option.unit,
                 studies,
                 option.condition?.description ?? "always",
-                option.binding,
+                option.binding.description,
                 option.summary,
             ]
             lines.append("| " + cells.map(escaped).joined(separator: " | ") + " |")

@@ -2,7 +2,7 @@
 public struct PlotAxis: Sendable, Equatable {
     /// The axis name (a column of `runs.csv`).
     public var name: String
-    /// The values listed in the spec, in spec order (empty when the spec gives no list).
+    /// The axis's points in spec order (a `range`, `log` or `count` expanded).
     public var values: [JSONValue]
 
     public init(name: String, values: [JSONValue]) {
@@ -21,43 +21,11 @@ public struct PlotAxis: Sendable, Equatable {
     /// The name of the replication axis.
     public static let replicationAxis = "seed"
 
-    /// The axes of a spec's `grid` object in document order: `zip` contributes its paired axes,
-    /// `where` and `exclude` are constraints and are skipped.
-    public static func axes(ofSpec spec: JSONValue?) -> [PlotAxis] {
-        guard case let .object(pairs)? = spec?["grid"] else { return [] }
-        var result: [PlotAxis] = []
-        for (key, value) in pairs {
-            switch key {
-            case "where", "exclude":
-                continue
-            case "zip":
-                if case let .object(zipped) = value {
-                    // A zip group's "label" names its rows; see ``ZipLabelAxis``.
-                    result += zipped.filter { $0.key != GridAxis.labelKey }.map { PlotAxis(name: $0.key, values: listedValues($0.value)) }
-                } else if case let .array(groups) = value {
-                    // Tolerate a list of objects form: [{"a": .., "b": ..}, ...].
-                    var order: [String] = []
-                    var values: [String: [JSONValue]] = [:]
-                    for case let .object(group) in groups {
-                        for (name, v) in group where name != GridAxis.labelKey {
-                            if values[name] == nil { order.append(name) }
-                            values[name, default: []].append(v)
-                        }
-                    }
-                    result += order.map { PlotAxis(name: $0, values: values[$0] ?? []) }
-                }
-            default:
-                result.append(PlotAxis(name: key, values: listedValues(value)))
-            }
-        }
-        return result
-    }
-
-    private static func listedValues(_ value: JSONValue) -> [JSONValue] {
-        switch value {
-        case let .array(items): return items
-        case .object: return []
-        default: return [value]
+    /// The axes of a decoded grid in spec order (a `zip` group contributes its members in their
+    /// order), each with its points: the grid's grammar is read once, by ``Grid``.
+    public static func axes(of grid: Grid) -> [PlotAxis] {
+        grid.axes.flatMap { axis in
+            axis.names.enumerated().map { m, name in PlotAxis(name: name, values: axis.points.map { $0[m] }) }
         }
     }
 

@@ -34,9 +34,9 @@ public struct Spec: Sendable {
     public let grid: Grid
     /// The grid exactly as written (kept for `spec.resolved.json`).
     public let gridDocument: JSONValue
-    /// The `charts` array, untouched (for the charts module).
+    /// The `charts` array as written (for `spec.resolved.json`; ``chartSpecs`` is it decoded).
     public let charts: JSONValue
-    /// The `expect` array, untouched (for the expectation checker).
+    /// The `expect` array as written (for `spec.resolved.json`; ``expectations`` is it decoded).
     public let expect: JSONValue
     /// The charts, decoded and checked against the grid and the study's outputs (nil: the study's defaults).
     public let chartSpecs: [ChartSpec]?

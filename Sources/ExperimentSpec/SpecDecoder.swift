@@ -167,7 +167,7 @@ public enum SpecDecoder {
         for chart in chartSpecs ?? [] { try references.check(chart) }
         let expectations = try Expectation.parseAll(expect, file: file)
         for expectation in expectations { try references.check(expectation) }
-        let weights = readsWeights ? try loadWeights(blockValues: blockValues, grid: grid, gridDocument: gridDocument, file: file) : [:]
+        let weights = readsWeights ? try loadWeights(blockValues: blockValues, study: study, grid: grid, file: file) : [:]
         var spec = Spec(file: file, version: Int(v), name: name, description: description, study: study,
                         blockValues: blockValues, grid: grid, gridDocument: gridDocument, charts: charts, expect: expect,
                         chartSpecs: chartSpecs, expectations: expectations, weights: weights, weightsRead: readsWeights)
@@ -179,21 +179,23 @@ public enum SpecDecoder {
     }
 
     /// Reads every weights file the spec names (`model.weights` and the values of a `weights` axis).
-    private static func loadWeights(blockValues: [(name: String, value: JSONValue)], grid: Grid, gridDocument: JSONValue,
+    private static func loadWeights(blockValues: [(name: String, value: JSONValue)], study: StudyKind, grid: Grid,
                                     file: String) throws(SpecError) -> [String: SpecWeights] {
-        func text(_ name: String, _ fallback: String) -> String {
-            if case let .string(s)? = blockValues.first(where: { $0.name == name })?.value { return s }
-            return fallback
+        let settings: RunSettings
+        do {
+            settings = try RunSettings(study: study, seed: 0) { name in blockValues.first { $0.name == name }?.value }
+        } catch {
+            throw SpecError(path: "model", expected: "options that fit their settings", found: error.description)
         }
         var paths: [(String, String)] = []
-        if case let .string(p)? = blockValues.first(where: { $0.name == "weights" })?.value, !p.isEmpty { paths.append((p, "model.weights")) }
+        if !settings.weights.path.isEmpty { paths.append((settings.weights.path, "model.weights")) }
         for axis in grid.axes {
             guard let column = axis.names.firstIndex(of: "weights") else { continue }
             for point in axis.points {
                 if case let .string(p) = point[column], !p.isEmpty { paths.append((p, axis.path)) }
             }
         }
-        let binding = WeightsBinding(prefix: text("weights_prefix", "rnn."), headPrefix: text("weights_head_prefix", "head."))
+        let binding = WeightsBinding(prefix: settings.weights.prefix, headPrefix: settings.weights.headPrefix)
         var loaded: [String: SpecWeights] = [:]
         for (path, at) in paths where loaded[path] == nil {
             loaded[path] = try SpecWeights.load(path: path, specFile: file, binding: binding, at: at)

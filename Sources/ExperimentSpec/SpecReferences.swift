@@ -2,8 +2,8 @@
 /// the grid's axes with their values, and the study's metrics and series.
 struct SpecReferences {
     let file: String
-    /// Axis names in spec order, each with its values.
-    let axes: [(name: String, values: [JSONValue])]
+    /// The axes in spec order, each with its values.
+    let axes: [PlotAxis]
     let outputs: StudyOutputs?
     let derived: DerivedMetrics
     let grid: Grid
@@ -11,10 +11,7 @@ struct SpecReferences {
     init(file: String, grid: Grid, study: StudyKind, derived: DerivedMetrics = DerivedMetrics()) {
         self.file = file
         self.grid = grid
-        axes = grid.axes.flatMap { axis in
-            axis.names.enumerated().map { m, name in (name, axis.points.map { $0[m] }) }
-                + (axis.label.map { [($0.name, $0.values.map { JSONValue.string($0) })] } ?? [])
-        }
+        axes = PlotAxis.axes(of: grid) + ZipLabelAxis.axes(of: grid).map(\.axis)
         outputs = StudyOutputs.of(study)
         self.derived = derived
     }

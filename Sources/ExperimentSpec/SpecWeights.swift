@@ -48,19 +48,14 @@ public struct SpecWeights: Sendable {
     /// parameter present with its shape and nothing left over. For `train` and `states` the input
     /// width and the head's outputs are the task's (read from a one-sequence sample of it).
     func check(_ config: RunConfiguration) throws(SpecError) {
-        func int(_ name: String, _ fallback: Int) -> Int {
-            if case let .number(n)? = config.value(name) { return Int(n) }
-            return fallback
-        }
-        func string(_ name: String) -> String {
-            if case let .string(s)? = config.value(name) { return s }
-            return ""
-        }
+        guard let settings = try? RunSettings(config) else { return }  // the run reports the problem
         let taskStudy = config.study == .train || config.study == .states
-        var input = int("input", 1)
+        var input = settings.model.inputSize
         var head: Int?
         if taskStudy {
-            guard let task = try? TaskConfiguration(name: string("task"), steps: int("seq_len", 10), trainCount: 1, validationCount: 0, testCount: 0)
+            guard let task = try? TaskConfiguration(
+                name: settings.task.kind.rawValue, steps: settings.studyOptions.sequenceLength, trainCount: 1, validationCount: 0,
+                testCount: 0, symbolCount: settings.task.symbolCount, copyLength: settings.task.copyLength)
             else { return }  // the run reports the task's own error
             let sample = task.makeSplits(seed: 0).train
             input = sample.inputFeatures
@@ -69,9 +64,8 @@ public struct SpecWeights: Sendable {
         let model: ModelConfiguration
         do {
             model = try ModelConfiguration(
-                cell: CellKind(rawValue: string("cell")) ?? .rnn, inputSize: input, hiddenSize: int("hidden", 10),
-                layers: int("layers", 1), headOutputs: head,
-                initialState: InitialStateMode(rawValue: string("h0")) ?? .zeros)
+                cell: settings.model.cell, inputSize: input, hiddenSize: settings.model.hiddenSize,
+                layers: settings.model.layers, headOutputs: head, initialState: settings.model.initialState)
         } catch {
             return  // the run reports the configuration's own error
         }

@@ -9,15 +9,9 @@ public struct ZipLabelAxis: Sendable, Equatable {
     /// For each row, the members' values.
     public var rows: [[JSONValue]]
 
-    /// The label axes of a spec document's `grid` (decoded as the runs were; none when the
-    /// grid does not decode).
-    public static func axes(ofSpec spec: JSONValue?) -> [ZipLabelAxis] {
-        guard let spec, let grid = spec["grid"] else { return [] }
-        var studyName: String?
-        if case let .string(s)? = spec["study"] { studyName = s }
-        guard let study = studyName.flatMap(StudyKind.init(rawValue:)), let decoded = try? Grid(decoding: grid, study: study)
-        else { return [] }
-        return decoded.axes.compactMap { axis in
+    /// The label axes of a decoded grid, in spec order.
+    public static func axes(of grid: Grid) -> [ZipLabelAxis] {
+        grid.axes.compactMap { axis in
             axis.label.map { ZipLabelAxis(axis: PlotAxis(name: $0.name, values: $0.values.map { .string($0) }),
                                           members: axis.names, rows: axis.points) }
         }

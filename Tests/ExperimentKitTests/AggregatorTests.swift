@@ -35,7 +35,7 @@ import Testing
         // The shipped tutorial grid zips init_ih with init.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let directory = root.path + "/results/gradient-vs-length"
-        let data = try ReportData(directory: directory, spec: nil, specFile: directory + "/spec.resolved.json")
+        let data = try ReportData(folder: directory)
         let bySeries = Aggregator.lineData(chart: ChartSpec(x: "seq_len", y: "grad_h_first", series: "init"), data: data, series: nil)
         #expect(!bySeries.notes.contains { $0.contains("pooled") }, "\(bySeries.notes)")
         let allPooled = Aggregator.lineData(chart: ChartSpec(x: "seq_len", y: "grad_h_first"), data: data, series: nil)
@@ -46,10 +46,10 @@ import Testing
     @Test func nanAndInfiniteValuesAreExcludedAndCounted() throws {
         let folder = try ResultsFolder.gradientFlow()
         defer { folder.remove() }
-        let data = try ReportData(directory: folder.path, spec: nil, specFile: "spec.json")
+        let data = try ReportData(folder: folder.path)
         let chart = ChartSpec(x: "seq_len", y: "grad_h_first", series: "init", logY: true)
         let line = Aggregator.lineData(chart: chart, data: data, series: nil)
-        #expect(line.lines.map(\.label) == ["orthogonal", "xavier", "normal"])
+        #expect(line.lines.map(\.label) == ["orthogonal", "xavier-normal", "normal"])
         let normal = try #require(line.lines.last)
         #expect(normal.points.map(\.x) == [10, 20, 40])
         #expect(normal.points.map(\.summary.count) == [3, 3, 2])
@@ -60,22 +60,22 @@ import Testing
     @Test func zeroAndNegativeValuesAreExcludedFromLogAxis() throws {
         let runs = """
         key,study,init,seed,m,status,status_step,status_reason
-        a,s,x,1,0,ok,,
-        b,s,x,2,-1,ok,,
-        c,s,x,3,0.5,ok,,
-        d,s,y,1,2,ok,,
-        e,s,y,2,2,failed,,
+        a,gradient-flow,normal,1,0,ok,,
+        b,gradient-flow,normal,2,-1,ok,,
+        c,gradient-flow,normal,3,0.5,ok,,
+        d,gradient-flow,uniform,1,2,ok,,
+        e,gradient-flow,uniform,2,2,failed,,
 
         """
-        let folder = try ResultsFolder(runs: runs, spec: #"{"study": "s", "grid": {"init": ["y", "x"], "seed": [1, 2, 3]}}"#)
+        let folder = try ResultsFolder(runs: runs, spec: #"{"version": 1, "name": "a", "study": "gradient-flow", "grid": {"init": ["uniform", "normal"], "seed": [1, 2, 3]}}"#)
         defer { folder.remove() }
-        let data = try ReportData(directory: folder.path, spec: nil, specFile: "spec.json")
+        let data = try ReportData(folder: folder.path)
         let logChart = ChartSpec(x: "init", y: "m", logY: true)
         let line = Aggregator.lineData(chart: logChart, data: data, series: nil)
         #expect(line.notes.contains("2 value(s) <= 0 excluded from the log y axis"))
         #expect(line.notes.contains("1 failed run(s) skipped"))
-        // Categorical x in spec order: y first, then x.
-        #expect(line.xCategories == ["y", "x"])
+        // Categorical x in spec order: uniform first, then normal.
+        #expect(line.xCategories == ["uniform", "normal"])
         #expect(line.lines.first?.points.map(\.summary.center) == [2, 0.5])
         let linear = Aggregator.lineData(chart: ChartSpec(x: "init", y: "m"), data: data, series: nil)
         #expect(linear.lines.first?.points.last?.summary.count == 3)
@@ -84,9 +84,9 @@ import Testing
     @Test func aggregateNoneDrawsOneLinePerSeed() throws {
         let folder = try ResultsFolder.gradientFlow()
         defer { folder.remove() }
-        let data = try ReportData(directory: folder.path, spec: nil, specFile: "spec.json")
+        let data = try ReportData(folder: folder.path)
         var filter = PlotFilter()
-        filter.conditions = [("init", [.string("xavier")])]
+        filter.conditions = [("init", [.string("xavier-normal")])]
         let chart = ChartSpec(x: "seq_len", y: "final_loss", filter: filter, aggregate: .none)
         let line = Aggregator.lineData(chart: chart, data: data, series: nil)
         #expect(line.lines.map(\.label) == ["seed=1", "seed=2", "seed=3"])

@@ -32,22 +32,22 @@ import Testing
     }
 
     static let runs = """
-        key,study,init,clip,seed,m,status,status_step,status_reason
-        a,s,x,none,1,1e-8,ok,,
-        b,s,x,norm,1,1e-1,ok,,
-        c,s,y,none,1,1e-6,ok,,
-        d,s,y,norm,1,1e2,ok,,
+        key,study,init,clip,seed,test_loss,status,status_step,status_reason
+        a,train,orthogonal,none,1,1e-8,ok,,
+        b,train,orthogonal,norm,1,1e-1,ok,,
+        c,train,identity,none,1,1e-6,ok,,
+        d,train,identity,norm,1,1e2,ok,,
 
         """
 
     @Test func facetsShareOneYRangeAndLegendsSitOutside() throws {
         let spec = """
-            {"study": "s", "grid": {"init": ["x", "y"], "clip": ["none", "norm"], "seed": [1]},
-             "charts": [{"name": "c", "x": "init", "y": "m", "series": "seed", "facet": "clip", "log_y": true}]}
+            {"version": 1, "name": "c", "study": "train", "grid": {"init": ["orthogonal", "identity"], "clip": ["none", "norm"], "seed": [1]},
+             "charts": [{"name": "c", "x": "init", "y": "test_loss", "series": "seed", "facet": "clip", "log_y": true}]}
             """
         let folder = try ResultsFolder(runs: Self.runs, spec: spec)
         defer { folder.remove() }
-        _ = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: nil)
+        _ = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: nil)
         let script = folder.read("c.gp")
         // One range covering 1e-8 .. 1e2 for both panels, set once before the multiplot.
         let ranges = script.components(separatedBy: "\n").filter { $0.hasPrefix("set yrange") }
@@ -63,22 +63,22 @@ import Testing
 /// Reference lines, axis limits and PDF output declared in a chart.
 @Suite struct ChartAnnotationTests {
     static let runs = """
-        key,study,lr,seed,m,status,status_step,status_reason
-        a,s,0.1,1,0.5,ok,,
-        b,s,1,1,0.2,ok,,
+        key,study,lr,seed,test_loss,status,status_step,status_reason
+        a,train,0.1,1,0.5,ok,,
+        b,train,1,1,0.2,ok,,
 
         """
 
     @Test func referenceLinesLimitsAndPDFReachTheScript() throws {
         let spec = """
-            {"study": "s", "grid": {"lr": [0.1, 1], "seed": [1]},
-             "charts": [{"name": "c", "x": "lr", "y": "m", "log_x": true,
+            {"version": 1, "name": "c", "study": "train", "grid": {"lr": [0.1, 1], "seed": [1]},
+             "charts": [{"name": "c", "x": "lr", "y": "test_loss", "log_x": true,
                          "hline": [{"at": 0.1667, "label": "chance 'baseline'"}, 0.5], "vline": {"at": 0.5},
                          "x_range": [0.05, null], "y_range": [0, 1], "pdf": true}]}
             """
         let folder = try ResultsFolder(runs: Self.runs, spec: spec)
         defer { folder.remove() }
-        _ = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: nil)
+        _ = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: nil)
         let script = folder.read("c.gp")
         #expect(script.contains("set arrow 100 from graph 0, first 0.1667 to graph 1, first 0.1667 nohead"))
         #expect(script.contains("set label 100 'chance ''baseline''' at graph 0.99, first 0.1667"))
@@ -102,12 +102,12 @@ import Testing
     @Test func aRenderedPDFCarriesTheFixedDate() throws {
         guard let gnuplot = GnuplotRenderer.locate() else { return }
         let spec = """
-            {"study": "s", "grid": {"lr": [0.1, 1], "seed": [1]},
-             "charts": [{"name": "c", "x": "lr", "y": "m", "pdf": true}]}
+            {"version": 1, "name": "c", "study": "train", "grid": {"lr": [0.1, 1], "seed": [1]},
+             "charts": [{"name": "c", "x": "lr", "y": "test_loss", "pdf": true}]}
             """
         let folder = try ResultsFolder(runs: Self.runs, spec: spec)
         defer { folder.remove() }
-        _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: gnuplot)
+        _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: gnuplot)
         let pdf = String(decoding: FileManager.default.contents(atPath: folder.file("c.pdf")) ?? Data(), as: UTF8.self)
         #expect(pdf.hasPrefix("%PDF"))
         #expect(pdf.contains("/CreationDate (D:19700101000000Z)"))

@@ -20,7 +20,7 @@ import Testing
         let title = #""; system "touch pwned"; ""#
         let hostile = "`touch pwned2`"
         let runs = """
-        key,study,init,seq_len,seed,m,status,status_step,status_reason
+        key,study,init,seq_len,seed,grad_h_first,status,status_step,status_reason
         a,s,"\(hostile)",10,1,0.5,ok,,
         b,s,"\(hostile)",20,1,0.25,ok,,
         c,s,it's,10,1,0.4,ok,,
@@ -28,8 +28,8 @@ import Testing
 
         """
         let spec = """
-        {"study": "s", "grid": {"init": ["`touch pwned2`", "it's"], "seq_len": [10, 20], "seed": [1]},
-         "charts": [{"name": "hostile", "title": \(JSONValue.quote(title)), "x": "seq_len", "y": "m",
+        {"version": 1, "name": "hostile", "study": "gradient-flow", "grid": {"init": ["orthogonal", "identity"], "seq_len": [10, 20], "seed": [1]},
+         "charts": [{"name": "hostile", "title": \(JSONValue.quote(title)), "x": "seq_len", "y": "grad_h_first",
                      "series": "init", "x_label": "@x_label_macro `touch pwned3`", "log_y": true}]}
         """
         let folder = try ResultsFolder(runs: runs, spec: spec)
@@ -37,10 +37,10 @@ import Testing
         #expect(folder.spec["charts"] != nil)
         let outputs: [ChartOutput]
         if let gnuplot = Self.gnuplot {
-            outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: gnuplot)
+            outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: gnuplot)
         } else {
             print("gnuplot not installed: checking the script text only")
-            outputs = (try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: nil)) ?? []
+            outputs = (try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: nil)) ?? []
         }
         let script = folder.read("hostile.gp")
         #expect(script.contains("set title '\"; system \"touch pwned\"; \"' noenhanced"))
@@ -64,7 +64,7 @@ import Testing
     @Test func defaultGradientFlowChartsRenderStandaloneAndReproducibly() throws {
         let folder = try ResultsFolder.gradientFlow()
         defer { folder.remove() }
-        let first = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: Self.gnuplot)
+        let first = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: Self.gnuplot)
         let names = ["grad_norm.weight_ih_l0_vs_seq_len_by_init", "grad_norm.weight_hh_l0_vs_seq_len_by_init",
                      "grad_h_first_vs_seq_len_by_init", "grad_h_distance"]
         for name in names {
@@ -89,14 +89,14 @@ import Testing
         try FileManager.default.removeItem(atPath: folder.file("grad_h_distance.svg"))
         _ = try GnuplotRenderer.run(gnuplot: gnuplot, script: "grad_h_distance.gp", chart: "grad_h_distance", directory: folder.path)
         #expect(folder.exists("grad_h_distance.svg"))
-        _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: gnuplot)
+        _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: gnuplot)
         let after = names.map { folder.read($0 + ".gp") + folder.read($0 + ".dat") + folder.read($0 + ".svg") }
         #expect(before == after)
     }
 
     @Test func facetsHeatmapsAndEmptyChartsRender() throws {
         var series = "key,series,step,value\n"
-        var runs = "key,study,activation,seed,loss,status,status_step,status_reason\n"
+        var runs = "key,study,nonlinearity,seed,loss,status,status_step,status_reason\n"
         for (activation, scale) in [("tanh", 1.0), ("relu", 2.0)] {
             for seed in 1...2 {
                 let key = "\(activation)-\(seed)"
@@ -107,37 +107,37 @@ import Testing
                         series += "\(key),state.h\(unit),\(step),\(value)\n"
                     }
                 }
-                for step in 1...30 { series += "\(key),norm,\(step),\(pow(scale, Double(step) / 10))\n" }
+                for step in 1...30 { series += "\(key),train_loss,\(step),\(pow(scale, Double(step) / 10))\n" }
             }
         }
         let spec = """
-        {"study": "states", "grid": {"activation": ["tanh", "relu"], "seed": [1, 2]},
-         "charts": [{"kind": "heatmap", "y": "state", "facet": "activation", "name": "states"},
-                    {"source": "series", "y": "norm", "facet": "activation", "log_y": true, "name": "norm"},
-                    {"source": "series", "y": "missing_series", "log_y": true, "name": "empty"}]}
+        {"version": 1, "name": "states", "study": "states", "grid": {"nonlinearity": ["tanh", "relu"], "seed": [1, 2]},
+         "charts": [{"kind": "heatmap", "y": "state", "facet": "nonlinearity", "name": "states"},
+                    {"source": "series", "y": "train_loss", "facet": "nonlinearity", "log_y": true, "name": "norm"},
+                    {"source": "series", "y": "val_loss", "log_y": true, "name": "empty"}]}
         """
         let folder = try ResultsFolder(runs: runs, series: series, spec: spec)
         defer { folder.remove() }
         guard let gnuplot = Self.gnuplot else {
             #expect(throws: ChartError.gnuplotNotFound(directory: folder.path)) {
-                try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: nil)
+                try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: nil)
             }
             return
         }
-        let outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "s.json", gnuplot: gnuplot)
+        let outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: gnuplot)
         #expect(outputs.map(\.name) == ["states", "norm", "empty"])
         #expect(outputs.allSatisfy { $0.svgFile != nil && $0.pngFile != nil })
         #expect(folder.read("states.gp").contains("with image"))
         #expect(folder.read("states.gp").contains("set multiplot layout 1,2"))
         #expect(folder.read("states.dat").contains("# rows: h0 h1 h2"))
-        #expect(outputs[2].notes.contains("no points of series 'missing_series' for the matching runs"))
+        #expect(outputs[2].notes.contains("no points of series 'val_loss' for the matching runs"))
     }
 
     @Test func missingGnuplotStillWritesScriptsAndExplains() throws {
         let folder = try ResultsFolder.gradientFlow()
         defer { folder.remove() }
         do {
-            _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: nil)
+            _ = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: nil)
             Issue.record("expected gnuplotNotFound")
         } catch {
             #expect(error == .gnuplotNotFound(directory: folder.path))
@@ -152,7 +152,7 @@ import Testing
         defer { folder.remove() }
         try FileManager.default.removeItem(atPath: folder.file("series.csv"))
         guard let gnuplot = Self.gnuplot else { return }
-        let outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, specFile: "g.json", gnuplot: gnuplot)
+        let outputs = try ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: gnuplot)
         #expect(outputs.count == 4)
         #expect(outputs.last?.notes.contains("series.csv not found in the results folder") == true)
         #expect(outputs.allSatisfy { $0.svgFile != nil })

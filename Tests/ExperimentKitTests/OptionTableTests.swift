@@ -22,7 +22,7 @@ import Testing
         let table = OptionTable.markdown()
         for option in OptionCatalog.all {
             #expect(table.contains("| `\(option.name)` |"))
-            #expect(!option.binding.isEmpty)
+            #expect(!option.binding.description.isEmpty)
         }
         #expect(table.contains("an integer from 1 to 65536"))
     }

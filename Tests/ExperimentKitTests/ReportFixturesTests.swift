@@ -44,7 +44,7 @@ struct ResultsFolder {
 
     /// A gradient-flow-like study: init x seq_len x seed, gradient metrics and the grad_h series.
     static func gradientFlow(charts: String? = nil, expect: String? = nil) throws -> ResultsFolder {
-        let inits: [(String, Double)] = [("orthogonal", 0.97), ("xavier", 0.8), ("normal", 1.15)]
+        let inits: [(String, Double)] = [("orthogonal", 0.97), ("xavier-normal", 0.8), ("normal", 1.15)]
         let lengths = [10, 20, 40]
         var runs = "key,study,init,seq_len,seed,grad_norm.weight_ih_l0,grad_norm.weight_hh_l0,grad_h_first,final_loss,status,status_step,status_reason\n"
         var series = "key,series,step,value\n"
@@ -74,9 +74,9 @@ struct ResultsFolder {
         rows.sort { $0.0 < $1.0 }
         for row in rows { runs += row.1; series += row.2 }
         var spec = """
-        {"name": "Vanishing gradients", "study": "gradient-flow",
+        {"version": 1, "name": "vanishing-gradients", "study": "gradient-flow",
          "description": "How ||dL/dh_t|| decays with distance for three initialisations.",
-         "grid": {"init": ["orthogonal", "xavier", "normal"], "seq_len": [10, 20, 40], "seed": [1, 2, 3]}
+         "grid": {"init": ["orthogonal", "xavier-normal", "normal"], "seq_len": [10, 20, 40], "seed": [1, 2, 3]}
         """
         if let charts { spec += ", \"charts\": " + charts }
         if let expect { spec += ", \"expect\": " + expect }
@@ -87,7 +87,7 @@ struct ResultsFolder {
     /// A small hand-written study for expectation tests: clip x lr x seed, metric `loss`.
     static func small(expect: String) throws -> ResultsFolder {
         let runs = """
-        key,study,clip,lr,seed,loss,acc,status,status_step,status_reason
+        key,study,clip,lr,seed,test_loss,test_accuracy,status,status_step,status_reason
         a1,train,none,0.1,1,0.50,0.8,ok,,
         a2,train,none,0.1,2,0.60,0.7,ok,,
         a3,train,none,0.1,3,0.70,0.6,ok,,
@@ -103,9 +103,16 @@ struct ResultsFolder {
 
         """
         let spec = """
-        {"name": "small", "study": "train", "grid": {"clip": ["none", "norm"], "lr": [0.1, 1], "seed": [1, 2, 3]},
+        {"version": 1, "name": "small", "study": "train", "grid": {"clip": ["none", "norm"], "lr": [0.1, 1], "seed": [1, 2, 3]},
          "charts": [], "expect": \(expect)}
         """
         return try ResultsFolder(runs: runs, spec: spec)
+    }
+}
+
+extension ReportData {
+    /// The data of a results folder, with its `spec.resolved.json` decoded.
+    init(folder directory: String) throws {
+        try self.init(directory: directory, spec: ReportData.spec(nil, directory: directory))
     }
 }

@@ -184,14 +184,14 @@ import Testing
         """
     /// The spec of that grid with one expectation.
     private static func regressionSpec(seeds: String = "1, 2, 3", expect: String) -> String {
-        #"{"name": "r", "study": "train", "grid": {"lr": [0.1], "seed": [\#(seeds)]}, "charts": [], "expect": [\#(expect)]}"#
+        #"{"version": 1, "name": "r", "study": "train", "grid": {"lr": [0.1], "seed": [\#(seeds)]}, "charts": [], "expect": [\#(expect)]}"#
     }
 
     /// The result of expectation `e` on the folder of `runs`.
     private func check(_ e: String, runs: String = regressionRuns, seeds: String = "1, 2, 3") throws -> ExpectationResult {
         let folder = try ResultsFolder(runs: runs, spec: Self.regressionSpec(seeds: seeds, expect: e))
         defer { folder.remove() }
-        return try #require(ExpectationChecker.check(resultsDirectory: folder.path, spec: folder.spec, specFile: "r.json").first)
+        return try #require(ExpectationChecker.check(resultsDirectory: folder.path, spec: nil).first)
     }
 
     @Test(arguments: [#"{"metric": "test_accuracy", ">": 0.5}"#, #"{"metric": "test_accuracy", "aggregate": "all", ">": 0.5}"#,
