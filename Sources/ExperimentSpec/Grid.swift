@@ -33,6 +33,20 @@ public struct Grid: Sendable {
     /// Every axis option name in spec order (zip members in their order).
     public var axisNames: [String] { axes.flatMap(\.names) }
 
+    /// Axis options whose every value is a number: a metric expression may read them (from the
+    /// axis columns of runs.csv), e.g. a chance level `10 * ln(8) / (copy_lag + 20)`.
+    public var numericAxisNames: [String] {
+        axes.flatMap { axis in
+            axis.names.indices.compactMap { i -> String? in
+                let numeric = axis.points.allSatisfy { point in
+                    if i < point.count, case .number = point[i] { return true }
+                    return false
+                }
+                return numeric && !axis.points.isEmpty ? axis.names[i] : nil
+            }
+        }
+    }
+
     /// The label axes of zip groups (``GridAxis/Label``), in spec order.
     public var labelAxes: [GridAxis.Label] { axes.compactMap(\.label) }
 

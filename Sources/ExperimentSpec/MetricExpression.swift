@@ -12,8 +12,9 @@ import Foundation
 /// primary    := number | name | function "(" expression ("," expression)* ")" | "(" expression ")"
 /// number     := 12 | 0.5 | .5 | 1e-3 | 2.5E+4
 /// name       := [A-Za-z_][A-Za-z0-9_.]*       a metric column (dotted names such as
-///                                              sigma_max.weight_hh_l0 included), a derived
-///                                              metric of the spec, or the constant pi
+///                                              sigma_max.weight_hh_l0 included), a numeric
+///                                              grid axis (the run's value), a derived metric
+///                                              of the spec, or the constant pi
 /// function   := ln | log (both natural) | log10 | log2 | exp | sqrt | abs   (one argument)
 ///             | min | max                                                  (one or more)
 /// ```

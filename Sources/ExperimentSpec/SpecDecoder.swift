@@ -160,8 +160,11 @@ public enum SpecDecoder {
         }
         // charts and expectations: decoded once into types and checked against the grid and the study
         let outputs = StudyOutputs.of(study)
-        let derived = try DerivedMetrics.parse(document["derived"], file: file, isMetric: outputs.map { o in { o.hasMetric($0) } },
-                                               metricCandidates: outputs?.metricCandidates ?? [])
+        // Expressions read the study's metrics and the numeric axes (columns of runs.csv too).
+        let numericAxes = Set(grid.numericAxisNames)
+        let derived = try DerivedMetrics.parse(document["derived"], file: file,
+                                               isMetric: outputs.map { o in { o.hasMetric($0) || numericAxes.contains($0) } },
+                                               metricCandidates: (outputs?.metricCandidates ?? []) + grid.numericAxisNames)
         let references = SpecReferences(file: file, grid: grid, study: study, derived: derived)
         let chartSpecs = charts == .null ? nil : try ChartSpec.parseAll(charts, file: file)
         for chart in chartSpecs ?? [] { try references.check(chart) }

@@ -43,8 +43,10 @@ struct SpecReferences {
             throw SpecError(file: file, path: path, expected: "a metric of the study (" + candidates.joined(separator: ", ") + ")",
                             found: "'\(name)'" + SpecSuggestion.didYouMean(name, among: candidates))
         }
-        _ = try derived.resolve(name, path: path, file: file, isMetric: outputs.map { o in { o.hasMetric($0) } },
-                                metricCandidates: outputs?.metricCandidates ?? [])
+        let numericAxes = Set(grid.numericAxisNames)
+        _ = try derived.resolve(name, path: path, file: file,
+                                isMetric: outputs.map { o in { o.hasMetric($0) || numericAxes.contains($0) } },
+                                metricCandidates: (outputs?.metricCandidates ?? []) + grid.numericAxisNames)
     }
 
     /// Fails when `name` at `path` is not a series of the study (or, for a heatmap, a family of series).

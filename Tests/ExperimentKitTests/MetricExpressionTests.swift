@@ -158,6 +158,19 @@ import Testing
         #expect(missing.detail.contains("0.4 not < undefined (division by zero)"), "\(missing.detail)")
     }
 
+    @Test func anExpressionReadsARunsNumericAxisValue() throws {
+        // lr = 0.1 in every run of the cell: test_loss 0.40 0.45 0.55 -> test_loss / lr median 4.5.
+        let r = try verdict(#"{"metric": "test_loss / lr", "where": {"clip": "norm", "lr": 0.1}, "between": [4.4999, 4.5001]}"#)
+        #expect(r.passed, "\(r.observed) \(r.detail)")
+        // Only numeric axes: a string axis is not a number, and a fixed option is not a column.
+        let numeric = #""version": 1, "name": "t", "study": "gradient-flow", "grid": {"init": ["orthogonal", "identity"], "seq_len": [10, 20]}"#
+        #expect(specError("{" + numeric + #", "derived": {"total": "grad_decay_per_step ^ seq_len"}}"#) == nil)
+        let onString = specError("{" + numeric + #", "derived": {"bad": "grad_h_first * init"}}"#)
+        #expect(onString?.path == "derived.bad", "\(onString?.description ?? "no error")")
+        let onFixed = specError("{" + numeric + #", "derived": {"bad": "grad_h_first * batch"}}"#)
+        #expect(onFixed?.path == "derived.bad", "\(onFixed?.description ?? "no error")")
+    }
+
     @Test func aMissingColumnInAnExpressionIsNamed() throws {
         // A misspelt name is a spec error when the spec is read; a metric of the study that
         // runs.csv lacks is named when the expectation is evaluated.
