@@ -142,6 +142,11 @@ public enum ChartRenderer {
         context += "\naggregate: \(chart.aggregate.rawValue) over " + (pooled.isEmpty ? "nothing" : pooled.joined(separator: ", "))
         switch chart.kind {
         case .line:
+            var chart = chart
+            // A series chart without an x label says what its steps count (series.csv's step_unit).
+            if chart.source == .series, chart.x == "step", chart.xLabel == nil, let units = series?.units[chart.y], !units.isEmpty {
+                chart.xLabel = units.sorted().map { StudyOutputs.StepUnit(rawValue: $0)?.axisLabel ?? $0 }.joined(separator: " / ")
+            }
             let line = Aggregator.lineData(chart: chart, data: data, series: series)
             context += ", band: " + (line.hasBand ? bandText(chart.band ?? .minMax) : "none")
             return GnuplotScript(lineChart: chart, data: line, context: context)

@@ -127,12 +127,14 @@ package struct ReportData {
         guard let key = table.index(of: "key"), let series = table.index(of: "series"),
               let step = table.index(of: "step"), let value = table.index(of: "value")
         else { throw ResultsError(file: file, message: "expected the header key,series,step,value") }
+        let unit = table.index(of: "step_unit")
         var index = SeriesIndex()
         for row in table.rows {
             guard let s = Double(row[step]) else { continue }
             let v = ResultTable.number(row[value]) ?? .nan
             index.points[row[key], default: [:]][row[series], default: []].append((s, v))
             index.names.insert(row[series])
+            if let unit, !row[unit].isEmpty { index.units[row[series], default: []].insert(row[unit]) }
         }
         return index
     }
@@ -142,4 +144,6 @@ package struct ReportData {
 struct SeriesIndex {
     var points: [String: [String: [(step: Double, value: Double)]]] = [:]
     var names: Set<String> = []
+    /// The `step_unit`s of each series (empty for a series.csv written before the column existed).
+    var units: [String: Set<String>] = [:]
 }

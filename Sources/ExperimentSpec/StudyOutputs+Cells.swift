@@ -40,6 +40,18 @@ extension StudyOutputs {
         case multiplications
         /// An index i = 1…k (the i-th Lyapunov exponent or singular value, largest first).
         case index
+
+        /// The default x label of a chart of a series with this step unit.
+        public var axisLabel: String {
+            switch self {
+            case .epoch: return "epoch"
+            case .update: return "optimiser updates"
+            case .timeStep: return "time step t"
+            case .distance: return "T − t (steps back from the last)"
+            case .multiplications: return "multiplications by W_hhᵀ"
+            case .index: return "index i (largest first)"
+            }
+        }
     }
 
     /// The traits of metric `name` (a plain real number that every run has, unless declared).

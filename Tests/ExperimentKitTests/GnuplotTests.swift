@@ -133,6 +133,23 @@ import Testing
         #expect(outputs[2].notes.contains("no points of series 'val_loss' for the matching runs"))
     }
 
+    @Test(arguments: [("update", "optimiser updates"), ("epoch", "epoch"), ("distance", "T − t (steps back from the last)")])
+    func aSeriesChartWithoutAnXLabelSaysWhatItsStepsCount(unit: String, label: String) throws {
+        var series = "key,series,step,value,step_unit\n"
+        let runs = "key,study,seed,test_loss,status,status_step,status_reason\nk1,train,1,0.5,ok,,\n"
+        for step in 1...5 { series += "k1,train_loss,\(step * 10),\(1.0 / Double(step)),\(unit)\n" }
+        let spec = """
+        {"version": 1, "name": "u", "study": "train", "grid": {"seed": [1]},
+         "charts": [{"source": "series", "y": "train_loss", "name": "plain"},
+                    {"source": "series", "y": "train_loss", "name": "labelled", "x_label": "mine"}]}
+        """
+        let folder = try ResultsFolder(runs: runs, series: series, spec: spec)
+        defer { folder.remove() }
+        _ = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: nil)
+        #expect(folder.read("plain.gp").contains("set xlabel '\(label)'"), "\(folder.read("plain.gp").prefix(2000))")
+        #expect(folder.read("labelled.gp").contains("set xlabel 'mine'"))
+    }
+
     @Test func missingGnuplotStillWritesScriptsAndExplains() throws {
         let folder = try ResultsFolder.gradientFlow()
         defer { folder.remove() }
