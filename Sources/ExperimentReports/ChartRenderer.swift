@@ -149,7 +149,12 @@ public enum ChartRenderer {
             }
             let line = Aggregator.lineData(chart: chart, data: data, series: series)
             context += ", band: " + (line.hasBand ? bandText(chart.band ?? .minMax) : "none")
-            return GnuplotScript(lineChart: chart, data: line, context: context)
+            var script = GnuplotScript(lineChart: chart, data: line, context: context)
+            if chart.source == .series, chart.x == "step", let units = series?.units[chart.y], units.count > 1 {
+                script.addNote("the steps of '\(chart.y)' count different things in different runs (" + units.sorted().joined(separator: ", ")
+                               + "; eval_every as an axis?): draw them apart with where, series or facet")
+            }
+            return script
         case .scatter:
             let scatter = Aggregator.scatterData(chart: chart, data: data)
             context += ", band: " + (scatter.hasBand ? bandText(chart.band ?? .minMax) + " (error bars)" : "none")

@@ -66,6 +66,12 @@ public struct ResultsComparison: Sendable {
                 }
             }
         }
+        guard !chosen.isEmpty else {
+            // Nothing in common (e.g. a gradient-flow folder against a train folder): not "agree".
+            throw ReadError(description: "the two runs.csv files share no numeric metric column, so there is nothing to compare "
+                            + "(metrics of \(a): " + tableA.header.filter { !nonMetrics.contains($0) }.joined(separator: ", ")
+                            + "; of \(b): " + tableB.header.filter { !nonMetrics.contains($0) }.joined(separator: ", ") + ")")
+        }
         let order = cellsA.order + cellsB.order.filter { cellsA.rows[$0] == nil }
         for cell in order {
             guard let rowsA = cellsA.rows[cell] else { onlyInB.append(Self.describe(cell, axes)); continue }

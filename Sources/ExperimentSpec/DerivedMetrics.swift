@@ -74,6 +74,10 @@ public struct DerivedMetrics: Sendable, Equatable {
             throw SpecError(file: file, path: path, expected: error.expected + " at " + error.location(in: text), found: error.found)
         }
         let known = expressions
+        if parsed.metricNames.contains("status"), !MetricExpression.isPlainName(text) {
+            throw SpecError(file: file, path: path, expected: "numeric metrics in an expression (status is ok, diverged or failed)",
+                            found: "'status' in \"\(text)\"")
+        }
         if let isMetric {
             for name in parsed.metricNames where known[name] == nil && !isMetric(name) {
                 let candidates = metricCandidates + names

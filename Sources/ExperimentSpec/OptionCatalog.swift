@@ -401,11 +401,19 @@ public enum OptionCatalog {
     public static func option(named name: String) -> OptionSpec? { byName[name] }
 
     /// The value of `name` in a run's configuration (a flat object of options), or nil when the
-    /// run has no such option or the option has no effect in it (its condition fails).
+    /// run has no such option or the option has no effect in it (its condition fails). An option
+    /// left out of the configuration at its default (`omittedAtDefault`) has its default value.
     public static func effectiveValue(of name: String, in config: JSONValue) -> JSONValue? {
-        guard let value = config[name] else { return nil }
-        guard let condition = option(named: name)?.condition else { return value }
-        return config[condition.option].map(condition.holds) == false ? nil : value
+        let spec = option(named: name)
+        var value = config[name]
+        if value == nil, let spec, spec.omittedAtDefault, spec.defaultValue != .null,
+           case let .string(study)? = config["study"], let kind = StudyKind(rawValue: study), spec.applies(to: kind) {
+            value = spec.defaultValue
+        }
+        guard let value else { return nil }
+        guard let condition = spec?.condition else { return value }
+        let governing = config[condition.option] ?? effectiveValue(of: condition.option, in: config)
+        return governing.map(condition.holds) == false ? nil : value
     }
 
     /// Options written in `block`, in table order.

@@ -35,10 +35,20 @@ extension Spec {
                     if name == "pytorch-default" || Initializer.hasParameterSuffix(name) {
                         problem = SpecError(
                             path: path(gain),
-                            expected: "init_gain beside a recurrent initialiser without a parameter suffix and other than pytorch-default (it has no parameter: use uniform, whose parameter is the bound)",
+                            expected: name == "pytorch-default"
+                                ? "init_gain beside a recurrent initialiser other than pytorch-default (it has no parameter: use uniform, whose parameter is the bound)"
+                                : "init_gain beside a recurrent initialiser without a parameter suffix (write '\(Initializer.names.sorted { $0.count > $1.count }.first { name.hasPrefix($0 + "-") } ?? name)' and the number in init_gain, or leave init_gain out)",
                             found: "init_gain \(JSONValue.format(g)) with '\(name)'" + gridPoint(point))
                         return
                     }
+                }
+                if lagChecks, let iLag = walk.copyLag, let iSeq = walk.seqLen, case let .number(n)? = walk.derivedSeqLen(at: point),
+                   case let .int(_, max?) = walk.options[iSeq].type, n > Double(max) {
+                    problem = SpecError(
+                        path: path(iLag),
+                        expected: "copy_lag + 2 * copy_length <= \(max) (the longest seq_len)",
+                        found: "a derived seq_len of \(JSONValue.format(n))" + gridPoint(point))
+                    return
                 }
                 if lagChecks, let iSeq = walk.seqLen, let derived = walk.derivedSeqLen(at: point), isSet(iSeq),
                    walk.rawValue(iSeq, at: point) != derived {

@@ -165,6 +165,10 @@ public enum SpecDecoder {
         let derived = try DerivedMetrics.parse(document["derived"], file: file,
                                                isMetric: outputs.map { o in { o.hasMetric($0) || numericAxes.contains($0) } },
                                                metricCandidates: (outputs?.metricCandidates ?? []) + grid.numericAxisNames)
+        for name in derived.names where grid.axisNames.contains(name) || grid.labelAxes.contains(where: { $0.name == name }) {
+            throw SpecError(file: file, path: JSONPath.child(derived.path, name), expected: "a name that is not a grid axis",
+                            found: "'\(name)', an axis of the grid")
+        }
         let references = SpecReferences(file: file, grid: grid, study: study, derived: derived)
         let chartSpecs = charts == .null ? nil : try ChartSpec.parseAll(charts, file: file)
         for chart in chartSpecs ?? [] { try references.check(chart) }

@@ -65,7 +65,8 @@ public struct StudyOutputs: Sendable {
             metricPrefixes: [], series: lyapunov.series + ["lyapunov_convergence", "jacobian_sv", "train_loss"],
             seriesPrefixes: [],
             stepUnits: ["lyapunov": .index, "lyapunov_max_epoch": .epoch, "lyapunov_convergence": .timeStep,
-                        "jacobian_sv": .index, "train_loss": .epoch]),
+                        "jacobian_sv": .index, "train_loss": .epoch],
+            evaluationSeries: ["train_loss"]),
     ]
 
     /// Every training series counts epochs (epoch 0: before training, where measured); the spectrum's

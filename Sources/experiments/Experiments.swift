@@ -59,7 +59,7 @@ struct Experiments: AsyncParsableCommand {
 func parsedOverrides(_ texts: [String]) throws -> [SpecOverride] {
     do {
         return try texts.map { (text: String) throws(SpecError) in try SpecOverride(parsing: text) }
-    } catch let error as SpecError {
+    } catch {
         FileHandle.standardError.write(Data((error.description + "\n").utf8))
         throw ExitCode(ExitStatus.specError.rawValue)
     }

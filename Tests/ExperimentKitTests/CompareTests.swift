@@ -63,6 +63,15 @@ import Testing
         #expect(c.matches && c.notes.contains { $0.contains("'lr'") })
     }
 
+    @Test func foldersWithNoMetricInCommonAreAnErrorNotAnAgreement() throws {
+        let other = Self.base.replacingOccurrences(of: ",loss,", with: ",accuracy,")
+        let a = try ResultsFolder(runs: Self.base, spec: Self.spec), b = try ResultsFolder(runs: other, spec: Self.spec)
+        defer { a.remove(); b.remove() }
+        let out = Captured()
+        #expect(ExperimentCommands.compare(a: a.path, b: b.path, metrics: [], rtol: 0, atol: 0, console: out.console) == .specError)
+        #expect(out.err.contains("share no numeric metric column") && out.err.contains("accuracy"), "\(out.err)")
+    }
+
     @Test func anUnknownMetricOrFolderIsAUsageError() throws {
         let a = try ResultsFolder(runs: Self.base, spec: Self.spec)
         defer { a.remove() }

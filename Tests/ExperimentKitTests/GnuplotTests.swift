@@ -150,6 +150,21 @@ import Testing
         #expect(folder.read("labelled.gp").contains("set xlabel 'mine'"))
     }
 
+    @Test func stepsOfDifferentUnitsOnOneAxisAreNoted() throws {
+        var series = "key,series,step,value,step_unit\n"
+        let runs = "key,study,eval_every,seed,test_loss,status,status_step,status_reason\nk0,train,0,1,0.5,ok,,\nk1,train,1,1,0.5,ok,,\n"
+        for step in 1...3 { series += "k0,train_loss,\(step),1.0,epoch\nk1,train_loss,\(step),1.0,update\n" }
+        let spec = """
+        {"version": 1, "name": "u", "study": "train", "grid": {"eval_every": [0, 1], "seed": [1]},
+         "charts": [{"source": "series", "y": "train_loss", "name": "mixed"}, {"source": "series", "y": "train_loss", "name": "apart", "series": "eval_every"}]}
+        """
+        let folder = try ResultsFolder(runs: runs, series: series, spec: spec)
+        defer { folder.remove() }
+        _ = try? ChartRenderer.render(resultsDirectory: folder.path, spec: nil, gnuplot: nil)
+        #expect(folder.read("mixed.dat").contains("count different things in different runs (epoch, update"), "\(folder.read("mixed.dat").prefix(800))")
+        #expect(folder.read("mixed.gp").contains("set xlabel 'epoch / optimiser updates'"))
+    }
+
     @Test func missingGnuplotStillWritesScriptsAndExplains() throws {
         let folder = try ResultsFolder.gradientFlow()
         defer { folder.remove() }

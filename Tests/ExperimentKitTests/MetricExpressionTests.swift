@@ -86,6 +86,8 @@ import Testing
         (#""derived": {"pi": "1"}"#, "derived.pi", "a name of letters"),
         (#""derived": {"m": "grad_h_first +"}"#, "derived.m", "at character 15 of \"grad_h_first +\""),
         (#""derived": {"m": 3}"#, "derived.m", "an expression string"),
+        (#""derived": {"m": "status * 2"}"#, "derived.m", "numeric metrics in an expression"),
+        (#""derived": {"init": "loss * 2"}"#, "derived.init", "not a grid axis"),
         (#""charts": [{"x": "seed", "y": "grad_h_frst / 2"}]"#, "charts[0].y", "did you mean 'grad_h_first'"),
         (#""charts": [{"kind": "scatter", "x": "sigma_mx.weight_hh_l0", "y": "grad_h_first"}]"#, "charts[0].x", "did you mean 'sigma_max.weight_hh_l0'"),
         (#""charts": [{"kind": "scatter", "y": "grad_h_first"}]"#, "charts[0].x", "a metric (or metric expression)"),

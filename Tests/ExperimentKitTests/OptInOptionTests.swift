@@ -27,6 +27,28 @@ struct OptInOptionTests {
         #expect(grid.last?.value("lyapunov_per_epoch") == .number(200))
     }
 
+    @Test("an opt-in grid axis at its default shows its default in runs.csv (empty only where it does not apply)")
+    func axisCellsShowTheDefault() throws {
+        let spec = try SpecDecoder.decode(text: #"""
+            {"version": 1, "name": "t", "study": "train", "model": {"cell": "lstm", "init": "orthogonal"},
+             "grid": {"bias_init": ["pytorch-default", "zeros", "constant"], "bias_value": [0.5], "init_gain": [0, 2], "seed": [1]}}
+            """#)
+        let configs = try spec.configurations()
+        let cells = configs.map { c in
+            ["bias_init", "bias_value", "init_gain", "forget_bias", "save_weights"].map {
+                OptionCatalog.effectiveValue(of: $0, in: c.document).map(CSVTable.format(value:)) ?? ""
+            }
+        }
+        // bias_value applies only to bias_init constant; forget_bias has no default value (null);
+        // save_weights is not a grid axis here but is filled the same way (the train study has it).
+        #expect(cells.contains(["pytorch-default", "", "0", "", "false"]), "\(cells)")
+        #expect(cells.contains(["zeros", "", "2", "", "false"]), "\(cells)")
+        #expect(cells.contains(["constant", "0.5", "0", "", "false"]), "\(cells)")
+        // A study without the option leaves it empty.
+        let flow = try SpecDecoder.decode(text: #"{"version": 1, "name": "t", "study": "gradient-flow", "grid": {"seed": [1]}}"#)
+        #expect(try OptionCatalog.effectiveValue(of: "save_weights", in: flow.configurations()[0].document) == nil)
+    }
+
     @Test("spec.resolved.json lists the opt-in only when it is set")
     func resolvedDocument() throws {
         #expect(!(try SpecDecoder.decode(text: Self.plain)).resolvedDocument.canonicalText.contains("lyapunov_per_epoch"))

@@ -143,6 +143,8 @@ import Testing
         (#""task": {"task": "adding", "copy_lag": 10}"#, "task.copy_lag", "task"),
         (#""model": {"head_init": "orthogonal-2x"}"#, "model.head_init", "head_init"),
         (#""training": {"updates": -1}"#, "training.updates", "updates"),
+        (#""task": {"task": "copy"}, "grid": {"copy_lag": [10, 100000]}"#, "grid.copy_lag", "the longest seq_len"),
+        (#""model": {"init": "orthogonal-1.2", "init_gain": 2}"#, "model.init_gain", "write 'orthogonal' and the number in init_gain"),
     ])
     func misplacedOptionsAreSpecErrors(blocks: String, path: String, mentions: String) throws {
         let error = try #require(Self.error(#"{"version": 1, "name": "t", "study": "train", \#(blocks)}"#))

@@ -49,6 +49,9 @@ import Testing
         let rules = RunCells(config: config, diverged: false)
         #expect(rules.stepUnit(ofSeries: "train_loss") == unit && rules.stepUnit(ofSeries: "val_loss") == unit)
         #expect(rules.stepUnit(ofSeries: "lyapunov_max_epoch") == "epoch" && rules.stepUnit(ofSeries: "lyapunov") == "index")
+        // The lyapunov study's training curve (measure_training) follows eval_every too.
+        let lyapunov: JSONValue = .object([("study", .string("lyapunov")), ("task", .string("adding")), ("eval_every", .number(Double(evalEvery)))])
+        #expect(RunCells(config: lyapunov, diverged: false).stepUnit(ofSeries: "train_loss") == unit)
     }
 
     @Test(arguments: [0.0, 1, -1, 20, 640, 9_007_199_254_740_992, -9_007_199_254_740_992])
