@@ -18,10 +18,9 @@ set xtics (10, 100, 200)
 set format x '%g'
 set xrange [8.695652173913045:229.99999999999997]
 set arrow 100 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 100 'memoryless model (chance)' at graph 0.99, first 1 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
 set yrange [0:1.3]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'model' noenhanced
-set title 'Copy task: answer-step cross-entropy / chance vs lag T (median, min-max, 2'."\n".'seeds)' noenhanced font ',15'
+set title 'Copy task: answer-step cross-entropy / chance vs lag T (median, min-max, 2'."\n".'seeds; dashed: the memoryless model, chance)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'tanh RNN' noenhanced, \
@@ -48,10 +47,9 @@ set xtics (10, 100, 200)
 set format x '%g'
 set xrange [8.695652173913045:229.99999999999997]
 set arrow 100 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 100 'memoryless model (chance)' at graph 0.99, first 1 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
 set yrange [0:1.3]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'model' noenhanced
-set title 'Copy task: answer-step cross-entropy / chance vs lag T (median, min-max, 2'."\n".'seeds)' noenhanced font ',15'
+set title 'Copy task: answer-step cross-entropy / chance vs lag T (median, min-max, 2'."\n".'seeds; dashed: the memoryless model, chance)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'tanh RNN' noenhanced, \
@@ -76,10 +74,9 @@ set xtics (10, 100, 200)
 set format x '%g'
 set xrange [8.695652173913045:229.99999999999997]
 set arrow 100 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 100 'memoryless model (chance)' at graph 0.99, first 1 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
 set yrange [0:1.3]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'model' noenhanced
-set title 'Copy task: answer-step cross-entropy / chance vs lag T (median, min-max, 2'."\n".'seeds)' noenhanced font ',15'
+set title 'Copy task: answer-step cross-entropy / chance vs lag T (median, min-max, 2'."\n".'seeds; dashed: the memoryless model, chance)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 0 using 1:2 with linespoints lw 2 dt 1 pt 7 lc rgb '#0072B2' ps 0.9 pi 1 title 'tanh RNN' noenhanced, \

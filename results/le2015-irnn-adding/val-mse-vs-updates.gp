@@ -15,9 +15,9 @@ set logscale y 10
 set format y '10^{%L}'
 set xrange [17.5:8232.5]
 set arrow 100 from graph 0, first 0.1667 to graph 1, first 0.1667 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 100 'always predicting 1: MSE 1/6' at graph 0.99, first 0.1667 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set yrange [0.0008:0.4]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'model' noenhanced
-set title 'Adding problem, T = 100: validation MSE every 250 updates (median, min-max over'."\n".'3 seeds)' noenhanced font ',15'
+set title 'Adding problem, T = 100: validation MSE every 250 updates (median, min-max over'."\n".'3 seeds; dashed: always predicting 1, MSE 1/6)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -43,9 +43,9 @@ set logscale y 10
 set format y '10^{%L}'
 set xrange [17.5:8232.5]
 set arrow 100 from graph 0, first 0.1667 to graph 1, first 0.1667 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 100 'always predicting 1: MSE 1/6' at graph 0.99, first 0.1667 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set yrange [0.0008:0.4]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'model' noenhanced
-set title 'Adding problem, T = 100: validation MSE every 250 updates (median, min-max over'."\n".'3 seeds)' noenhanced font ',15'
+set title 'Adding problem, T = 100: validation MSE every 250 updates (median, min-max over'."\n".'3 seeds; dashed: always predicting 1, MSE 1/6)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \
@@ -69,9 +69,9 @@ set logscale y 10
 set format y '10^{%L}'
 set xrange [17.5:8232.5]
 set arrow 100 from graph 0, first 0.1667 to graph 1, first 0.1667 nohead dt 2 lw 1.5 lc rgb '#555555' front
-set label 100 'always predicting 1: MSE 1/6' at graph 0.99, first 0.1667 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set yrange [0.0008:0.4]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'model' noenhanced
-set title 'Adding problem, T = 100: validation MSE every 250 updates (median, min-max over'."\n".'3 seeds)' noenhanced font ',15'
+set title 'Adding problem, T = 100: validation MSE every 250 updates (median, min-max over'."\n".'3 seeds; dashed: always predicting 1, MSE 1/6)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
      datafile index 1 using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.18 noborder notitle, \
      datafile index 2 using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.18 noborder notitle, \

@@ -18,8 +18,10 @@ set logscale x 10
 set format x '%g'
 set xtics (0.1, 0.2, 0.5, 1, 2, 5)
 set xrange [0.2173913043478261:3.4499999999999997]
+set xrange [0.2:3.5]
 set arrow 100 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb '#555555' front
 set label 100 'no decay' at graph 0.99, first 1 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set yrange [0.2:2]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init_hh' noenhanced
 set title 'Decay of ‖∂L/∂hₜ‖ per step vs the gain g of W_hh (median, min-max, 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
@@ -48,8 +50,10 @@ set logscale x 10
 set format x '%g'
 set xtics (0.1, 0.2, 0.5, 1, 2, 5)
 set xrange [0.2173913043478261:3.4499999999999997]
+set xrange [0.2:3.5]
 set arrow 100 from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5 lc rgb '#555555' front
 set label 100 'no decay' at graph 0.99, first 1 right offset 0,0.7 textcolor rgb '#555555' noenhanced front
+set yrange [0.2:2]
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced title 'init_hh' noenhanced
 set title 'Decay of ‖∂L/∂hₜ‖ per step vs the gain g of W_hh (median, min-max, 5 seeds)' noenhanced font ',15'
 plot datafile index 0 using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.18 noborder notitle, \
