@@ -28,7 +28,7 @@ public struct RunOutcome: Sendable {
     public var status: RunStatus
     public var metrics: [(name: String, value: Double)]
     public var series: [SeriesPoint]
-    /// The run's wall time in seconds, rounded to milliseconds (nil: not measured, as in records of
+    /// The run's wall time in seconds, rounded to microseconds (nil: not measured, as in records of
     /// earlier versions). It goes to timings.csv, never to runs.csv or series.csv: it is not
     /// part of the determinism promise.
     public var wallSeconds: Double?

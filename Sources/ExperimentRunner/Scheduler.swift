@@ -96,7 +96,7 @@ public struct Scheduler: Sendable {
         return !queue.stoppedEarly
     }
 
-    /// The outcome of one run, with its wall time (``RunOutcome/wallSeconds``, in milliseconds); a
+    /// The outcome of one run, with its wall time (``RunOutcome/wallSeconds``, to the microsecond); a
     /// thrown error becomes a failed run.
     public static func outcome(of config: RunConfiguration, on executor: any StudyExecutor) -> RunOutcome {
         let started = ContinuousClock.now
@@ -108,7 +108,8 @@ public struct Scheduler: Sendable {
         }
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
-        outcome.wallSeconds = (seconds * 1000).rounded() / 1000
+        // Microseconds: a gradient-flow run takes well under a millisecond.
+        outcome.wallSeconds = (seconds * 1_000_000).rounded() / 1_000_000
         return outcome
     }
 
