@@ -169,7 +169,8 @@ public enum SpecDecoder {
             throw SpecError(file: file, path: JSONPath.child(derived.path, name), expected: "a name that is not a grid axis",
                             found: "'\(name)', an axis of the grid")
         }
-        let references = SpecReferences(file: file, grid: grid, study: study, derived: derived)
+        let references = SpecReferences(file: file, grid: grid, study: study, derived: derived,
+                                        tasks: taskValues(study: study, blockValues: blockValues, grid: grid))
         let chartSpecs = charts == .null ? nil : try ChartSpec.parseAll(charts, file: file)
         for chart in chartSpecs ?? [] { try references.check(chart) }
         let expectations = try Expectation.parseAll(expect, file: file)
@@ -186,6 +187,22 @@ public enum SpecDecoder {
     }
 
     /// Reads every weights file the spec names (`model.weights` and the values of a `weights` axis).
+    /// Every task a run of the spec may have (nil for a study without tasks, or a task axis of
+    /// non-string values).
+    private static func taskValues(study: StudyKind, blockValues: [(name: String, value: JSONValue)], grid: Grid) -> Set<String>? {
+        guard let option = OptionCatalog.option(named: "task"), option.applies(to: study) else { return nil }
+        if let axis = grid.axes.first(where: { $0.names.contains("task") }), let i = axis.names.firstIndex(of: "task") {
+            var tasks: Set<String> = []
+            for point in axis.points {
+                guard i < point.count, case let .string(task) = point[i] else { return nil }
+                tasks.insert(task)
+            }
+            return tasks
+        }
+        if case let .string(task) = blockValues.first(where: { $0.name == "task" })?.value ?? option.defaultValue { return [task] }
+        return nil
+    }
+
     private static func loadWeights(blockValues: [(name: String, value: JSONValue)], study: StudyKind, grid: Grid,
                                     file: String) throws(SpecError) -> [String: SpecWeights] {
         let settings: RunSettings

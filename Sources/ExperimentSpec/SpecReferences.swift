@@ -1,3 +1,5 @@
+import SequenceTasks
+
 /// What a spec's charts and expectations may name, for checking them when the spec is validated:
 /// the grid's axes with their values, and the study's metrics and series.
 struct SpecReferences {
@@ -8,9 +10,13 @@ struct SpecReferences {
     let derived: DerivedMetrics
     let grid: Grid
 
-    init(file: String, grid: Grid, study: StudyKind, derived: DerivedMetrics = DerivedMetrics()) {
+    /// The tasks the spec's runs have (nil: unknown, or a study without tasks).
+    let tasks: Set<String>?
+
+    init(file: String, grid: Grid, study: StudyKind, derived: DerivedMetrics = DerivedMetrics(), tasks: Set<String>? = nil) {
         self.file = file
         self.grid = grid
+        self.tasks = tasks
         axes = PlotAxis.axes(of: grid) + ZipLabelAxis.axes(of: grid).map(\.axis)
         outputs = StudyOutputs.of(study)
         self.derived = derived
@@ -44,9 +50,32 @@ struct SpecReferences {
                             found: "'\(name)'" + SpecSuggestion.didYouMean(name, among: candidates))
         }
         let numericAxes = Set(grid.numericAxisNames)
-        _ = try derived.resolve(name, path: path, file: file,
-                                isMetric: outputs.map { o in { o.hasMetric($0) || numericAxes.contains($0) } },
-                                metricCandidates: (outputs?.metricCandidates ?? []) + grid.numericAxisNames)
+        let resolved = try derived.resolve(name, path: path, file: file,
+                                           isMetric: outputs.map { o in { o.hasMetric($0) || numericAxes.contains($0) } },
+                                           metricCandidates: (outputs?.metricCandidates ?? []) + grid.numericAxisNames)
+        try checkApplies(resolved.metricNames, path: path)
+    }
+
+    /// Fails when one of `metrics` applies to none of the spec's runs (an accuracy when every run
+    /// is a regression task, the copy task's answer-step metrics without copy runs): its cells
+    /// would all be empty.
+    func checkApplies(_ metrics: [String], path: String) throws(SpecError) {
+        guard let outputs, let tasks else { return }
+        let kinds = tasks.compactMap(TaskKind.init(rawValue:))
+        for metric in metrics {
+            let scope = outputs.traits(ofMetric: metric).scope
+            let applies: Bool
+            let needs: String
+            switch scope {
+            case .classificationTasks: applies = kinds.contains { !$0.isRegression }; needs = "a classification task"
+            case .copyTask: applies = kinds.contains(.copy); needs = "the copy task"
+            case .everyRun, .divergedRuns: continue
+            }
+            if !applies {
+                throw SpecError(file: file, path: path, expected: "a metric some run has ('\(metric)' applies to runs of \(needs))",
+                                found: "'\(metric)' with task " + tasks.sorted().joined(separator: ", "))
+            }
+        }
     }
 
     /// Fails when `name` at `path` is not a series of the study (or, for a heatmap, a family of series).

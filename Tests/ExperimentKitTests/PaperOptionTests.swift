@@ -144,12 +144,19 @@ import Testing
         (#""model": {"head_init": "orthogonal-2x"}"#, "model.head_init", "head_init"),
         (#""training": {"updates": -1}"#, "training.updates", "updates"),
         (#""task": {"task": "copy"}, "grid": {"copy_lag": [10, 100000]}"#, "grid.copy_lag", "the longest seq_len"),
+        (#""task": {"task": "adding"}, "expect": [{"metric": "test_accuracy", ">": 0.5}]"#, "expect[0].metric", "a classification task"),
+        (#""task": {"task": "tagging"}, "expect": [{"metric": "test_answer_loss / 2", "<": 1}]"#, "expect[0].metric", "the copy task"),
         (#""model": {"init": "orthogonal-1.2", "init_gain": 2}"#, "model.init_gain", "write 'orthogonal' and the number in init_gain"),
     ])
     func misplacedOptionsAreSpecErrors(blocks: String, path: String, mentions: String) throws {
         let error = try #require(Self.error(#"{"version": 1, "name": "t", "study": "train", \#(blocks)}"#))
         #expect(error.path == path, "\(error.description)")
         #expect(error.description.contains(mentions))
+    }
+
+    @Test func aMetricSomeRunHasPassesValidation() {
+        #expect(Self.error(#"{"version": 1, "name": "t", "study": "train", "task": {"seq_len": 20}, "grid": {"task": ["adding", "copy"]}, "expect": [{"metric": "test_answer_accuracy", "where": {"task": "copy"}, ">": 0}]}"#) == nil)
+        #expect(Self.error(#"{"version": 1, "name": "t", "study": "train", "expect": [{"metric": "test_accuracy", ">": 0}]}"#) == nil)
     }
 
     // MARK: updates, eval_every
