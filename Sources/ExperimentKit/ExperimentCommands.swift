@@ -407,10 +407,10 @@ public enum ExperimentCommands {
     }
 
     /// `experiments check SPEC [--out DIR]`: checks the spec's expectations against its results.
-    public static func check(specPath: String, out: String?, console: Console = .standard,
-                             environment: [String: String]? = nil) -> ExitStatus {
+    public static func check(specPath: String, out: String?, overrides: [SpecOverride] = [], quiet: Bool = false,
+                             console: Console = .standard, environment: [String: String]? = nil) -> ExitStatus {
         let environment = environment ?? ProcessInfo.processInfo.environment
-        guard let (spec, configs) = load(specPath, console: console) else { return .specError }
+        guard let (spec, configs) = load(specPath, overrides: overrides, console: console) else { return .specError }
         let fault: TestFault?
         do {
             fault = try TestFault.parse(environment: environment)
@@ -419,7 +419,8 @@ public enum ExperimentCommands {
             return .specError
         }
         return ResultsCheck.run(spec: spec, configs: configs, specPath: specPath,
-                                directory: out ?? ResultStore.defaultDirectory(for: spec), console: console, fault: fault)
+                                directory: out ?? ResultStore.defaultDirectory(for: spec), console: console, fault: fault,
+                                quiet: quiet)
     }
 
     /// `experiments schema`: prints the JSON Schema of the spec format.

@@ -9,7 +9,7 @@ import ExperimentReports
 /// that cannot be written (read-only) is still checked: the report goes to stdout, with a note.
 enum ResultsCheck {
     static func run(spec: Spec, configs: [RunConfiguration], specPath: String, directory: String,
-                    console: ExperimentCommands.Console, fault: TestFault?) -> ExitStatus {
+                    console: ExperimentCommands.Console, fault: TestFault?, quiet: Bool = false) -> ExitStatus {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
             console.err("experiments: \(directory): no results yet: run 'experiments run \(specPath)"
@@ -60,8 +60,9 @@ enum ResultsCheck {
             console.err("experiments: \(error)\n")
             return .failure
         }
-        console.out(ExpectationChecker.table(results))
         let status: ExitStatus = results.allSatisfy(\.passed) ? .success : .failure
+        // Quiet: the table only when an expectation fails.
+        if !quiet || status != .success { console.out(ExpectationChecker.table(results)) }
         let path = directory + "/" + ReportWriter.fileName
         guard case .locked = lock else {
             console.out("\n" + report)

@@ -145,8 +145,13 @@ struct Plot: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Check a spec's expectations against its results.")
     @Argument(help: "The spec file.", completion: .file(extensions: ["json"])) var spec: String
+    @Argument(help: "The overrides the results were run with (as for run).")
+    var overrides: [String] = []
     @Option(help: "Results folder (default: results/<spec name>).") var out: String?
-    func run() throws { try finish(ExperimentCommands.check(specPath: spec, out: out)) }
+    @Flag(name: .shortAndLong, help: "Print the expectations' table only when one fails.") var quiet = false
+    func run() throws {
+        try finish(ExperimentCommands.check(specPath: spec, out: out, overrides: try parsedOverrides(overrides), quiet: quiet))
+    }
 }
 
 struct Compare: ParsableCommand {

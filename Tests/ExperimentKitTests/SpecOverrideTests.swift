@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import ExperimentSpec
+@testable import ExperimentKit
+@testable import EngineBinding
 
 /// Command-line overrides (`block.option=value`, `grid.axis=...`, `~grid.axis`) act as if written in the spec.
 @Suite struct SpecOverrideTests {
@@ -67,5 +69,27 @@ import Testing
     @Test(arguments: [("model.hidden=3", true), ("~grid.seed", true), ("spec.json", false), ("--jobs=2", false), ("-", false)])
     func overridesAreToldApartFromFiles(_ argument: String, _ isOverride: Bool) {
         #expect(SpecOverride.looksLikeOverride(argument) == isOverride)
+    }
+}
+
+/// `check SPEC [OVERRIDE...]`: results run with overrides are checked with the same overrides.
+@Suite struct CheckOverrideTests {
+    @Test func checkTakesTheOverridesTheRunWasMadeWithAndQuietPrintsOnlyFailures() async throws {
+        let folder = try TemporaryFolder()
+        let spec = try folder.write("grid.json", demoSpec.replacingOccurrences(
+            of: "\"grid\"", with: #""expect": [{"metric": "grad_h_last", ">": 0}], "grid""#))
+        let out = folder.path + "/out"
+        let overrides = try ["grid.seq_len=5", "grid.seed=1"].map { (t: String) throws(SpecError) in try SpecOverride(parsing: t) }
+        var options = ExperimentCommands.RunOptions(jobs: 1, out: out, plot: false)
+        options.overrides = overrides
+        #expect(await ExperimentCommands.run(specPath: spec, options: options, executor: EngineExecutor(), console: .silent) == .success)
+        // Without the overrides the folder does not cover the spec's grid.
+        let plain = Captured()
+        #expect(ExperimentCommands.check(specPath: spec, out: out, console: plain.console) == .failure)
+        #expect(plain.err.contains("does not cover the grid"), "\(plain.err)")
+        let loud = Captured(), quiet = Captured()
+        #expect(ExperimentCommands.check(specPath: spec, out: out, overrides: overrides, console: loud.console) == .success)
+        #expect(ExperimentCommands.check(specPath: spec, out: out, overrides: overrides, quiet: true, console: quiet.console) == .success)
+        #expect(loud.out.contains("PASS") && quiet.out.isEmpty, "\(loud.out) | \(quiet.out)")
     }
 }
