@@ -62,8 +62,11 @@ public enum ReportWriter {
                 text += "### " + inline(chart.title) + "\n\n"
                 if let image = chart.svgFile ?? chart.pngFile {
                     text += "![" + alt(chart.title) + "](" + image + ")\n\n"
-                } else {
+                } else if FileManager.default.fileExists(atPath: ReportData.path(data.directory, chart.scriptFile)) {
                     text += "Not rendered: run `gnuplot \(chart.scriptFile)` in this folder.\n\n"
+                } else {
+                    // The folder's charts were drawn for other chart definitions (plot --spec).
+                    text += "Not drawn for this spec's chart definitions: run `experiments plot <this folder> --spec <the spec>`.\n\n"
                 }
                 let notes = chart.notes.filter { !$0.hasPrefix("gnuplot:") }
                 for note in notes { text += "- " + inline(note) + "\n" }

@@ -221,3 +221,17 @@ import Testing
         try GnuplotRenderer.checkComplete(chart: "d", directory: folder.path)
     }
 }
+
+/// report.md's words for a chart without an image.
+@Suite struct ReportChartTests {
+    @Test func aChartWithoutItsScriptAsksForPlotWithTheSpecNotGnuplot() throws {
+        let folder = try ResultsFolder.small(expect: "[]")
+        defer { folder.remove() }
+        try folder.write("kept.gp", "# a script\n")
+        let charts = ["kept", "gone"].map { ChartOutput(name: $0, title: $0, dataFile: $0 + ".dat", scriptFile: $0 + ".gp") }
+        let text = try ReportWriter.text(resultsDirectory: folder.path, spec: nil, charts: charts, expectations: nil)
+        #expect(text.contains("Not rendered: run `gnuplot kept.gp` in this folder."))
+        #expect(text.contains("Not drawn for this spec's chart definitions: run `experiments plot"))
+        #expect(!text.contains("gnuplot gone.gp"))
+    }
+}
