@@ -352,7 +352,7 @@ public enum OptionCatalog {
         OptionSpec("epochs", [.training], .int(min: 1, max: 1_000_000), default: .number(20), studies: training, "training epochs",
                    unit: "epochs", binds: .set(\.training.epochs, "TrainingSettings.epochs")),
         OptionSpec("updates", [.training], .int(min: 0, max: 1_000_000_000), default: .number(0), studies: training,
-                   "a budget of optimiser updates: training stops after this many (passing over the data as often as it takes, the last epoch partial) and epochs is not used; 0: the epochs decide; left out of run keys at 0",
+                   "a budget of optimiser updates: training stops after this many (passing over the data as often as it takes, the last epoch partial) and epochs may not be written beside it; 0: the epochs decide; left out of run keys at 0",
                    omittedAtDefault: true, unit: "updates", binds: .count(atLeast: 1, \.training.updateBudget, "TrainingSettings.updateBudget (nil for 0)")),
         OptionSpec("eval_every", [.training], .int(min: 0, max: 1_000_000_000), default: .number(0), studies: training,
                    "updates between evaluations: the per-epoch series (train/val loss and accuracy, gradient norms, clip rate, lr) get a point every N updates, at step = updates made (and one after the last update when it falls between), each averaging the updates since the last; plateau and early-stopping patience then count evaluations; 0: once per epoch; left out of run keys at 0",

@@ -6,6 +6,8 @@ extension Spec {
     /// and a `seq_len` written beside `copy_lag` that differs from the derived `copy_lag + 2 *
     /// copy_length`, so that such a spec fails at `validate` (exit 2) rather than at run time.
     /// A block `seq_len` equal to its default counts as unset (`spec.resolved.json` writes it).
+    /// Also rejects `epochs` written beside an `updates` budget (the budget decides; epochs would be
+    /// ignored).
     func checkInitGainAndCopyLag(blockPaths: [String: String]) throws(SpecError) {
         let walk = GridWalk(spec: self)
         func index(_ name: String) -> Int? { walk.options.firstIndex { $0.name == name } }
@@ -17,7 +19,11 @@ extension Spec {
         }
         let gain = index("init_gain").flatMap { isSet($0) ? $0 : nil }
         let lagChecks = walk.copyLag.map(isSet) ?? false
-        guard gain != nil || lagChecks, let iInit = index("init"), let iHH = index("init_hh") else { return }
+        // epochs beside an updates budget: the budget decides how long training runs.
+        let budget = index("updates").flatMap { isSet($0) ? $0 : nil }
+        let epochs = index("epochs").flatMap { isSet($0) ? $0 : nil }
+        guard gain != nil || lagChecks || (budget != nil && epochs != nil),
+              let iInit = index("init"), let iHH = index("init_hh") else { return }
         var problem: SpecError?
         func gridPoint(_ point: GridWalk.Point) -> String {
             let axes = grid.axes.enumerated().flatMap { a, axis in
@@ -28,6 +34,13 @@ extension Spec {
         do throws(SpecError) {
             _ = try walk.walk { point in
                 guard problem == nil else { return }
+                if let budget, let epochs, case let .number(u) = walk.value(budget, at: point), u > 0 {
+                    problem = SpecError(
+                        path: path(epochs),
+                        expected: "epochs left out beside an updates budget (updates \(JSONValue.format(u)) decides how long training runs; the last epoch may be partial)",
+                        found: "epochs \(walk.rawValue(epochs, at: point).excerpt)" + gridPoint(point))
+                    return
+                }
                 if let gain, case let .number(g) = walk.value(gain, at: point), g > 0 {
                     var name = ""
                     if case let .string(hh) = walk.value(iHH, at: point), !hh.isEmpty { name = hh }

@@ -145,6 +145,8 @@ import Testing
         (#""training": {"updates": -1}"#, "training.updates", "updates"),
         (#""task": {"task": "copy"}, "grid": {"copy_lag": [10, 100000]}"#, "grid.copy_lag", "the longest seq_len"),
         (#""task": {"task": "adding"}, "expect": [{"metric": "test_accuracy", ">": 0.5}]"#, "expect[0].metric", "a classification task"),
+        (#""training": {"updates": 100, "epochs": 5}"#, "training.epochs", "beside an updates budget"),
+        (#""training": {"epochs": 5}, "grid": {"updates": [0, 100]}"#, "training.epochs", "beside an updates budget"),
         (#""task": {"task": "tagging"}, "expect": [{"metric": "test_answer_loss / 2", "<": 1}]"#, "expect[0].metric", "the copy task"),
         (#""model": {"init": "orthogonal-1.2", "init_gain": 2}"#, "model.init_gain", "write 'orthogonal' and the number in init_gain"),
     ])
@@ -171,7 +173,7 @@ import Testing
 
     @Test func anUpdateBudgetMakesThatManyUpdates() throws {
         // Two updates per epoch: 7 updates are 3 full epochs and one partial.
-        let outcome = try Self.run(Self.tinyTrain + #", "training": {"epochs": 1, "batch_size": 2, "updates": 7}"#)
+        let outcome = try Self.run(Self.tinyTrain + #", "training": {"batch_size": 2, "updates": 7}"#)
         #expect(Self.metric(outcome, "updates") == 7)
         #expect(Self.metric(outcome, "epochs_run") == 4)
         #expect(outcome.series.filter { $0.series == "train_loss" }.map(\.step) == [1, 2, 3, 4])
@@ -206,7 +208,7 @@ import Testing
 
     @Test func theBudgetIsTheEpochsWhenTheyAgree() throws {
         let byEpochs = try Self.run(Self.tinyTrain + #", "training": {"batch_size": 2, "epochs": 3}"#)
-        let byUpdates = try Self.run(Self.tinyTrain + #", "training": {"batch_size": 2, "epochs": 1, "updates": 6}"#)
+        let byUpdates = try Self.run(Self.tinyTrain + #", "training": {"batch_size": 2, "updates": 6}"#)
         #expect(byEpochs.metrics.map(\.value).description == byUpdates.metrics.map(\.value).description)
         #expect(byEpochs.series.description == byUpdates.series.description)  // NaN accuracies: compare the text
     }
