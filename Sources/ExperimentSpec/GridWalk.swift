@@ -180,7 +180,10 @@ struct GridWalk {
         guard let problem = TaskCheck.problem(values) else { return }
         let onAxis = taskOptions.contains { location[$0] != nil }
         throw SpecError(path: onAxis ? "grid" : "task", expected: "task settings the engine accepts",
-                        found: zip(TaskCheck.optionNames, values).map { "\($0)=\($1.excerpt)" }.joined(separator: " ") + ": " + problem)
+                        found: zip(TaskCheck.optionNames, values).compactMap { name, value in
+                            // symbols and copy_length at 0 mean the task's default: not worth showing.
+                            (name == "symbols" || name == "copy_length") && value == .number(0) ? nil : "\(name)=\(value.excerpt)"
+                        }.joined(separator: " ") + ": " + problem)
     }
 
     /// Identifies the run at `point`: each axis member's value (as ``valueIDs``), or -1 where it is dropped.

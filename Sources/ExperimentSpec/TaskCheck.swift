@@ -19,6 +19,10 @@ enum TaskCheck {
                                       symbolCount: int(5) > 0 ? int(5) : nil, copyLength: int(6) > 0 ? int(6) : nil)
             return nil
         } catch {
+            if name == TaskKind.copy.rawValue {
+                let s = int(6) > 0 ? int(6) : TaskConfiguration.defaultCopyLength
+                return error.description + " (the copy task needs seq_len >= 2 * copy_length + 1 = \(2 * s + 1); or give its lag as copy_lag)"
+            }
             return error.description
         }
     }

@@ -146,6 +146,7 @@ import Testing
         (#""task": {"task": "copy"}, "grid": {"copy_lag": [10, 100000]}"#, "grid.copy_lag", "the longest seq_len"),
         (#""task": {"task": "adding"}, "expect": [{"metric": "test_accuracy", ">": 0.5}]"#, "expect[0].metric", "a classification task"),
         (#""training": {"updates": 100, "epochs": 5}"#, "training.epochs", "beside an updates budget"),
+        (#""task": {"task": "copy"}"#, "task", "needs seq_len >= 2 * copy_length + 1 = 11; or give its lag as copy_lag"),
         (#""training": {"epochs": 5}, "grid": {"updates": [0, 100]}"#, "training.epochs", "beside an updates budget"),
         (#""task": {"task": "tagging"}, "expect": [{"metric": "test_answer_loss / 2", "<": 1}]"#, "expect[0].metric", "the copy task"),
         (#""model": {"init": "orthogonal-1.2", "init_gain": 2}"#, "model.init_gain", "write 'orthogonal' and the number in init_gain"),
