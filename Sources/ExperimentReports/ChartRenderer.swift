@@ -17,7 +17,9 @@ public enum ChartRenderer {
     /// defaults when it has none.
     static func charts(for data: ReportData) throws(ChartError) -> [ChartSpec] {
         guard let charts = data.spec.chartSpecs else {
-            return ChartSpec.defaults(study: data.studyKind, axes: data.axes, metrics: data.metrics)
+            // Metrics with a value in some run (an accuracy column of the adding problem is all empty).
+            let present = data.metrics.filter { m in data.runs.contains { data.metric(m, of: $0) != nil } }
+            return ChartSpec.defaults(study: data.studyKind, axes: data.axes, metrics: present)
         }
         do {
             for chart in charts { try chart.validate(axes: data.axisNames, file: data.specFile) }

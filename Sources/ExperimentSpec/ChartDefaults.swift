@@ -6,11 +6,13 @@ extension ChartSpec {
     ///   string axis, log y; and the `grad_h_distance` series (‖∂L/∂hₜ‖ against T - t) by the
     ///   first string axis at the largest value of the first numeric axis, log y.
     /// - propagation: the `norm_ratio` series (||v_k|| / ||v_0||) against step by the first string axis, log y.
-    /// - train: `train_loss` and `val_accuracy` series against epoch by the first string axis.
+    /// - train: `train_loss` and `val_accuracy` (`val_loss` when no run has an accuracy, as on the
+    ///   adding problem) series against their steps by the first string axis.
     /// - states: a heatmap of the `state` series, one panel per value of the first string axis.
     /// - otherwise: every metric against the first numeric axis by the first string axis.
     ///
-    /// `metrics` are the metric columns of runs.csv (empty: assume the standard ones exist).
+    /// `metrics` are the metric columns of runs.csv that hold a value in some run (empty: assume the
+    /// standard ones exist).
     public static func defaults(study: String, axes: [PlotAxis], metrics: [String]) -> [ChartSpec] {
         let varying = axes.filter { !$0.isReplication }
         let numeric = varying.first { $0.isNumeric && $0.values.count > 1 } ?? varying.first { $0.isNumeric }
@@ -39,10 +41,17 @@ extension ChartSpec {
             charts.append(ChartSpec(name: "norm_vs_step", title: "Signal norm vs step", source: .series, x: "step", y: "norm_ratio",
                                     series: byAxis, logY: true, xLabel: "step", yLabel: "||v_k|| / ||v_0||"))
         } else if kind.contains("train") {
+            // No x label: the series' step unit names it (epochs, or updates with eval_every).
             charts.append(ChartSpec(name: "train_loss", title: "Training loss", source: .series, x: "step", y: "train_loss",
-                                    series: byAxis, logY: true, xLabel: "epoch", yLabel: "train loss"))
-            charts.append(ChartSpec(name: "val_accuracy", title: "Validation accuracy", source: .series, x: "step",
-                                    y: "val_accuracy", series: byAxis, xLabel: "epoch", yLabel: "validation accuracy"))
+                                    series: byAxis, logY: true, yLabel: "train loss"))
+            if has("final_val_accuracy") {
+                charts.append(ChartSpec(name: "val_accuracy", title: "Validation accuracy", source: .series, x: "step",
+                                        y: "val_accuracy", series: byAxis, yLabel: "validation accuracy"))
+            } else {
+                // A regression task (the adding problem) has no accuracy.
+                charts.append(ChartSpec(name: "val_loss", title: "Validation loss", source: .series, x: "step",
+                                        y: "val_loss", series: byAxis, logY: true, yLabel: "validation loss"))
+            }
         } else if kind.contains("state") {
             charts.append(ChartSpec(name: "states", title: "Hidden state over time", kind: .heatmap, source: .series,
                                     x: "step", y: "state", facet: byAxis, aggregate: .median, band: ChartSpec.Band.none,

@@ -235,3 +235,17 @@ import Testing
         #expect(!text.contains("gnuplot gone.gp"))
     }
 }
+
+/// The default charts of a train spec without a `charts` block.
+@Suite struct TrainDefaultChartTests {
+    @Test(arguments: [("adding", "", "val_loss"), ("copy", "0.5", "val_accuracy")])
+    func aRegressionTaskGetsAValidationLossChartInsteadOfAnEmptyAccuracyChart(task: String, accuracy: String, second: String) throws {
+        let runs = "key,study,lr,seed,final_val_loss,final_val_accuracy,status,status_step,status_reason\n"
+            + "k1,train,0.1,1,0.5,\(accuracy),ok,,\nk2,train,0.01,1,0.4,\(accuracy),ok,,\n"
+        let spec = #"{"version": 1, "name": "d", "study": "train", "task": {"task": "\#(task)", "seq_len": 20}, "grid": {"lr": [0.1, 0.01], "seed": [1]}}"#
+        let folder = try ResultsFolder(runs: runs, series: "key,series,step,value,step_unit\n", spec: spec)
+        defer { folder.remove() }
+        let charts = try ChartRenderer.existingOutputs(resultsDirectory: folder.path, spec: nil)
+        #expect(charts.map(\.name) == ["train_loss", second])
+    }
+}
