@@ -24,12 +24,14 @@ enum Aggregator {
         var summary: Summary
     }
 
-    /// One line (one data block).
-    struct Line {
+    /// One line (one data block) of points `P`: a line chart's or a scatter chart's.
+    struct PlotLine<P> {
         var facet: String?
         var label: String
-        var points: [Point]
+        var points: [P]
     }
+
+    typealias Line = PlotLine<Point>
 
     /// Data of a line chart.
     struct LineData {
@@ -293,11 +295,7 @@ enum Aggregator {
         var y: Summary
     }
 
-    struct ScatterLine {
-        var facet: String?
-        var label: String
-        var points: [ScatterPoint]
-    }
+    typealias ScatterLine = PlotLine<ScatterPoint>
 
     struct ScatterData {
         var facets: [String?] = []

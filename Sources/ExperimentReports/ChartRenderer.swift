@@ -53,18 +53,8 @@ public enum ChartRenderer {
     /// (or a note that it is missing).
     private static func prepare(resultsDirectory: String, spec: Spec?) throws(ChartError)
         -> (data: ReportData, charts: [ChartSpec], series: SeriesIndex?, seriesNote: String?) {
-        let decoded: Spec
-        do {
-            decoded = try ReportData.spec(spec, directory: resultsDirectory)
-        } catch {
-            throw .spec(error)
-        }
-        let data: ReportData
-        do {
-            data = try ReportData(directory: resultsDirectory, spec: decoded)
-        } catch {
-            throw .results(error)
-        }
+        let data = try ReportData.load(directory: resultsDirectory, spec: spec, specError: ChartError.spec,
+                                       resultsError: ChartError.results)
         let charts = try charts(for: data)
         var series: SeriesIndex?
         var seriesNote: String?

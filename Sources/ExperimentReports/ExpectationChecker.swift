@@ -10,19 +10,9 @@ public enum ExpectationChecker {
     /// Checks every expectation of `spec` (nil: the folder's `spec.resolved.json`) against the
     /// results in `resultsDirectory`.
     public static func check(resultsDirectory: String, spec: Spec?) throws(CheckError) -> [ExpectationResult] {
-        let decoded: Spec
-        do {
-            decoded = try ReportData.spec(spec, directory: resultsDirectory)
-        } catch {
-            throw .spec(error)
-        }
-        let data: ReportData
-        do {
-            data = try ReportData(directory: resultsDirectory, spec: decoded)
-        } catch {
-            throw .results(error)
-        }
-        let expectations = decoded.expectations
+        let data = try ReportData.load(directory: resultsDirectory, spec: spec, specError: CheckError.spec,
+                                       resultsError: CheckError.results)
+        let expectations = data.spec.expectations
         do {
             for expectation in expectations { try expectation.validate(axes: data.axisNames, file: data.specFile) }
         } catch {

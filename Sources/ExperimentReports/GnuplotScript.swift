@@ -173,18 +173,8 @@ struct GnuplotScript {
         }
         // One unnamed line per panel needs no key; otherwise the key's title names the series axis.
         // The key sits outside the plot area, so it never covers data.
-        let named = chart.series != nil || chart.aggregate == .none || chart.diagonals.contains { $0.label != nil }
-        var key = "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced"
-        if let series = chart.series { key += " title " + GnuplotScript.quote(series) + " noenhanced" }
-        body += named ? key + "\n" : "unset key\n"
-        var plots = ""
-        let title = GnuplotScript.title(chart.displayTitle, canvasWidth: size.0)
-        if multi {
-            let (rows, columns) = GnuplotScript.layout(facets.count)
-            plots += "set multiplot layout \(rows),\(columns) title " + title + " noenhanced font ',15'\n"
-        } else {
-            plots += "set title " + title + " noenhanced font ',15'\n"
-        }
+        body += GnuplotScript.key(chart, named: chart.series != nil || chart.aggregate == .none || chart.diagonals.contains { $0.label != nil })
+        var plots = GnuplotScript.titles(chart, canvasWidth: size.0, panels: multi ? facets.count : nil)
         for facet in facets {
             if multi { plots += "set title " + GnuplotScript.quote("\(chart.facet ?? "")=\(facet ?? "")") + " noenhanced\n" }
             var bands: [String] = []
@@ -278,18 +268,8 @@ struct GnuplotScript {
             yrange = "set yrange [\(range)]\n"
         }
         body += yrange
-        let named = chart.series != nil || chart.diagonals.contains { $0.label != nil }
-        var key = "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced"
-        if let series = chart.series { key += " title " + GnuplotScript.quote(series) + " noenhanced" }
-        body += named ? key + "\n" : "unset key\n"
-        var plots = ""
-        let title = GnuplotScript.title(chart.displayTitle, canvasWidth: size.0)
-        if multi {
-            let (rows, columns) = GnuplotScript.layout(facets.count)
-            plots += "set multiplot layout \(rows),\(columns) title " + title + " noenhanced font ',15'\n"
-        } else {
-            plots += "set title " + title + " noenhanced font ',15'\n"
-        }
+        body += GnuplotScript.key(chart, named: chart.series != nil || chart.diagonals.contains { $0.label != nil })
+        var plots = GnuplotScript.titles(chart, canvasWidth: size.0, panels: multi ? facets.count : nil)
         for facet in facets {
             if multi { plots += "set title " + GnuplotScript.quote("\(chart.facet ?? "")=\(facet ?? "")") + " noenhanced\n" }
             var items: [String] = []
@@ -401,6 +381,23 @@ struct GnuplotScript {
 
     /// Dashed reference lines across the plot (`hline` at a y, `vline` at an x), each with its label
     /// just inside the plot area; drawn in every panel.
+    /// The key (legend) settings: outside the plot area, so it never covers data, titled by the
+    /// series axis; `unset key` when no line is `named`.
+    static func key(_ chart: ChartSpec, named: Bool) -> String {
+        guard named else { return "unset key\n" }
+        var key = "set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 2 box lc rgb '#bbbbbb' noenhanced"
+        if let series = chart.series { key += " title " + GnuplotScript.quote(series) + " noenhanced" }
+        return key + "\n"
+    }
+
+    /// The chart's title: of a multiplot of `panels` panels, or (nil) of a single plot.
+    static func titles(_ chart: ChartSpec, canvasWidth: Int, panels: Int?) -> String {
+        let title = GnuplotScript.title(chart.displayTitle, canvasWidth: canvasWidth)
+        guard let panels else { return "set title " + title + " noenhanced font ',15'\n" }
+        let (rows, columns) = GnuplotScript.layout(panels)
+        return "set multiplot layout \(rows),\(columns) title " + title + " noenhanced font ',15'\n"
+    }
+
     static func referenceLines(_ chart: ChartSpec) -> String {
         var text = ""
         for (i, line) in chart.hlines.enumerated() {

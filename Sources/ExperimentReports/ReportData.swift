@@ -39,9 +39,9 @@ package struct ReportData {
     init(directory: String, spec: Spec) throws(ResultsError) {
         self.directory = directory
         self.spec = spec
-        let table = try ResultTable.load(path: ReportData.path(directory, ReportData.runsFile))
-        self.table = table
         let file = ReportData.path(directory, ReportData.runsFile)
+        let table = try ResultTable.load(path: file)
+        self.table = table
         for required in ["key", "status"] where table.index(of: required) == nil {
             throw ResultsError(file: file, message: "missing column '\(required)'")
         }
@@ -62,6 +62,23 @@ package struct ReportData {
             for (name, column) in axisIndices { cells[name] = row[column] }
             for label in labelAxes { cells[label.axis.name] = label.label(of: cells) }
             return Run(key: row[keyIndex], cells: cells, status: row[statusIndex], row: index)
+        }
+    }
+
+    /// The data of the results folder `directory` for `spec` (nil: its `spec.resolved.json`,
+    /// decoded), a spec error or a results error mapped to the caller's error type.
+    static func load<E: Error>(directory: String, spec: Spec?, specError: (SpecError) -> E,
+                               resultsError: (ResultsError) -> E) throws(E) -> ReportData {
+        let decoded: Spec
+        do {
+            decoded = try ReportData.spec(spec, directory: directory)
+        } catch {
+            throw specError(error)
+        }
+        do {
+            return try ReportData(directory: directory, spec: decoded)
+        } catch {
+            throw resultsError(error)
         }
     }
 

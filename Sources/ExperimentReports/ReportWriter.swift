@@ -26,13 +26,8 @@ public enum ReportWriter {
     /// The text of `report.md` (see ``write(resultsDirectory:spec:charts:expectations:)``).
     public static func text(resultsDirectory: String, spec: Spec?, charts: [ChartOutput],
                             expectations: [ExpectationResult]?) throws(ResultsError) -> String {
-        let decoded: Spec
-        do {
-            decoded = try ReportData.spec(spec, directory: resultsDirectory)
-        } catch {
-            throw ResultsError(file: error.file, message: error.description)
-        }
-        let data = try ReportData(directory: resultsDirectory, spec: decoded)
+        let data = try ReportData.load(directory: resultsDirectory, spec: spec,
+                                       specError: { ResultsError(file: $0.file, message: $0.description) }, resultsError: { $0 })
         return markdown(data: data, charts: charts, expectations: expectations)
     }
 

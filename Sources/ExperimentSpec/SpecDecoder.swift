@@ -161,10 +161,9 @@ public enum SpecDecoder {
         // charts and expectations: decoded once into types and checked against the grid and the study
         let outputs = StudyOutputs.of(study)
         // Expressions read the study's metrics and the numeric axes (columns of runs.csv too).
-        let numericAxes = Set(grid.numericAxisNames)
         let derived = try DerivedMetrics.parse(document["derived"], file: file,
-                                               isMetric: outputs.map { o in { o.hasMetric($0) || numericAxes.contains($0) } },
-                                               metricCandidates: (outputs?.metricCandidates ?? []) + grid.numericAxisNames)
+                                               isMetric: SpecReferences.isMetric(outputs, grid: grid),
+                                               metricCandidates: SpecReferences.metricCandidates(outputs, grid: grid))
         for name in derived.names where grid.axisNames.contains(name) || grid.labelAxes.contains(where: { $0.name == name }) {
             throw SpecError(file: file, path: JSONPath.child(derived.path, name), expected: "a name that is not a grid axis",
                             found: "'\(name)', an axis of the grid")

@@ -12,11 +12,28 @@ struct SpecReferences {
 
     /// The tasks the spec's runs have (nil: unknown, or a study without tasks).
     let tasks: Set<String>?
+    /// What a metric expression may name, and the names to suggest from.
+    let isMetric: ((String) -> Bool)?
+    let expressionCandidates: [String]
+
+    /// Whether a metric expression of a spec may name `name`: a metric of the study or a numeric
+    /// grid axis (a runs.csv column too). nil: any name (a study without a table of outputs).
+    static func isMetric(_ outputs: StudyOutputs?, grid: Grid) -> ((String) -> Bool)? {
+        let numericAxes = Set(grid.numericAxisNames)
+        return outputs.map { o in { o.hasMetric($0) || numericAxes.contains($0) } }
+    }
+
+    /// The names a metric expression's "did you mean" suggests from.
+    static func metricCandidates(_ outputs: StudyOutputs?, grid: Grid) -> [String] {
+        (outputs?.metricCandidates ?? []) + grid.numericAxisNames
+    }
 
     init(file: String, grid: Grid, study: StudyKind, derived: DerivedMetrics = DerivedMetrics(), tasks: Set<String>? = nil) {
         self.file = file
         self.grid = grid
         self.tasks = tasks
+        isMetric = SpecReferences.isMetric(StudyOutputs.of(study), grid: grid)
+        expressionCandidates = SpecReferences.metricCandidates(StudyOutputs.of(study), grid: grid)
         axes = PlotAxis.axes(of: grid) + ZipLabelAxis.axes(of: grid).map(\.axis)
         outputs = StudyOutputs.of(study)
         self.derived = derived
@@ -49,10 +66,7 @@ struct SpecReferences {
             throw SpecError(file: file, path: path, expected: "a metric of the study (" + candidates.joined(separator: ", ") + ")",
                             found: "'\(name)'" + SpecSuggestion.didYouMean(name, among: candidates))
         }
-        let numericAxes = Set(grid.numericAxisNames)
-        let resolved = try derived.resolve(name, path: path, file: file,
-                                           isMetric: outputs.map { o in { o.hasMetric($0) || numericAxes.contains($0) } },
-                                           metricCandidates: (outputs?.metricCandidates ?? []) + grid.numericAxisNames)
+        let resolved = try derived.resolve(name, path: path, file: file, isMetric: isMetric, metricCandidates: expressionCandidates)
         try checkApplies(resolved.metricNames, path: path)
     }
 
