@@ -87,8 +87,11 @@ public enum PostRunHooks {
             // the same runs: its grid must give the folder's run keys; its resolved spec replaces the
             // folder's, and charts it no longer has leave with the old manifest.
             do {
-                let folderSpec = try Gather.spec(directory: directory, specPath: nil)
-                let mine = Set(try spec.configurations().map(\.key)), theirs = Set(try folderSpec.configurations().map(\.key))
+                // The folder's run keys from its runs.csv (verified above): its resolved spec cannot
+                // list its runs when they start from a weights file (only the spec itself can).
+                let table = try ResultTable.load(path: ResultStore(directory: directory).runsCSVPath)
+                let mine = Set(try spec.configurations().map(\.key).map(\.hex))
+                let theirs = Set(table.index(of: "key").map { column in table.rows.map { $0[column] } } ?? [])
                 guard mine == theirs else {
                     console.err("experiments: \(spec.file) does not describe the runs of \(directory) (\(mine.subtracting(theirs).count) of its runs are not there, "
                         + "\(theirs.subtracting(mine).count) of the folder's are not in it); run it with 'experiments run \(spec.file) --out \(directory)'\n")
@@ -99,6 +102,9 @@ public enum PostRunHooks {
             } catch let error as SpecError {
                 console.err(error.description + "\n")
                 return .specError
+            } catch let error as ResultsError {
+                console.err("experiments: \(error)\n")
+                return .failure
             } catch {
                 console.err("experiments: cannot write \(directory)/spec.resolved.json: \(error)\n")
                 return .failure

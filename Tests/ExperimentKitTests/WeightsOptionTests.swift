@@ -88,6 +88,20 @@ import Testing
         #expect(throws: SpecError.self) { try fromResults.configurations() }
     }
 
+    @Test func plotWithTheSpecRedrawsTheChartsOfAWeightsSpecsFolder() async throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try spec(dir, Self.gradientFlow)
+        let out = dir.appendingPathComponent("out").path
+        #expect(await ExperimentCommands.run(specPath: path, options: .init(jobs: 1, out: out, plot: false),
+                                             executor: EngineExecutor(), console: .silent) == .success)
+        // The folder's spec.resolved.json cannot list its runs (its weights file is relative to the
+        // spec), so the runs are matched by runs.csv's keys.
+        let log = Captured()
+        #expect(ExperimentCommands.plot(directory: out, specPath: path, console: log.console) != .specError, "\(log.err)")
+        #expect(!log.err.contains("pass --spec SPEC"), "\(log.err)")
+    }
+
     @Test func trainChecksTheTaskShapesBeforeAnyRun() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
